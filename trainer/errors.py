@@ -1,0 +1,60 @@
+"""The trainer's error hierarchy: every failure a user can cause or meet.
+
+Each error carries one sentence that names the file, key path or quantity at fault. The
+command line prints ``str(error)`` on one line of stderr and exits with status 2 (bad
+input) or the status the error names; nothing above this module prints tracebacks for
+these errors (STYLE §5).
+"""
+
+from __future__ import annotations
+
+
+class TrainerError(Exception):
+    """Base class: a failure with a one-line, user-facing message."""
+
+    exit_status = 2
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ResourceError(TrainerError):
+    """A packaged folder or file (robots, scenarios, assets) cannot be found."""
+
+
+class ModelError(TrainerError):
+    """A robot model file is missing or malformed."""
+
+
+class ScenarioError(TrainerError):
+    """A scenario file is missing, malformed or invalid, or an id is unknown."""
+
+
+class BindingsError(TrainerError):
+    """A hand-controller bindings file is malformed or inconsistent."""
+
+
+class DeviceError(TrainerError):
+    """An input device cannot be opened or used."""
+
+
+class RecordingError(TrainerError):
+    """A recording is missing, corrupt or of an unknown format."""
+
+
+class SimulationDivergedError(TrainerError):
+    """The physics produced a non-finite or runaway state."""
+
+    exit_status = 3
+
+
+class ValidationError(ScenarioError):
+    """One or more validation failures, one line each (``file: key.path: what``)."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = list(problems)

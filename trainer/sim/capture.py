@@ -1,0 +1,211 @@
+"""The Latching End Effector's capture mechanism: snare, rigidize, release.
+
+State machine (REFERENCE §1.2: snare → rigidize → latch; cargo FRGFs have no latch)::
+
+    open --trigger, inside envelope--> snaring --snare time--> captured --> rigidizing
+      ^    \\--trigger, outside-------> missed --reset time--> open          |
+      |                                                                     v
+      +---------------------------- release <------------------------------ rigid
+
+At the trigger the envelope decides (the judge is injected by the session, so this room
+never learns the scoring tiers). Inside the allowed tier the snares catch the shaft: a
+fixed constraint is created at the misaligned pose (a soft capture), the snares centre the
+shaft over the snare time, then the carriage draws the fixture to the seated pose over the
+rigidize time (PYBULLET_NOTES: slew the constraint's child frame; ends exact). Outside it
+the snares close on nothing, or bump the shaft if it is in the mouth (a small impulse on
+the vehicle): a miss, after which the snares reopen.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+import numpy as np
+import pybullet as pb
+
+from trainer.sim.metrics import CaptureMetrics
+from trainer.sim.world import World
+
+# Timings (REFERENCE §1.2, E): snare ≈ 2 s, rigidize ≈ 15–20 s (midpoint taken).
+SNARE_TIME_S = 2.0
+RIGIDIZE_TIME_S = 17.5
+# After a miss the snare wires reopen before another attempt (E: same as closing).
+MISS_RESET_TIME_S = SNARE_TIME_S
+# The mouth's inner radius (robots/ssrms/README: 8 staves at r ≈ 0.21 m, E): a shaft tip
+# inside this radius and past the mouth plane is in the snare ring when the wires close.
+MOUTH_RADIUS_M = 0.21
+# Snare-bump impulse on a miss (E): the wires closing on a shaft they cannot centre shove
+# it sideways; 5 N·s gives Dragon (7.2 t) 0.7 mm/s, a visible but recoverable disturbance.
+MISS_IMPULSE_N_S = 5.0
+# Seated pose of the FRGF in the LEE frame: base plate drawn flush against the LEE face,
+# shaft along the reversed boresight, FRGF +z on the LEE +z up to the cams' 120° symmetry.
+SEATED_POSITION_LEE_M = (0.0, 0.0, 0.0)
+
+
+class CaptureState(StrEnum):
+    OPEN = "open"
+    SNARING = "snaring"
+    CAPTURED = "captured"
+    RIGIDIZING = "rigidizing"
+    RIGID = "rigid"
+    MISSED = "missed"
+
+
+@dataclass(frozen=True, slots=True)
+class CaptureEvent:
+    """Something the mechanism did, for the session's event log."""
+
+    kind: str  # trigger, snare_closed, miss, rigidize_start, rigid, release
+    detail: dict[str, object]
+
+
+def _seated_orientation(current_q: tuple[float, ...]) -> tuple[float, float, float, float]:
+    """Seated FRGF orientation in the LEE frame nearest to ``current_q`` in roll.
+
+    Base seat: FRGF x = -LEE x, FRGF z = LEE z (a half turn about z). The cams allow any
+    multiple of 120° about the boresight; pick the one the current roll is closest to."""
+    base = pb.getQuaternionFromAxisAngle([0, 0, 1], math.pi)
+    best: tuple[float, float, float, float] = (base[0], base[1], base[2], base[3])
+    best_dot = -1.0
+    for k in range(3):
+        roll = pb.getQuaternionFromAxisAngle([1, 0, 0], k * 2 * math.pi / 3)
+        _, q = pb.multiplyTransforms([0, 0, 0], roll, [0, 0, 0], base)
+        dot = abs(sum(a * b for a, b in zip(q, current_q, strict=True)))
+        if dot > best_dot:
+            best_dot = dot
+            best = (q[0], q[1], q[2], q[3])
+    return best
+
+
+def _slerp(q0: Sequence[float], q1: Sequence[float], s: float) -> list[float]:
+    a = np.asarray(q0, dtype=float)
+    b = np.asarray(q1, dtype=float)
+    dot = float(a @ b)
+    if dot < 0.0:
+        b, dot = -b, -dot
+    if dot > 0.9995:
+        out = a + s * (b - a)
+    else:
+        theta = math.acos(dot)
+        out = (math.sin((1 - s) * theta) * a + math.sin(s * theta) * b) / math.sin(theta)
+    result: list[float] = (out / np.linalg.norm(out)).tolist()
+    return result
+
+
+def _smoothstep(s: float) -> float:
+    s = min(1.0, max(0.0, s))
+    return s * s * (3.0 - 2.0 * s)
+
+
+class LeeCapture:
+    """The tip LEE's snares and carriage acting on a World.
+
+    ``judge(metrics)`` returns the envelope tier at the trigger: "full", "allowed" or
+    "outside"; only "outside" misses.
+    """
+
+    def __init__(self, world: World, judge: Callable[[CaptureMetrics], str]) -> None:
+        self.world = world
+        self.judge = judge
+        self.state = CaptureState.OPEN
+        self._phase_start_s = 0.0
+        self._soft_pose: tuple[list[float], list[float]] | None = None
+        self._snared_pose: tuple[list[float], list[float]] | None = None
+        self._seated_q: tuple[float, float, float, float] | None = None
+        self.trigger_metrics: CaptureMetrics | None = None
+        self.trigger_tier: str | None = None
+
+    @property
+    def holding(self) -> bool:
+        """True while the snares hold the vehicle (soft or rigid)."""
+        return self.state in (
+            CaptureState.SNARING,
+            CaptureState.CAPTURED,
+            CaptureState.RIGIDIZING,
+            CaptureState.RIGID,
+        )
+
+    def trigger(self, now_s: float) -> list[CaptureEvent]:
+        """The RHC trigger: close the snares. Ignored unless the LEE is open."""
+        if self.state is not CaptureState.OPEN:
+            return []
+        metrics = self.world.capture_metrics()
+        tier = self.judge(metrics)
+        self.trigger_metrics = metrics
+        self.trigger_tier = tier
+        self._phase_start_s = now_s
+        events = [CaptureEvent("trigger", {"tier": tier, **metrics.to_dict()})]
+        if tier == "outside":
+            self.state = CaptureState.MISSED
+            events.append(CaptureEvent("miss", self._bump(metrics)))
+            return events
+        self.world.attach_vehicle()
+        pose = self.world.attachment_pose_in_lee()
+        assert pose is not None  # attach_vehicle just created it
+        p, q = list(pose[0]), list(pose[1])
+        self._soft_pose = (p, q)
+        self._seated_q = _seated_orientation(tuple(q))
+        # Snares centre the shaft on the boresight, keeping its depth and attitude.
+        self._snared_pose = ([p[0], 0.0, 0.0], q)
+        self.state = CaptureState.SNARING
+        return events
+
+    def _bump(self, metrics: CaptureMetrics) -> dict[str, object]:
+        """Snares closing outside the envelope: on nothing, or shoving the shaft sideways."""
+        in_mouth = metrics.axial_depth_m > 0.0 and metrics.lateral_offset_m < MOUTH_RADIUS_M
+        if not in_mouth:
+            return {"contact": False, "impulse_n_s": 0.0}
+        lee = self.world.lee()
+        tip = self.world.shaft_tip().position_m
+        rot = lee.rotation()
+        offset = tip - lee.position_m
+        radial = offset - (offset @ rot[:, 0]) * rot[:, 0]
+        norm = float(np.linalg.norm(radial))
+        direction = radial / norm if norm > 1e-6 else rot[:, 2]
+        self.world.apply_vehicle_impulse((MISS_IMPULSE_N_S * direction).tolist(), tip.tolist())
+        return {"contact": True, "impulse_n_s": MISS_IMPULSE_N_S}
+
+    def release(self, now_s: float) -> list[CaptureEvent]:
+        """Open the snares and let the vehicle go."""
+        if not self.holding:
+            return []
+        self.world.detach_vehicle()
+        self.state = CaptureState.OPEN
+        self._phase_start_s = now_s
+        return [CaptureEvent("release", {})]
+
+    def update(self, now_s: float) -> list[CaptureEvent]:
+        """Advance the mechanism to ``now_s`` (call once per control tick)."""
+        elapsed = now_s - self._phase_start_s
+        if self.state is CaptureState.MISSED and elapsed >= MISS_RESET_TIME_S:
+            self.state = CaptureState.OPEN
+            self._phase_start_s = now_s
+            return [CaptureEvent("snares_open", {})]
+        if self.state is CaptureState.SNARING:
+            assert self._soft_pose is not None and self._snared_pose is not None
+            s = _smoothstep(elapsed / SNARE_TIME_S)
+            p0, q0 = self._soft_pose
+            p1, _ = self._snared_pose
+            self.world.move_attachment([a + s * (b - a) for a, b in zip(p0, p1, strict=True)], q0)
+            if elapsed >= SNARE_TIME_S:
+                self.state = CaptureState.CAPTURED
+                self._phase_start_s = now_s
+                return [CaptureEvent("snare_closed", {})]
+        elif self.state is CaptureState.CAPTURED:
+            self.state = CaptureState.RIGIDIZING
+            self._phase_start_s = now_s
+            return [CaptureEvent("rigidize_start", {})]
+        elif self.state is CaptureState.RIGIDIZING:
+            assert self._snared_pose is not None and self._seated_q is not None
+            s = _smoothstep(elapsed / RIGIDIZE_TIME_S)
+            p0, q0 = self._snared_pose
+            p = [a + s * (b - a) for a, b in zip(p0, SEATED_POSITION_LEE_M, strict=True)]
+            self.world.move_attachment(p, _slerp(q0, self._seated_q, s))
+            if elapsed >= RIGIDIZE_TIME_S:
+                self.state = CaptureState.RIGID
+                self._phase_start_s = now_s
+                return [CaptureEvent("rigid", {})]
+        return []

@@ -1,0 +1,775 @@
+"""The pybullet world: station, SSRMS and a free-drifting vehicle, stepped deterministically.
+
+What it guarantees (each one a trap measured in PYBULLET_NOTES):
+
+* built in one fixed order in its own DIRECT client, with every engine parameter set in
+  one place (``_configure_engine``): step 1/240 s, 100 solver iterations, deterministic
+  overlapping pairs, no gravity (orbital free fall; the CW force stands in for it);
+* damping zeroed on every body and the hidden joint motors of ``loadURDF`` switched off;
+* the Clohessy–Wiltshire force applied to the vehicle before *every* physics step;
+* joints driven by rate commands through VELOCITY_CONTROL with the real torque limit,
+  rates clamped at 4 °/s and kept off the ±270° stops; brakes that hold up to a slip torque;
+* state read only through named accessors returning numpy values in the world frame
+  (DESIGN §3), and a divergence check that raises ``SimulationDivergedError``.
+
+Nothing here imports pygame or the layers above (DESIGN §2).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import math
+import struct
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+import pybullet as pb
+
+from trainer.errors import ModelError, SimulationDivergedError
+from trainer.sim.metrics import CaptureMetrics, Pose, capture_metrics
+from trainer.sim.orbit import ISS_ALTITUDE_M, cw_acceleration, mean_motion_rad_s
+
+FloatArray = npt.NDArray[np.float64]
+
+JOINT_NAMES: tuple[str, ...] = (
+    "shoulder_roll",
+    "shoulder_yaw",
+    "shoulder_pitch",
+    "elbow_pitch",
+    "wrist_pitch",
+    "wrist_yaw",
+    "wrist_roll",
+)
+
+PHYSICS_STEP_S = (
+    1.0 / 240.0
+)  # DESIGN §3; 1/60 s lets a captured payload give 7.5 mm (PYBULLET_NOTES)
+SOLVER_ITERATIONS = 100  # PYBULLET_NOTES: capture constraint give 0.19 mm at 100 iterations
+JOINT_RATE_LIMIT_RAD_S = math.radians(4.0)  # REFERENCE §1, S (low confidence)
+JOINT_TORQUE_LIMIT_NM = 2332.0  # REFERENCE §1, S (low confidence)
+# Brake slip torque: no public number (E). The brakes must hold the arm against its own
+# drives, so they are set 1.5x the drive torque; a harder load (an impact) slips them.
+BRAKE_SLIP_TORQUE_NM = 1.5 * JOINT_TORQUE_LIMIT_NM
+# Past this much motion from where it gripped, a brake has slipped (E: well above the
+# position motor's steady-state error, well below anything a crew would not notice).
+BRAKE_SLIP_REARM_RAD = math.radians(0.05)
+JOINT_LIMIT_RAD = math.radians(270.0)  # REFERENCE §1, S
+# Keep a small margin from the hard stop: the rate command is cut so that one control tick
+# at full rate cannot cross it.
+JOINT_LIMIT_MARGIN_RAD = math.radians(0.5)
+
+# Divergence thresholds: far beyond anything physical in a capture (tip speed ≤ 0.37 m/s,
+# joint rates ≤ 4 °/s, vehicle drift a few cm/s) yet far below a numeric blow-up.
+MAX_SANE_VEHICLE_SPEED_M_S = 5.0
+MAX_SANE_VEHICLE_RATE_RAD_S = 2.0
+MAX_SANE_JOINT_RATE_RAD_S = 2.0
+MAX_SANE_DISTANCE_M = 2_000.0
+
+
+@dataclass(frozen=True, slots=True)
+class VehicleState:
+    """Vehicle centre-of-mass state in the world frame."""
+
+    position_m: FloatArray
+    velocity_m_s: FloatArray
+    orientation_xyzw: FloatArray
+    angular_velocity_rad_s: FloatArray
+
+
+@dataclass(frozen=True, slots=True)
+class FramePose:
+    """A named frame's pose and velocity in the world frame."""
+
+    position_m: FloatArray
+    orientation_xyzw: FloatArray
+    linear_velocity_m_s: FloatArray
+    angular_velocity_rad_s: FloatArray
+
+    def pose(self) -> Pose:
+        p = self.position_m
+        q = self.orientation_xyzw
+        return Pose(
+            (float(p[0]), float(p[1]), float(p[2])),
+            (float(q[0]), float(q[1]), float(q[2]), float(q[3])),
+        )
+
+    def rotation(self) -> FloatArray:
+        return np.array(pb.getMatrixFromQuaternion(self.orientation_xyzw.tolist())).reshape(3, 3)
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    """One contact point between two named bodies after a step."""
+
+    body_a: str
+    link_a: str
+    body_b: str
+    link_b: str
+    position_world_m: tuple[float, float, float]
+    normal_force_n: float
+    relative_speed_m_s: float
+
+
+@dataclass(frozen=True)
+class WorldSpec:
+    """Everything needed to build a world; the scenario layer fills it in.
+
+    Positions in metres and orientations as quaternions (x, y, z, w), world frame.
+    """
+
+    arm_base_position_m: tuple[float, float, float]
+    arm_base_orientation_xyzw: tuple[float, float, float, float]
+    initial_joint_angles_rad: tuple[float, ...]
+    vehicle_position_m: tuple[float, float, float]
+    vehicle_orientation_xyzw: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 1.0)
+    vehicle_velocity_m_s: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    vehicle_angular_velocity_rad_s: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    vehicle_model: str = "dragon"
+    # None: keep the URDF's mass properties (REFERENCE §2 estimates).
+    vehicle_mass_kg: float | None = None
+    vehicle_inertia_kg_m2: tuple[float, float, float] | None = None
+    # A fixed target (the basic drill) is bolted to the station and feels no CW force.
+    vehicle_fixed: bool = False
+    orbit_altitude_m: float = ISS_ALTITUDE_M
+    include_station: bool = True
+    robots_dir: Path | None = None
+    model_overrides: dict[str, Path] = field(default_factory=dict)
+
+
+def _finite_vector(values: Sequence[float], name: str) -> None:
+    for v in values:
+        if not math.isfinite(v):
+            raise SimulationDivergedError(
+                f"physics diverged: {name} is not finite ({list(values)})"
+            )
+
+
+class World:
+    """The simulated scene. Build it, command the joints, ``step()``, read accessors.
+
+    | accessor                   | returns (world frame, SI)                          |
+    |----------------------------|----------------------------------------------------|
+    | ``joint_angles_rad()``     | (7,) joint angles, base to tip                     |
+    | ``joint_rates_rad_s()``    | (7,) joint rates                                   |
+    | ``joint_torques_nm()``     | (7,) motor torques applied in the last step        |
+    | ``lee()``                  | tip LEE frame pose and velocity (DESIGN §3)        |
+    | ``fixture()``              | FRGF frame pose and velocity                       |
+    | ``shaft_tip()``            | ball centre at the end of the FRGF shaft           |
+    | ``vehicle_state()``        | vehicle COM position/velocity/attitude/rate        |
+    | ``capture_metrics()``      | the DESIGN §4 metrics now                          |
+    | ``lee_jacobian()``         | (6, 7) [linear; angular] Jacobian of the LEE frame |
+    """
+
+    def __init__(self, spec: WorldSpec) -> None:
+        self.spec = spec
+        self._client: int = int(pb.connect(pb.DIRECT))
+        if self._client < 0:
+            raise ModelError("could not start a pybullet physics client")
+        self._step_count = 0
+        self._n = mean_motion_rad_s(spec.orbit_altitude_m)
+        self._rate_command = [0.0] * len(JOINT_NAMES)
+        self._brakes = [False] * len(JOINT_NAMES)
+        self._brake_stuck = [False] * len(JOINT_NAMES)
+        self._brake_angle: list[float | None] = [None] * len(JOINT_NAMES)
+        self._vehicle_thrust_n = (0.0, 0.0, 0.0)
+        self._attachment: int | None = None
+        self._closed = False
+        try:
+            self._build()
+        except BaseException:
+            self.close()
+            raise
+
+    # ------------------------------------------------------------------ building
+    def _configure_engine(self) -> None:
+        """Every engine parameter, in one place: resetSimulation forgets them (PYBULLET_NOTES)."""
+        c = self._client
+        pb.setGravity(0.0, 0.0, 0.0, physicsClientId=c)
+        pb.setPhysicsEngineParameter(
+            fixedTimeStep=PHYSICS_STEP_S,
+            numSolverIterations=SOLVER_ITERATIONS,
+            numSubSteps=0,
+            deterministicOverlappingPairs=1,
+            physicsClientId=c,
+        )
+
+    def _model_path(self, robot: str) -> Path:
+        if robot in self.spec.model_overrides:
+            path = self.spec.model_overrides[robot]
+        else:
+            from trainer.resources import data_dir
+
+            base = self.spec.robots_dir or data_dir("robots")
+            path = base / robot / f"{robot}.urdf"
+        if not path.is_file():
+            raise ModelError(f"{path}: robot model file not found")
+        return path
+
+    def _load(
+        self, robot: str, position: Sequence[float], orientation: Sequence[float], fixed: bool
+    ) -> int:
+        path = self._model_path(robot)
+        try:
+            import xml.etree.ElementTree as ET
+
+            ET.parse(path)  # pybullet prints to stdout and returns -1 on bad XML; say why first
+        except ET.ParseError as exc:
+            raise ModelError(f"{path}: malformed URDF ({exc})") from None
+        try:
+            body = pb.loadURDF(
+                str(path),
+                basePosition=list(position),
+                baseOrientation=list(orientation),
+                useFixedBase=fixed,
+                flags=pb.URDF_USE_INERTIA_FROM_FILE,
+                physicsClientId=self._client,
+            )
+        except pb.error as exc:
+            raise ModelError(f"{path}: pybullet could not load the model ({exc})") from None
+        if body < 0:
+            raise ModelError(f"{path}: pybullet could not load the model")
+        # No hidden damping (PYBULLET_NOTES: default 0.04 slows a free Dragon 12x in 60 s).
+        for link in range(-1, pb.getNumJoints(body, physicsClientId=self._client)):
+            pb.changeDynamics(
+                body, link, linearDamping=0.0, angularDamping=0.0, physicsClientId=self._client
+            )
+        return int(body)
+
+    def _links(self, body: int) -> dict[str, int]:
+        names = {}
+        for j in range(pb.getNumJoints(body, physicsClientId=self._client)):
+            info = pb.getJointInfo(body, j, physicsClientId=self._client)
+            names[info[12].decode()] = j
+            names["joint:" + info[1].decode()] = j
+        return names
+
+    def _build(self) -> None:
+        """Build the scene in a fixed order: engine, station, arm, vehicle."""
+        c = self._client
+        spec = self.spec
+        self._configure_engine()
+        self.station: int | None = None
+        if spec.include_station:
+            self.station = self._load("station", (0, 0, 0), (0, 0, 0, 1), fixed=True)
+
+        self.arm = self._load(
+            "ssrms", spec.arm_base_position_m, spec.arm_base_orientation_xyzw, fixed=True
+        )
+        arm_links = self._links(self.arm)
+        try:
+            self.joint_indices = [arm_links["joint:" + name] for name in JOINT_NAMES]
+            self.tip_lee_link = arm_links["tip_lee"]
+        except KeyError as exc:
+            raise ModelError(f"{self._model_path('ssrms')}: missing joint or link {exc}") from None
+        self.arm_links = {k: v for k, v in arm_links.items() if not k.startswith("joint:")}
+        self._base_rotation = np.array(
+            pb.getMatrixFromQuaternion(list(spec.arm_base_orientation_xyzw))
+        ).reshape(3, 3)
+        if len(spec.initial_joint_angles_rad) != len(JOINT_NAMES):
+            raise ModelError(
+                f"initial joint angles: expected 7 values, got {len(spec.initial_joint_angles_rad)}"
+            )
+        for j, q in zip(self.joint_indices, spec.initial_joint_angles_rad, strict=True):
+            if not math.isfinite(q) or abs(q) > JOINT_LIMIT_RAD:
+                raise ModelError(
+                    f"initial joint angle {math.degrees(q):.1f} deg is outside ±270 deg"
+                )
+            pb.resetJointState(self.arm, j, q, 0.0, physicsClientId=c)
+        # Switch off loadURDF's hidden velocity motors (PYBULLET_NOTES), then hold still.
+        pb.setJointMotorControlArray(
+            self.arm, self.joint_indices, pb.VELOCITY_CONTROL, forces=[0.0] * 7, physicsClientId=c
+        )
+        self._send_joint_commands()
+
+        self.vehicle = self._load(
+            spec.vehicle_model,
+            spec.vehicle_position_m,
+            spec.vehicle_orientation_xyzw,
+            fixed=spec.vehicle_fixed,
+        )
+        vehicle_links = self._links(self.vehicle)
+        try:
+            self.frgf_link = vehicle_links["frgf"]
+            self.frgf_tip_link = vehicle_links["frgf_tip"]
+        except KeyError as exc:
+            raise ModelError(
+                f"{self._model_path(spec.vehicle_model)}: missing link {exc}"
+            ) from None
+        if spec.vehicle_mass_kg is not None:
+            pb.changeDynamics(self.vehicle, -1, mass=spec.vehicle_mass_kg, physicsClientId=c)
+        if spec.vehicle_inertia_kg_m2 is not None:
+            pb.changeDynamics(
+                self.vehicle,
+                -1,
+                localInertiaDiagonal=list(spec.vehicle_inertia_kg_m2),
+                physicsClientId=c,
+            )
+        self.vehicle_mass_kg = float(pb.getDynamicsInfo(self.vehicle, -1, physicsClientId=c)[0])
+        if not spec.vehicle_fixed:
+            pb.resetBaseVelocity(
+                self.vehicle,
+                list(spec.vehicle_velocity_m_s),
+                list(spec.vehicle_angular_velocity_rad_s),
+                physicsClientId=c,
+            )
+        self._link_names = {
+            self.arm: {v: k for k, v in self.arm_links.items()},
+            self.vehicle: {v: k for k, v in vehicle_links.items() if not k.startswith("joint:")},
+        }
+        self._body_names = {self.arm: "ssrms", self.vehicle: spec.vehicle_model}
+        if self.station is not None:
+            self._body_names[self.station] = "station"
+            # The base LEE sits on the station's grapple fixture: that contact is the mount.
+            for link in (-1, 0):
+                pb.setCollisionFilterPair(self.station, self.arm, -1, link, 0, physicsClientId=c)
+
+    def close(self) -> None:
+        if not self._closed:
+            self._closed = True
+            with contextlib.suppress(pb.error):
+                pb.disconnect(physicsClientId=self._client)
+
+    def __enter__(self) -> World:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ commands
+    @property
+    def client(self) -> int:
+        return self._client
+
+    @property
+    def mean_motion_rad_s(self) -> float:
+        return self._n
+
+    @property
+    def time_s(self) -> float:
+        """Simulation time; the integer step count is the clock, so it never drifts."""
+        return self._step_count * PHYSICS_STEP_S
+
+    @property
+    def step_count(self) -> int:
+        return self._step_count
+
+    def command_joint_rates(self, rates_rad_s: Sequence[float]) -> None:
+        """Set the joint rate demand (rad/s), held until the next command.
+
+        Rates are clamped to ±4 °/s and cut to zero at the ±270° stops (URDF velocity and
+        effort limits are ignored by the motors, PYBULLET_NOTES)."""
+        if len(rates_rad_s) != len(JOINT_NAMES):
+            raise ValueError(f"expected {len(JOINT_NAMES)} joint rates, got {len(rates_rad_s)}")
+        q = self.joint_angles_rad()
+        out = []
+        for i, rate in enumerate(rates_rad_s):
+            r = float(rate)
+            if not math.isfinite(r):
+                raise SimulationDivergedError(
+                    f"joint rate command for {JOINT_NAMES[i]} is not finite ({r})"
+                )
+            r = max(-JOINT_RATE_LIMIT_RAD_S, min(JOINT_RATE_LIMIT_RAD_S, r))
+            if (r > 0.0 and q[i] >= JOINT_LIMIT_RAD - JOINT_LIMIT_MARGIN_RAD) or (
+                r < 0.0 and q[i] <= -JOINT_LIMIT_RAD + JOINT_LIMIT_MARGIN_RAD
+            ):
+                r = 0.0
+            out.append(r)
+        self._rate_command = out
+        self._send_joint_commands()
+
+    def set_brakes(self, engaged: bool | Sequence[bool]) -> None:
+        """Apply or release the joint brakes (all joints, or one flag per joint).
+
+        A braked joint is held at zero rate with the brake's slip torque; a stuck brake
+        (a scenario fault) stays engaged whatever is commanded."""
+        flags = [bool(engaged)] * 7 if isinstance(engaged, bool) else [bool(b) for b in engaged]
+        if len(flags) != len(JOINT_NAMES):
+            raise ValueError(f"expected {len(JOINT_NAMES)} brake flags, got {len(flags)}")
+        self._brakes = flags
+        self._send_joint_commands()
+
+    def set_brake_stuck(self, joint: str, stuck: bool = True) -> None:
+        """Fault injection: ``joint``'s brake stays on (REFERENCE §1: every joint has a brake)."""
+        self._brake_stuck[JOINT_NAMES.index(joint)] = stuck
+        self._send_joint_commands()
+
+    def brakes_engaged(self) -> tuple[bool, ...]:
+        return tuple(b or s for b, s in zip(self._brakes, self._brake_stuck, strict=True))
+
+    def commanded_joint_rates(self) -> tuple[float, ...]:
+        """The rate demand actually sent to the drives (after clamping and brakes)."""
+        return tuple(
+            0.0 if b else r for r, b in zip(self._rate_command, self.brakes_engaged(), strict=True)
+        )
+
+    def _send_joint_commands(self) -> None:
+        """Drive free joints at their rate demand; hold braked joints at the angle where
+        the brake gripped, with at most the slip torque.
+
+        A zero-rate velocity motor lets a loaded joint creep (≈0.1° in 2 s under 100 N at
+        the tip, measured): a brake is a position lock, so it is a position motor."""
+        braked = self.brakes_engaged()
+        q = None
+        free = [i for i, b in enumerate(braked) if not b]
+        held = [i for i, b in enumerate(braked) if b]
+        for i in held:
+            if self._brake_angle[i] is None:
+                if q is None:
+                    q = self.joint_angles_rad()
+                self._brake_angle[i] = float(q[i])
+        for i in free:
+            self._brake_angle[i] = None
+        c = self._client
+        if free:
+            pb.setJointMotorControlArray(
+                self.arm,
+                [self.joint_indices[i] for i in free],
+                pb.VELOCITY_CONTROL,
+                targetVelocities=[self._rate_command[i] for i in free],
+                forces=[JOINT_TORQUE_LIMIT_NM] * len(free),
+                physicsClientId=c,
+            )
+        if held:
+            pb.setJointMotorControlArray(
+                self.arm,
+                [self.joint_indices[i] for i in held],
+                pb.POSITION_CONTROL,
+                targetPositions=[self._brake_angle[i] for i in held],
+                targetVelocities=[0.0] * len(held),
+                forces=[BRAKE_SLIP_TORQUE_NM] * len(held),
+                physicsClientId=c,
+            )
+
+    def _rearm_slipped_brakes(self) -> None:
+        """A brake that slipped grips again where the joint now is (it does not pull back)."""
+        if not any(a is not None for a in self._brake_angle):
+            return
+        q = self.joint_angles_rad()
+        slipped = False
+        for i, angle in enumerate(self._brake_angle):
+            if angle is not None and abs(q[i] - angle) > BRAKE_SLIP_REARM_RAD:
+                self._brake_angle[i] = float(q[i])
+                slipped = True
+        if slipped:
+            self._send_joint_commands()
+
+    def set_vehicle_thrust(self, force_world_n: Sequence[float]) -> None:
+        """A force on the vehicle COM (world frame, N) applied every step until changed:
+        the vehicle's thrusters (ABORT, RETREAT), zero in free drift."""
+        f = tuple(float(v) for v in force_world_n)
+        _finite_vector(f, "vehicle thrust")
+        self._vehicle_thrust_n = (f[0], f[1], f[2])
+
+    def apply_vehicle_impulse(
+        self, impulse_world_n_s: Sequence[float], point_world_m: Sequence[float]
+    ) -> None:
+        """An instantaneous impulse on the vehicle at a world point (snares bumping the shaft)."""
+        if self.spec.vehicle_fixed:
+            return
+        c = self._client
+        v, w = pb.getBaseVelocity(self.vehicle, physicsClientId=c)
+        pos, orn = pb.getBasePositionAndOrientation(self.vehicle, physicsClientId=c)
+        j = np.asarray(impulse_world_n_s, dtype=float)
+        r = np.asarray(point_world_m, dtype=float) - np.asarray(pos)
+        rot = np.array(pb.getMatrixFromQuaternion(orn)).reshape(3, 3)
+        inertia_body = np.array(pb.getDynamicsInfo(self.vehicle, -1, physicsClientId=c)[2])
+        dw = rot @ ((rot.T @ np.cross(r, j)) / inertia_body)
+        new_v = np.asarray(v) + j / self.vehicle_mass_kg
+        new_w = np.asarray(w) + dw
+        pb.resetBaseVelocity(self.vehicle, new_v.tolist(), new_w.tolist(), physicsClientId=c)
+
+    # ------------------------------------------------------------------ stepping
+    def step(self, n_steps: int = 1) -> None:
+        """Advance ``n_steps`` physics steps, applying the CW force before each one."""
+        c = self._client
+        vehicle = self.vehicle
+        mass = self.vehicle_mass_kg
+        n = self._n
+        thrust = self._vehicle_thrust_n
+        free = not self.spec.vehicle_fixed
+        for _ in range(n_steps):
+            if free:
+                pos, _orn = pb.getBasePositionAndOrientation(vehicle, physicsClientId=c)
+                vel, _ang = pb.getBaseVelocity(vehicle, physicsClientId=c)
+                ax, ay, az = cw_acceleration(pos, vel, n)
+                # One-shot force: cleared after every step (PYBULLET_NOTES), so applied each time.
+                pb.applyExternalForce(
+                    vehicle,
+                    -1,
+                    (mass * ax + thrust[0], mass * ay + thrust[1], mass * az + thrust[2]),
+                    pos,
+                    pb.WORLD_FRAME,
+                    physicsClientId=c,
+                )
+            pb.stepSimulation(physicsClientId=c)
+            self._step_count += 1
+        self._rearm_slipped_brakes()
+        self.check_divergence()
+
+    def check_divergence(self) -> None:
+        """Raise SimulationDivergedError naming the quantity if the state is non-finite or runaway."""
+        c = self._client
+        pos, orn = pb.getBasePositionAndOrientation(self.vehicle, physicsClientId=c)
+        vel, ang = pb.getBaseVelocity(self.vehicle, physicsClientId=c)
+        _finite_vector(pos, "vehicle position")
+        _finite_vector(orn, "vehicle attitude")
+        _finite_vector(vel, "vehicle velocity")
+        _finite_vector(ang, "vehicle angular velocity")
+        speed = math.sqrt(sum(v * v for v in vel))
+        if speed > MAX_SANE_VEHICLE_SPEED_M_S:
+            raise SimulationDivergedError(
+                f"physics diverged: vehicle speed {speed:.3g} m/s exceeds {MAX_SANE_VEHICLE_SPEED_M_S} m/s"
+            )
+        rate = math.sqrt(sum(v * v for v in ang))
+        if rate > MAX_SANE_VEHICLE_RATE_RAD_S:
+            raise SimulationDivergedError(
+                f"physics diverged: vehicle angular rate {math.degrees(rate):.3g} deg/s exceeds "
+                f"{math.degrees(MAX_SANE_VEHICLE_RATE_RAD_S):.0f} deg/s"
+            )
+        if max(abs(p) for p in pos) > MAX_SANE_DISTANCE_M:
+            raise SimulationDivergedError(
+                f"physics diverged: vehicle is {max(abs(p) for p in pos):.0f} m from the station"
+            )
+        states = pb.getJointStates(self.arm, self.joint_indices, physicsClientId=c)
+        for name, s in zip(JOINT_NAMES, states, strict=True):
+            if not (math.isfinite(s[0]) and math.isfinite(s[1])):
+                raise SimulationDivergedError(f"physics diverged: joint {name} state is not finite")
+            if abs(s[1]) > MAX_SANE_JOINT_RATE_RAD_S:
+                raise SimulationDivergedError(
+                    f"physics diverged: joint {name} rate {math.degrees(s[1]):.3g} deg/s exceeds "
+                    f"{math.degrees(MAX_SANE_JOINT_RATE_RAD_S):.0f} deg/s"
+                )
+
+    # ------------------------------------------------------------------ accessors
+    def joint_angles_rad(self) -> FloatArray:
+        states = pb.getJointStates(self.arm, self.joint_indices, physicsClientId=self._client)
+        return np.array([s[0] for s in states])
+
+    def joint_rates_rad_s(self) -> FloatArray:
+        states = pb.getJointStates(self.arm, self.joint_indices, physicsClientId=self._client)
+        return np.array([s[1] for s in states])
+
+    def joint_torques_nm(self) -> FloatArray:
+        """Motor torque each joint applied in the last step (PYBULLET_NOTES: state index 3)."""
+        states = pb.getJointStates(self.arm, self.joint_indices, physicsClientId=self._client)
+        return np.array([s[3] for s in states])
+
+    def _frame(self, body: int, link: int) -> FramePose:
+        # Index 0/1 (COM frame) in double precision: these links' inertial frame equals
+        # their link frame (index 4/5 is float32, PYBULLET_NOTES).
+        s = pb.getLinkState(
+            body,
+            link,
+            computeLinkVelocity=1,
+            computeForwardKinematics=1,
+            physicsClientId=self._client,
+        )
+        return FramePose(np.array(s[0]), np.array(s[1]), np.array(s[6]), np.array(s[7]))
+
+    def lee(self) -> FramePose:
+        """The tip LEE frame (DESIGN §3): origin at the mouth, +x along the boresight."""
+        return self._frame(self.arm, self.tip_lee_link)
+
+    def arm_link(self, name: str) -> FramePose:
+        """Any named link frame of the arm (e.g. the camera mounts)."""
+        return self._frame(self.arm, self.arm_links[name])
+
+    def fixture(self) -> FramePose:
+        """The FRGF frame (DESIGN §3): origin at the base plate centre, +x along the shaft."""
+        return self._frame(self.vehicle, self.frgf_link)
+
+    def shaft_tip(self) -> FramePose:
+        """The ball centre at the end of the FRGF shaft."""
+        return self._frame(self.vehicle, self.frgf_tip_link)
+
+    def vehicle_state(self) -> VehicleState:
+        c = self._client
+        pos, orn = pb.getBasePositionAndOrientation(self.vehicle, physicsClientId=c)
+        vel, ang = pb.getBaseVelocity(self.vehicle, physicsClientId=c)
+        return VehicleState(np.array(pos), np.array(vel), np.array(orn), np.array(ang))
+
+    def capture_metrics(self) -> CaptureMetrics:
+        lee = self.lee()
+        tip = self.shaft_tip()
+        return capture_metrics(
+            lee.pose(),
+            lee.linear_velocity_m_s,
+            lee.angular_velocity_rad_s,
+            self.fixture().pose(),
+            tip.position_m,
+            tip.linear_velocity_m_s,
+            self.vehicle_state().angular_velocity_rad_s,
+        )
+
+    def lee_jacobian(self) -> FloatArray:
+        """(6, 7) Jacobian of the LEE frame origin, rows [linear; angular], world frame.
+
+        pybullet returns a fixed-base body's Jacobian in its *base* frame (checked against
+        finite differences; robots/ssrms/find_poses.py), and the SSRMS base is rotated to
+        point nadir, so both halves are turned into the world frame here. Arguments go to
+        pybullet as Python lists (numpy arrays segfault, bullet3 #3033)."""
+        q = self.joint_angles_rad().tolist()
+        zeros = [0.0] * len(q)
+        lin, ang = pb.calculateJacobian(
+            self.arm,
+            self.tip_lee_link,
+            [0.0, 0.0, 0.0],
+            q,
+            zeros,
+            zeros,
+            physicsClientId=self._client,
+        )
+        r = self._base_rotation
+        return np.vstack([r @ np.array(lin), r @ np.array(ang)])
+
+    def contacts(self) -> list[Contact]:
+        """Contacts between the arm and the vehicle or the station after the last step."""
+        c = self._client
+        out: list[Contact] = []
+        pairs = [(self.arm, self.vehicle)]
+        if self.station is not None:
+            pairs += [(self.arm, self.station), (self.vehicle, self.station)]
+        for a, b in pairs:
+            for pt in pb.getContactPoints(a, b, physicsClientId=c):
+                link_a, link_b = pt[3], pt[4]
+                va = self._point_velocity(a, link_a, pt[5])
+                vb = self._point_velocity(b, link_b, pt[6])
+                out.append(
+                    Contact(
+                        body_a=self._body_names[a],
+                        link_a=self._link_name(a, link_a),
+                        body_b=self._body_names[b],
+                        link_b=self._link_name(b, link_b),
+                        position_world_m=(float(pt[5][0]), float(pt[5][1]), float(pt[5][2])),
+                        normal_force_n=float(pt[9]),
+                        relative_speed_m_s=float(np.linalg.norm(va - vb)),
+                    )
+                )
+        return out
+
+    def _link_name(self, body: int, link: int) -> str:
+        if link < 0:
+            return self._body_names.get(body, "base")
+        return self._link_names.get(body, {}).get(link, str(link))
+
+    def _point_velocity(self, body: int, link: int, point: Sequence[float]) -> FloatArray:
+        c = self._client
+        if body == self.station:
+            return np.zeros(3)
+        if link < 0:
+            pos, _ = pb.getBasePositionAndOrientation(body, physicsClientId=c)
+            v, w = pb.getBaseVelocity(body, physicsClientId=c)
+        else:
+            s = pb.getLinkState(body, link, computeLinkVelocity=1, physicsClientId=c)
+            pos, v, w = s[0], s[6], s[7]
+        return np.asarray(v) + np.cross(np.asarray(w), np.asarray(point) - np.asarray(pos))
+
+    def closest_distance_m(self, max_distance_m: float = 1.0) -> float:
+        """Smallest distance between the arm and the vehicle, up to ``max_distance_m``."""
+        pts = pb.getClosestPoints(
+            self.arm, self.vehicle, max_distance_m, physicsClientId=self._client
+        )
+        return min((float(p[8]) for p in pts), default=max_distance_m)
+
+    # ------------------------------------------------------------------ capture constraint
+    def attach_vehicle(self) -> None:
+        """Create the snare constraint between the LEE and the FRGF at their current relative
+        pose (a soft capture), with a large force so a 10 t payload cannot slip."""
+        if self._attachment is not None:
+            return
+        c = self._client
+        lee = self.lee()
+        fix = self.fixture()
+        # FRGF frame expressed in the LEE frame, now.
+        inv_p, inv_q = pb.invertTransform(lee.position_m.tolist(), lee.orientation_xyzw.tolist())
+        rel_p, rel_q = pb.multiplyTransforms(
+            inv_p, inv_q, fix.position_m.tolist(), fix.orientation_xyzw.tolist()
+        )
+        # Collisions between LEE and fixture are filtered once captured: the constraint holds
+        # them together and overlapping shapes would explode the solver (PYBULLET_NOTES).
+        for arm_link in (self.arm_links["tip_lee_housing"], self.tip_lee_link):
+            for veh_link in (-1, self.frgf_link, self.frgf_tip_link):
+                pb.setCollisionFilterPair(
+                    self.arm, self.vehicle, arm_link, veh_link, 0, physicsClientId=c
+                )
+        # Parent frame: the LEE frame itself; child frame: the LEE frame expressed in the FRGF
+        # frame. changeConstraint can move only the child frame, so the rigidize slew is
+        # written as the inverse of "where the FRGF sits in the LEE".
+        child_p, child_q = pb.invertTransform(rel_p, rel_q)
+        cid = pb.createConstraint(
+            self.arm,
+            self.tip_lee_link,
+            self.vehicle,
+            self.frgf_link,
+            pb.JOINT_FIXED,
+            [0, 0, 0],
+            [0, 0, 0],
+            child_p,
+            parentFrameOrientation=[0, 0, 0, 1],
+            childFrameOrientation=child_q,
+            physicsClientId=c,
+        )
+        # PYBULLET_NOTES: an explicit maxForce is in N; the default lets a 10 t vehicle slip.
+        pb.changeConstraint(cid, maxForce=1e9, physicsClientId=c)
+        self._attachment = cid
+        self._attach_pose = (rel_p, rel_q)
+
+    def move_attachment(
+        self, position_in_lee_m: Sequence[float], orientation_in_lee_xyzw: Sequence[float]
+    ) -> None:
+        """Slew the captured fixture's pose in the LEE frame (rigidize draws it to the seat)."""
+        if self._attachment is None:
+            return
+        child_p, child_q = pb.invertTransform(
+            list(position_in_lee_m), list(orientation_in_lee_xyzw)
+        )
+        pb.changeConstraint(
+            self._attachment,
+            jointChildPivot=child_p,
+            jointChildFrameOrientation=child_q,
+            maxForce=1e9,
+            physicsClientId=self._client,
+        )
+        self._attach_pose = (tuple(position_in_lee_m), tuple(orientation_in_lee_xyzw))
+
+    def attachment_pose_in_lee(self) -> tuple[tuple[float, ...], tuple[float, ...]] | None:
+        """Where the constraint holds the FRGF frame in the LEE frame, or None when free."""
+        if self._attachment is None:
+            return None
+        return self._attach_pose
+
+    def constraint_load(self) -> tuple[FloatArray, FloatArray] | None:
+        """Force (N) and torque (N·m) the capture constraint applies, or None when free."""
+        if self._attachment is None:
+            return None
+        s = pb.getConstraintState(self._attachment, physicsClientId=self._client)
+        return np.array(s[:3]), np.array(s[3:6])
+
+    def detach_vehicle(self) -> None:
+        if self._attachment is None:
+            return
+        pb.removeConstraint(self._attachment, physicsClientId=self._client)
+        self._attachment = None
+
+    @property
+    def attached(self) -> bool:
+        return self._attachment is not None
+
+    # ------------------------------------------------------------------ determinism
+    def state_digest(self) -> str:
+        """SHA-256 of the full dynamic state (time, joints, vehicle), for replay checkpoints."""
+        c = self._client
+        values: list[float] = [float(self._step_count)]
+        for s in pb.getJointStates(self.arm, self.joint_indices, physicsClientId=c):
+            values.extend((s[0], s[1]))
+        pos, orn = pb.getBasePositionAndOrientation(self.vehicle, physicsClientId=c)
+        vel, ang = pb.getBaseVelocity(self.vehicle, physicsClientId=c)
+        values.extend(pos)
+        values.extend(orn)
+        values.extend(vel)
+        values.extend(ang)
+        return hashlib.sha256(struct.pack(f"<{len(values)}d", *values)).hexdigest()

@@ -1,0 +1,146 @@
+"""Timeline events of a scenario: their kinds, their parameters and how they are checked.
+
+| kind                   | parameters                                   | what happens (session)            |
+|------------------------|----------------------------------------------|-----------------------------------|
+| ``go_for_capture``     | ``call``: str, optional                      | MCC-Houston's GO; the call shown  |
+| ``free_drift``         | ``call``: str, optional                      | vehicle thrusters off; clock runs |
+| ``call``               | ``text``: str                                | a voice call shown to the crew    |
+| ``camera_loss``        | ``camera``: lee, elbow or external           | that monitor loses video          |
+| ``camera_restore``     | ``camera``: lee, elbow or external           | video back                        |
+| ``brake_stuck``        | ``joint``: an SSRMS joint name               | that joint's brake stays on       |
+| ``hand_controller_bias`` | ``thc``, ``rhc``: [3] in [-1, 1], optional | a constant offset on the deflection |
+
+Times are seconds of simulation time from the start of the session, non-decreasing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from trainer.scenario import checks
+from trainer.scenario.checks import Problems
+
+# The SSRMS joints, base to tip (REFERENCE §1, S). Mirrors trainer.sim.world.JOINT_NAMES
+# (a test pins the two together); repeated here so that loading a scenario does not import
+# pybullet, which writes a banner on stderr at import.
+JOINT_NAMES: tuple[str, ...] = (
+    "shoulder_roll",
+    "shoulder_yaw",
+    "shoulder_pitch",
+    "elbow_pitch",
+    "wrist_pitch",
+    "wrist_yaw",
+    "wrist_roll",
+)
+CAMERAS: tuple[str, ...] = ("lee", "elbow", "external")
+
+# kind -> (required parameters, optional parameters)
+EVENT_PARAMS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "go_for_capture": ((), ("call",)),
+    "free_drift": ((), ("call",)),
+    "call": (("text",), ()),
+    "camera_loss": (("camera",), ()),
+    "camera_restore": (("camera",), ()),
+    "brake_stuck": (("joint",), ()),
+    "hand_controller_bias": ((), ("thc", "rhc")),
+}
+EVENT_KINDS: tuple[str, ...] = tuple(EVENT_PARAMS)
+_ONCE_ONLY = ("go_for_capture", "free_drift")
+
+
+def _params(problems: Problems, kind: str, node: dict[str, Any], path: str) -> dict[str, Any]:
+    """Check one event's parameters; returns the good ones as plain values."""
+    out: dict[str, Any] = {}
+    for key in ("call", "text"):
+        if key in node:
+            text = checks.string(problems, node[key], checks.join(path, key))
+            if text is not None:
+                out[key] = text
+    if "camera" in node:
+        camera = checks.choice(
+            problems, node["camera"], checks.join(path, "camera"), CAMERAS, "camera"
+        )
+        if camera is not None:
+            out["camera"] = camera
+    if "joint" in node:
+        joint = checks.choice(
+            problems, node["joint"], checks.join(path, "joint"), JOINT_NAMES, "SSRMS joint"
+        )
+        if joint is not None:
+            out["joint"] = joint
+    if kind == "hand_controller_bias":
+        if "thc" not in node and "rhc" not in node:
+            problems.add(path, "hand_controller_bias needs thc or rhc (or both)")
+        for key in ("thc", "rhc"):
+            if key not in node:
+                continue
+            key_path = checks.join(path, key)
+            bias = checks.vector(problems, node[key], key_path)
+            if bias is None:
+                continue
+            outside = [(i, b) for i, b in enumerate(bias) if abs(b) > 1.0]
+            for i, b in outside:
+                problems.add(
+                    checks.join(key_path, i),
+                    f"must lie in [-1, 1] (a hand-controller deflection), got {checks.show(b)}",
+                )
+            if not outside:
+                out[key] = bias
+    return out
+
+
+def parse_timeline(problems: Problems, node: Any, path: str = "timeline") -> list[dict[str, Any]]:
+    """Check the timeline list; returns its events as ``{time_s, event, **params}`` dicts."""
+    if node is checks.MISSING:
+        return []
+    if not isinstance(node, list):
+        checks.wrong(problems, path, "a list of events", node)
+        return []
+    events: list[dict[str, Any]] = []
+    last_time_s: float | None = None
+    seen: set[str] = set()
+    lost_cameras: set[str] = set()
+    for index, item in enumerate(node):
+        item_path = checks.join(path, index)
+        if not isinstance(item, dict):
+            checks.wrong(problems, item_path, "a mapping {time_s, event, ...}", item)
+            continue
+        kind = checks.choice(
+            problems, item.get("event", checks.MISSING), checks.join(item_path, "event"),
+            EVENT_KINDS, "event kind",
+        )  # fmt: skip
+        if "event" not in item:
+            problems.add(checks.join(item_path, "event"), "required key is missing")
+        if kind is None:  # the parameters of an unknown kind cannot be judged
+            continue
+        required, optional = EVENT_PARAMS[kind]
+        checks.mapping(problems, item, item_path, ("time_s", "event", *required), optional)
+        time_s = checks.number(
+            problems, item.get("time_s", checks.MISSING), checks.join(item_path, "time_s"),
+            sign="non-negative",
+        )  # fmt: skip
+        params = _params(problems, kind, item, item_path)
+        if time_s is not None:
+            if last_time_s is not None and time_s < last_time_s:
+                problems.add(
+                    checks.join(item_path, "time_s"),
+                    f"events must be in time order, got {checks.show(time_s)} "
+                    f"after {checks.show(last_time_s)}",
+                )
+            last_time_s = time_s
+        if kind in _ONCE_ONLY and kind in seen:
+            problems.add(checks.join(item_path, "event"), f"{kind} may appear only once")
+        seen.add(kind)
+        camera = params.get("camera")
+        if kind == "camera_loss" and camera is not None:
+            lost_cameras.add(camera)
+        if kind == "camera_restore" and camera is not None:
+            if camera not in lost_cameras:
+                problems.add(
+                    checks.join(item_path, "camera"),
+                    f"camera_restore of {camera!r} without an earlier camera_loss",
+                )
+            lost_cameras.discard(camera)
+        if time_s is not None:
+            events.append({"time_s": time_s, "event": kind, **params})
+    return events

@@ -1,0 +1,124 @@
+"""Scenario data model: frozen dataclasses that a validated YAML file becomes (DESIGN §8).
+
+The loader (``trainer.scenario.loader``) is the only producer; everything downstream reads
+these. Units are SI with degrees only where a name ends in ``_deg``/``_deg_s`` (DESIGN §3).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+Vec3 = tuple[float, float, float]
+
+
+@dataclass(frozen=True, slots=True)
+class Tier:
+    """An upper bound with two tiers: full credit up to ``full``, capture up to ``allowed``."""
+
+    full: float
+    allowed: float
+
+
+@dataclass(frozen=True, slots=True)
+class RangeTier:
+    """A window with two tiers: full credit inside ``full``, capture inside ``allowed``."""
+
+    full: tuple[float, float]
+    allowed: tuple[float, float]
+
+
+@dataclass(frozen=True, slots=True)
+class Envelope:
+    """Capture envelope at the trigger (REFERENCE §4, E)."""
+
+    lateral_offset_m: Tier
+    axial_depth_m: RangeTier
+    pitch_yaw_misalignment_deg: Tier
+    roll_misalignment_deg: Tier
+    relative_speed_m_s: Tier
+    relative_rate_deg_s: Tier
+
+
+@dataclass(frozen=True, slots=True)
+class TimeLimits:
+    """Time limits from free-drift start (REFERENCE §4, E); None = no limit."""
+
+    full_credit_s: float | None
+    penalty_until_s: float | None
+    hard_limit_s: float | None
+    drift_sphere_radius_m: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class Dispersions:
+    """One-sigma Gaussian dispersions of the vehicle's initial state, drawn from the
+    session's seeded generator in a fixed order: position, velocity, attitude, rate."""
+
+    position_m: Vec3 = (0.0, 0.0, 0.0)
+    velocity_m_s: Vec3 = (0.0, 0.0, 0.0)
+    attitude_deg: Vec3 = (0.0, 0.0, 0.0)
+    angular_velocity_deg_s: Vec3 = (0.0, 0.0, 0.0)
+
+
+@dataclass(frozen=True, slots=True)
+class VehicleSpec:
+    model: str  # folder under robots/: "dragon", or "frgf_target" for the basic drill
+    fixed: bool  # True: bolted to the station (basic drill), no CW motion
+    mass_kg: float | None  # None: the model's own
+    inertia_kg_m2: Vec3 | None
+    position_m: Vec3  # COM, world frame (LVLH)
+    attitude_rpy_deg: Vec3
+    velocity_m_s: Vec3
+    angular_velocity_deg_s: Vec3
+    dispersions: Dispersions
+
+
+@dataclass(frozen=True, slots=True)
+class ArmSpec:
+    initial_pose: str  # a named pose of robots/ssrms/poses.yaml
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEvent:
+    """A scheduled event. Kinds: go_for_capture, free_drift, call, camera_loss,
+    camera_restore, brake_stuck, hand_controller_bias."""
+
+    time_s: float
+    kind: str
+    params: MappingProxyType[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+
+
+@dataclass(frozen=True, slots=True)
+class AbortSpec:
+    closing_speed_limit_m_s: float  # REFERENCE §4: closing faster than 0.02 m/s -> abort
+    expected: bool  # True when ABORT is the right call in this scenario
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    id: str
+    version: int
+    title: str
+    description: str
+    tags: tuple[str, ...]
+    orbit_altitude_m: float
+    vehicle: VehicleSpec
+    arm: ArmSpec
+    timeline: tuple[TimelineEvent, ...]
+    envelope: Envelope
+    time_limits: TimeLimits
+    abort: AbortSpec
+    scoring_weights: MappingProxyType[str, float]
+    source_path: Path | None = None
+    raw: MappingProxyType[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+
+    def events(self, kind: str) -> tuple[TimelineEvent, ...]:
+        return tuple(e for e in self.timeline if e.kind == kind)
+
+    @property
+    def free_drift_time_s(self) -> float | None:
+        drift = self.events("free_drift")
+        return drift[0].time_s if drift else None

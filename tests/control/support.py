@@ -1,0 +1,68 @@
+"""Helpers for the control tests: a world far from the vehicle, a fake world for
+logic-only tests, and a loop that flies the controller."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from trainer.control import ArmController, ControlOutput, apply
+from trainer.input.state import Button, HandControllerState
+from trainer.sim.layout import default_world_spec, named_pose_rad
+from trainer.sim.world import World
+
+CONTROL_DIVIDER = 4  # physics steps per control tick (DESIGN §3)
+TICKS_PER_S = 60
+
+
+def make_world(joint_angles_deg: dict[int, float] | None = None) -> World:
+    """capture_ready arm, no station, Dragon moved 60 m away so nothing is touched.
+    ``joint_angles_deg`` offsets joints (index -> degrees added)."""
+    q = list(named_pose_rad("capture_ready"))
+    for i, d in (joint_angles_deg or {}).items():
+        q[i] += math.radians(d)
+    spec = default_world_spec(
+        "capture_ready",
+        include_station=False,
+        initial_joint_angles_rad=tuple(q),
+        vehicle_position_m=(8.5, 0.0, -60.0),
+    )
+    return World(spec)
+
+
+def press(*buttons: Button, **kw: object) -> HandControllerState:
+    return HandControllerState(buttons=frozenset(buttons), **kw)  # type: ignore[arg-type]
+
+
+def fly(
+    controller: ArmController,
+    world: World,
+    hc: HandControllerState,
+    seconds: float,
+    payload_mass_kg: float = 0.0,
+) -> list[ControlOutput]:
+    outputs = []
+    for _ in range(round(seconds * TICKS_PER_S)):
+        out = controller.tick(hc, world, payload_mass_kg, False)
+        apply(out, world)
+        world.step(CONTROL_DIVIDER)
+        outputs.append(out)
+    return outputs
+
+
+@dataclass
+class _Spec:
+    arm_base_orientation_xyzw: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 1.0)
+
+
+@dataclass
+class FakeWorld:
+    """Just the accessors the controller reads, for logic tests without pybullet."""
+
+    q: list[float] = field(default_factory=lambda: list(named_pose_rad("capture_ready")))
+    spec: _Spec = field(default_factory=_Spec)
+
+    def joint_angles_rad(self) -> np.ndarray:
+        return np.array(self.q)

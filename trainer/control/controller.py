@@ -1,0 +1,312 @@
+"""The arm controller the session calls once per control tick (1/60 s).
+
+    output = controller.tick(hc, world, payload_mass_kg, paused)
+    apply(output, world)          # the session applies it; the controller never commands
+
+The controller *returns* its command instead of sending it, so a test, the recorder or
+a replay can inspect exactly what would be applied, and ``apply`` is the one place that
+touches the world's drives and brakes. It reads the world only through
+``World.joint_angles_rad()`` and ``World.spec`` (its own kinematic model, from the same
+REFERENCE geometry, gives the LEE pose and Jacobian: see kinematics.py).
+
+| input            | meaning                                                      | range          |
+|------------------|--------------------------------------------------------------|----------------|
+| hc               | this tick's hand controllers (held buttons; edges found here)| HandControllerState |
+| world            | joint angles and the arm's base orientation                  | World          |
+| payload_mass_kg  | mass held by the LEE, 0 when nothing is captured             | ≥ 0, finite    |
+| paused           | the session clock is paused                                  | bool           |
+
+Buttons act on rising edges: MODE cycles cartesian → single_joint → position_hold,
+FRAME toggles base ↔ LEE, RATE_SCALE coarse ↔ vernier, BRAKES on ↔ off, JOINT_NEXT /
+JOINT_PREV select the joint (in single-joint mode, wrapping around).
+
+Safing (end condition of normal control): on the very tick the hand controller is
+disconnected or the session paused, the command is zero and every brake is applied; the
+controller then ignores the hand controllers until RESUME is pressed (rising edge) while
+connected and not paused, and after that until both sticks are centred, so a deflected
+stick cannot move the arm the instant control returns.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from trainer.control.kinematics import forward_kinematics
+from trainer.control.modes import (
+    CartesianRateMode,
+    ControlMode,
+    ModeCommand,
+    PositionHoldMode,
+    SingleJointMode,
+    TickContext,
+)
+from trainer.control.params import DEFAULT_PARAMETERS, ControlParameters
+from trainer.control.resolved_rate import ResolvedRateSolver
+from trainer.control.telemetry import (
+    ControlOutput,
+    ControlTelemetry,
+    ControlWarning,
+    Frame,
+    ModeName,
+    RateScale,
+    WarningKind,
+)
+from trainer.input.state import Button, HandControllerState
+from trainer.sim.world import JOINT_NAMES, World
+
+_ZERO_RATES: tuple[float, ...] = (0.0,) * 7
+_ALL_BRAKES: tuple[bool, ...] = (True,) * 7
+_NO_BRAKES: tuple[bool, ...] = (False,) * 7
+_NO_BUTTONS: frozenset[Button] = frozenset()
+_NO_JACOBIAN = np.zeros((6, 7))
+
+DISCONNECTED = "hand controller disconnected"
+PAUSED = "session paused"
+
+
+def _rotation_from_quaternion(
+    q_xyzw: tuple[float, float, float, float],
+) -> tuple[tuple[float, float, float], ...]:
+    x, y, z, w = q_xyzw
+    n = math.sqrt(x * x + y * y + z * z + w * w)
+    x, y, z, w = x / n, y / n, z / n, w / n
+    return (
+        (1 - 2 * (y * y + z * z), 2 * (x * y - z * w), 2 * (x * z + y * w)),
+        (2 * (x * y + z * w), 1 - 2 * (x * x + z * z), 2 * (y * z - x * w)),
+        (2 * (x * z - y * w), 2 * (y * z + x * w), 1 - 2 * (x * x + y * y)),
+    )
+
+
+class ArmController:
+    """Mode, frame, rate scale, joint selection, brakes and safing; see the module docstring."""
+
+    def __init__(self, params: ControlParameters = DEFAULT_PARAMETERS) -> None:
+        self.params = params
+        solver = ResolvedRateSolver(params)
+        self._modes: tuple[ControlMode, ...] = (
+            CartesianRateMode(params, solver),
+            SingleJointMode(params, solver),
+            PositionHoldMode(params, solver),
+        )
+        self._mode_index = 0
+        self.frame = Frame.BASE
+        self.rate_scale = RateScale.COARSE
+        self.selected_joint = 0
+        self.brakes_on = False
+        self.safed = False
+        self._safed_cause: str | None = None
+        self._await_neutral = False
+        self._previous_buttons: frozenset[Button] = _NO_BUTTONS
+        self._base_quat: tuple[float, float, float, float] | None = None
+        self._base_rot: tuple[tuple[float, float, float], ...] = ((1.0, 0.0, 0.0),) * 3
+        identity = ((1.0, 0.0, 0.0), (0.0, 1.0, 0.0), (0.0, 0.0, 1.0))
+        # One context, refilled every tick (no per-tick allocation of it).
+        self._ctx = TickContext(
+            [0.0] * 7,
+            (0.0, 0.0, 0.0),
+            identity,
+            _NO_JACOBIAN,
+            self.frame,
+            0.0,
+            0.0,
+            0.0,
+            0.0,
+            0.0,
+            0,
+        )
+        self._payload_kg = math.nan
+        self._tip_speed_coarse_m_s = 0.0
+        self._tip_rate_coarse_rad_s = 0.0
+        self._set_payload(0.0)
+
+    def _set_payload(self, payload_mass_kg: float) -> None:
+        """Limits that depend only on the payload, recomputed when it changes."""
+        p = self.params
+        speed_factor = p.payload_speed_factor(payload_mass_kg)  # raises on a bad mass
+        self._payload_kg = payload_mass_kg
+        self._tip_speed_coarse_m_s = p.tip_speed_limit_m_s(payload_mass_kg)
+        self._tip_rate_coarse_rad_s = p.unloaded_tip_rate_rad_s * speed_factor
+        accel_factor = speed_factor * speed_factor
+        self._ctx.tip_acceleration_limit_m_s2 = p.tip_acceleration_limit_m_s2 * accel_factor
+        self._ctx.tip_angular_acceleration_limit_rad_s2 = (
+            p.tip_angular_acceleration_limit_rad_s2 * accel_factor
+        )
+
+    @property
+    def mode(self) -> ModeName:
+        return self._modes[self._mode_index].name
+
+    def _reset_modes(self) -> None:
+        for mode in self._modes:
+            mode.reset()
+
+    # ------------------------------------------------------------------ the tick
+    def tick(
+        self, hc: HandControllerState, world: World, payload_mass_kg: float, paused: bool
+    ) -> ControlOutput:
+        p = self.params
+        if payload_mass_kg != self._payload_kg:
+            self._set_payload(payload_mass_kg)  # raises on a bad mass
+        buttons = hc.buttons
+        rising = buttons - self._previous_buttons if buttons else _NO_BUTTONS
+        self._previous_buttons = buttons
+
+        # --- safing comes first and, once safed, nothing else is read from hc.
+        cause = DISCONNECTED if not hc.connected else PAUSED if paused else None
+        reason: str | None = None
+        if cause is not None:
+            if not self.safed:
+                self.safed = True
+                self._reset_modes()
+            self._safed_cause = cause
+            reason = cause
+        elif self.safed:
+            if Button.RESUME in rising:
+                self.safed = False
+                self._await_neutral = True
+            else:
+                reason = f"awaiting RESUME after {self._safed_cause}"
+        else:
+            self._handle_edges(rising)
+
+        # --- kinematic state (base frame)
+        spec_quat = world.spec.arm_base_orientation_xyzw
+        if spec_quat is not self._base_quat:
+            self._base_quat = spec_quat
+            self._base_rot = _rotation_from_quaternion(spec_quat)
+        q = world.joint_angles_rad().tolist()
+        tip_pos, tip_rot, jacobian = forward_kinematics(q)
+        scale = p.vernier_factor if self.rate_scale is RateScale.VERNIER else 1.0
+        ctx = self._ctx
+        ctx.q_rad = q
+        ctx.tip_pos_m = tip_pos
+        ctx.tip_rot = tip_rot
+        ctx.jacobian = jacobian
+        ctx.frame = self.frame
+        ctx.tip_speed_limit_m_s = self._tip_speed_coarse_m_s * scale
+        ctx.tip_rate_limit_rad_s = self._tip_rate_coarse_rad_s * scale
+        ctx.joint_rate_max_rad_s = p.joint_rate_limit_rad_s * scale
+        ctx.selected_joint = self.selected_joint
+
+        warnings: list[ControlWarning] = []
+        mode = self._modes[self._mode_index]
+        if self.safed or self.brakes_on:
+            command = self._modes[2].command(hc, ctx)  # position hold: zero, manipulability
+            brakes = _ALL_BRAKES
+        else:
+            effective = hc
+            if self._await_neutral:
+                if hc.is_neutral:
+                    self._await_neutral = False
+                else:
+                    effective = HandControllerState()
+                    warnings.append(
+                        ControlWarning(
+                            WarningKind.NOT_NEUTRAL,
+                            "centre both hand controllers to resume control",
+                        )
+                    )
+            command = mode.command(effective, ctx)
+            brakes = _NO_BRAKES
+            warnings.extend(command.warnings)
+        self._limit_warnings(q, warnings)
+        if command.manipulability < p.manipulability_warning:
+            warnings.append(
+                ControlWarning(
+                    WarningKind.SINGULARITY,
+                    f"near a singularity: manipulability {command.manipulability:.3f}",
+                    value=command.manipulability,
+                )
+            )
+        return self._output(command, brakes, reason, tuple(warnings), ctx, payload_mass_kg)
+
+    # ------------------------------------------------------------------ helpers
+    def _handle_edges(self, rising: frozenset[Button]) -> None:
+        if not rising:
+            return
+        if Button.MODE in rising:
+            self._mode_index = (self._mode_index + 1) % len(self._modes)
+            self._reset_modes()
+        if Button.FRAME in rising:
+            self.frame = Frame.LEE if self.frame is Frame.BASE else Frame.BASE
+            self._reset_modes()
+        if Button.RATE_SCALE in rising:
+            coarse = self.rate_scale is RateScale.COARSE
+            self.rate_scale = RateScale.VERNIER if coarse else RateScale.COARSE
+        if Button.BRAKES in rising:
+            self.brakes_on = not self.brakes_on
+            self._reset_modes()
+        if self.mode is ModeName.SINGLE_JOINT:
+            if Button.JOINT_NEXT in rising:
+                self.selected_joint = (self.selected_joint + 1) % len(JOINT_NAMES)
+            if Button.JOINT_PREV in rising:
+                self.selected_joint = (self.selected_joint - 1) % len(JOINT_NAMES)
+
+    def _limit_warnings(self, q: list[float], warnings: list[ControlWarning]) -> None:
+        limit = self.params.joint_limit_rad
+        near = self.params.joint_limit_warning_margin_rad
+        if max(map(abs, q)) <= limit - near:
+            return
+        for name, qi in zip(JOINT_NAMES, q, strict=True):
+            margin = limit - abs(qi)
+            if margin < near:
+                warnings.append(
+                    ControlWarning(
+                        WarningKind.JOINT_LIMIT,
+                        f"{name} {math.degrees(margin):.1f} deg from its limit",
+                        joint=name,
+                        value=margin,
+                    )
+                )
+
+    def _output(
+        self,
+        command: ModeCommand,
+        brakes: tuple[bool, ...],
+        reason: str | None,
+        warnings: tuple[ControlWarning, ...],
+        ctx: TickContext,
+        payload_mass_kg: float,
+    ) -> ControlOutput:
+        if brakes is _ALL_BRAKES:
+            rates = _ZERO_RATES
+            v_world = w_world = (0.0, 0.0, 0.0)
+        else:
+            rates = tuple(command.joint_rates_rad_s.tolist())
+            tw = command.tip_twist_base.tolist()
+            r = self._base_rot
+            v_world = (
+                r[0][0] * tw[0] + r[0][1] * tw[1] + r[0][2] * tw[2],
+                r[1][0] * tw[0] + r[1][1] * tw[1] + r[1][2] * tw[2],
+                r[2][0] * tw[0] + r[2][1] * tw[1] + r[2][2] * tw[2],
+            )
+            w_world = (
+                r[0][0] * tw[3] + r[0][1] * tw[4] + r[0][2] * tw[5],
+                r[1][0] * tw[3] + r[1][1] * tw[4] + r[1][2] * tw[5],
+                r[2][0] * tw[3] + r[2][1] * tw[4] + r[2][2] * tw[5],
+            )
+        telemetry = ControlTelemetry(
+            mode=self.mode,
+            frame=self.frame,
+            rate_scale=self.rate_scale,
+            selected_joint=JOINT_NAMES[self.selected_joint],
+            brakes_on=self.brakes_on,
+            safed=self.safed,
+            safed_reason=reason,
+            warnings=warnings,
+            manipulability=command.manipulability,
+            tip_velocity_world_m_s=v_world,
+            tip_angular_velocity_world_rad_s=w_world,
+            tip_speed_limit_m_s=ctx.tip_speed_limit_m_s,
+            tip_rate_limit_rad_s=ctx.tip_rate_limit_rad_s,
+            payload_mass_kg=payload_mass_kg,
+        )
+        return ControlOutput(rates, brakes, telemetry)
+
+
+def apply(output: ControlOutput, world: World) -> None:
+    """Send one tick's output to the world: brakes first, then the joint rate demand."""
+    world.set_brakes(list(output.brakes))
+    world.command_joint_rates(output.joint_rates_rad_s)

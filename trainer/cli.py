@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from trainer import __version__
 from trainer.errors import TrainerError
@@ -21,6 +22,31 @@ def _cmd_fly(args: argparse.Namespace) -> int:
     from trainer.demo import run_world_demo
 
     return run_world_demo(duration_s=args.duration)
+
+
+def _cmd_grade(args: argparse.Namespace) -> int:
+    from trainer.grade import parse_seeds, run_grade_command
+
+    seeds = parse_seeds(args.seeds) if args.seeds else [args.seed if args.seed is not None else 7]
+    return run_grade_command(args.scenario, args.pilot, seeds, args.out)
+
+
+def _cmd_list(args: argparse.Namespace) -> int:
+    from trainer.scenario.commands import run_list
+
+    return run_list()
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from trainer.scenario.commands import run_validate
+
+    return run_validate(list(args.paths))
+
+
+def _cmd_devices(args: argparse.Namespace) -> int:
+    from trainer.input.devices import run_devices
+
+    return run_devices(once=args.once, bindings_path=args.bindings)
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
@@ -35,6 +61,36 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     fly = sub.add_parser("fly", help="fly a capture (headless world demonstration for now)")
     fly.add_argument("--duration", type=float, default=99.0, help="simulated seconds (default 99)")
     handlers["fly"] = _cmd_fly
+
+    grade = sub.add_parser(
+        "grade", help="run a scenario headless with a scripted pilot and grade it"
+    )
+    grade.add_argument("scenario", help="scenario id (see `list`) or path to a YAML file")
+    grade.add_argument(
+        "--pilot", default="autopilot", help="autopilot, none, or a recording (.mcap)"
+    )
+    seeds = grade.add_mutually_exclusive_group()
+    seeds.add_argument(
+        "--seed", type=int, default=None, help="random seed for the dispersions (default 7)"
+    )
+    seeds.add_argument("--seeds", default=None, metavar="A..B", help="grade every seed from A to B")
+    grade.add_argument("--out", type=Path, default=Path("runs/grade"), help="output folder")
+    handlers["grade"] = _cmd_grade
+
+    lst = sub.add_parser("list", help="list the scenarios")
+    del lst
+    handlers["list"] = _cmd_list
+
+    validate = sub.add_parser("validate", help="check scenario files")
+    validate.add_argument("paths", nargs="+", metavar="PATH")
+    handlers["validate"] = _cmd_validate
+
+    devices = sub.add_parser("devices", help="list controllers and show their live values")
+    devices.add_argument(
+        "--once", action="store_true", help="list the connected controllers and exit"
+    )
+    devices.add_argument("--bindings", type=Path, default=None, help="a bindings YAML file to use")
+    handlers["devices"] = _cmd_devices
     return parser, handlers
 
 

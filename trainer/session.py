@@ -1,0 +1,531 @@
+"""The session loop: input → control → world → capture → scoring → recorder, one control
+tick (1/60 s = 4 physics steps) at a time, the same for ``fly`` and ``grade`` (DESIGN §2).
+
+A session owns one World built from a scenario and a seed (one seeded generator, passed
+in, DESIGN §3), fires the scenario's timeline, applies the workstation buttons, judges the
+trigger against the envelope, detects contacts, decides the outcome, and writes every tick
+to the recording. Pilots (a person's device, the autopilot, a recording) only hand it
+``HandControllerState`` values.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from trainer.control import ArmController, apply
+from trainer.errors import SimulationDivergedError
+from trainer.input.state import Button, HandControllerState
+from trainer.record.writer import RecordingWriter
+from trainer.scenario.build import initial_world_spec, scenario_to_json
+from trainer.scenario.model import Scenario
+from trainer.scoring.accumulate import ScoreAccumulator
+from trainer.scoring.envelope import tier_of
+from trainer.sim.capture import CaptureState, LeeCapture
+from trainer.sim.metrics import (
+    CaptureMetrics,
+    Pose,
+    Rows,
+    capture_metrics,
+    column,
+    cross,
+    dot,
+    norm,
+    rows_from_quat,
+    sub,
+    to_frame,
+)
+from trainer.sim.world import PHYSICS_STEP_S, World
+from trainer.telemetry import Telemetry
+
+CONTROL_STEPS = 4  # physics steps per control tick (DESIGN §3), checked below
+CONTROL_TICK_S = CONTROL_STEPS * PHYSICS_STEP_S
+assert abs(CONTROL_TICK_S - 1.0 / 60.0) < 1e-12, "control tick must be 1/60 s"
+STATE_EVERY_TICKS = 6  # /state at 10 Hz (DESIGN §7: at least 10 Hz)
+CHECKPOINT_EVERY_TICKS = 60  # a physics-state digest every simulated second
+# A session with no hard time limit (the easy and drill scenarios) still ends (E: ten
+# minutes is longer than any capture flown; the trainee can always start again).
+SESSION_CAP_S = 600.0
+# ABORT: Dragon fires thrusters away from the station (REFERENCE §2: 18 Draco of 400 N;
+# E: two thrusters' worth, straight nadir), and the session ends once the retreat shows.
+ABORT_THRUST_N = 800.0
+ABORT_WATCH_S = 5.0
+# A contact faster than this is an impact, not a brush: a collision ends the attempt
+# (E: 3x the 0.03 m/s allowed capture speed of REFERENCE §4).
+COLLISION_SPEED_M_S = 0.09
+# A contact with more force than this is an impact too (E: a 7.2 t vehicle stopped from
+# 0.03 m/s in 0.1 s).
+COLLISION_FORCE_N = 2_200.0
+
+
+@dataclass(frozen=True, slots=True)
+class SessionEvent:
+    time_s: float
+    kind: str
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+def _vec(values: Any) -> tuple[float, float, float]:
+    return (float(values[0]), float(values[1]), float(values[2]))
+
+
+def _quat(values: Any) -> tuple[float, float, float, float]:
+    return (float(values[0]), float(values[1]), float(values[2]), float(values[3]))
+
+
+def _rotvec(r: Rows) -> tuple[float, float, float]:
+    """Rotation vector (axis × angle) of the rotation matrix with rows ``r``."""
+    cos_a = max(-1.0, min(1.0, (r[0][0] + r[1][1] + r[2][2] - 1.0) / 2.0))
+    angle = math.acos(cos_a)
+    axis = (r[2][1] - r[1][2], r[0][2] - r[2][0], r[1][0] - r[0][1])
+    s = norm(axis)
+    if s < 1e-12:
+        return (0.0, 0.0, 0.0) if angle < 1e-6 else (math.pi, 0.0, 0.0)
+    k = angle / s
+    return (axis[0] * k, axis[1] * k, axis[2] * k)
+
+
+class Session:
+    """One capture attempt, ticked by a pilot. See the module docstring."""
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        seed: int,
+        *,
+        pilot: str = "none",
+        recording_path: Path | None = None,
+        extra_metadata: dict[str, Any] | None = None,
+    ) -> None:
+        self.scenario = scenario
+        self.seed = seed
+        self.pilot = pilot
+        rng = np.random.default_rng(seed)
+        self.world = World(initial_world_spec(scenario, rng))
+        self.controller = ArmController()
+        self.capture = LeeCapture(self.world, lambda m: tier_of(m, scenario.envelope))
+        self.score = ScoreAccumulator(scenario)
+        self.events: list[SessionEvent] = []
+        self.messages: list[str] = []
+        self.tick_count = 0
+        self.paused = False
+        self.free_drift_start_s: float | None = None
+        self._drift_origin: tuple[float, ...] | None = None
+        self._timeline = sorted(scenario.timeline, key=lambda e: e.time_s)
+        self._timeline_index = 0
+        self._bias_thc = (0.0, 0.0, 0.0)
+        self._bias_rhc = (0.0, 0.0, 0.0)
+        self.cameras_lost: set[str] = set()
+        self._previous_buttons: frozenset[Button] = frozenset()
+        self._contacting: dict[tuple[str, str], float] = {}
+        self.aborted_at_s: float | None = None
+        self.closing_speed_at_abort_m_s: float | None = None
+        self.peak_closing_speed_m_s = 0.0
+        self.abort_correct: bool | None = None
+        self.outcome: str | None = None
+        self.outcome_reason: str | None = None
+        self.trigger_time_s: float | None = None
+        self.trigger_metrics: CaptureMetrics | None = None
+        self.trigger_tier: str | None = None
+        self.misses = 0
+        self.captured_at_s: float | None = None
+        self.last_telemetry: Telemetry | None = None
+        self.listeners: list[Callable[[SessionEvent], None]] = []
+        self.recording_path = recording_path
+        self.recorder: RecordingWriter | None = None
+        if recording_path is not None:
+            self.recorder = RecordingWriter(
+                recording_path,
+                {
+                    "scenario_id": scenario.id,
+                    "scenario_version": scenario.version,
+                    "scenario": scenario_to_json(scenario),
+                    "seed": seed,
+                    "pilot": pilot,
+                    "start_time_utc": datetime.now(UTC).isoformat(timespec="seconds"),
+                    **(extra_metadata or {}),
+                },
+            )
+        if scenario.free_drift_time_s is None:
+            # No free-drift event (a fixed target): the clock runs from the start.
+            self.free_drift_start_s = 0.0
+            self._drift_origin = tuple(float(v) for v in self.world.shaft_tip().position_m)
+        self._fire_timeline()
+        self.last_telemetry = self._telemetry(HandControllerState())
+
+    # ------------------------------------------------------------------ events
+    @property
+    def time_s(self) -> float:
+        return self.world.time_s
+
+    @property
+    def finished(self) -> bool:
+        return self.outcome is not None
+
+    def _event(self, kind: str, **detail: Any) -> None:
+        event = SessionEvent(self.time_s, kind, detail)
+        self.events.append(event)
+        if self.recorder is not None:
+            self.recorder.write_event(event.time_s, kind, detail)
+        for listener in self.listeners:
+            listener(event)
+
+    def _say(self, text: str) -> None:
+        self.messages.append(text)
+        self._event("call", text=text)
+
+    def _fire_timeline(self) -> None:
+        now = self.time_s + 1e-9
+        while (
+            self._timeline_index < len(self._timeline)
+            and self._timeline[self._timeline_index].time_s <= now
+        ):
+            event = self._timeline[self._timeline_index]
+            self._timeline_index += 1
+            params = dict(event.params)
+            if event.kind == "free_drift":
+                self.free_drift_start_s = self.time_s
+                self._drift_origin = tuple(float(v) for v in self.world.shaft_tip().position_m)
+                self._event("free_drift_start")
+                self._say(str(params.get("call", "Dragon is in free drift.")))
+            elif event.kind == "go_for_capture":
+                self._event("go_for_capture")
+                self._say(str(params.get("call", "Station, Houston: you are GO for capture.")))
+            elif event.kind == "call":
+                self._say(str(params.get("text", "")))
+            elif event.kind == "camera_loss":
+                self.cameras_lost.add(str(params["camera"]))
+                self._event("fault", fault="camera_loss", camera=str(params["camera"]))
+            elif event.kind == "camera_restore":
+                self.cameras_lost.discard(str(params["camera"]))
+                self._event("fault_cleared", fault="camera_loss", camera=str(params["camera"]))
+            elif event.kind == "brake_stuck":
+                self.world.set_brake_stuck(str(params["joint"]))
+                self._event("fault", fault="brake_stuck", joint=str(params["joint"]))
+            elif event.kind == "hand_controller_bias":
+                self._bias_thc = _vec(params.get("thc", (0.0, 0.0, 0.0)))
+                self._bias_rhc = _vec(params.get("rhc", (0.0, 0.0, 0.0)))
+                self._event(
+                    "fault", fault="hand_controller_bias", thc=self._bias_thc, rhc=self._bias_rhc
+                )
+
+    # ------------------------------------------------------------------ the tick
+    def tick(self, hc: HandControllerState) -> Telemetry:
+        """Advance one control tick with ``hc`` from the pilot; returns the new snapshot."""
+        if self.finished:
+            assert self.last_telemetry is not None
+            return self.last_telemetry
+        pressed = hc.buttons - self._previous_buttons
+        self._previous_buttons = hc.buttons
+        if self.recorder is not None:
+            control = self.last_telemetry.control if self.last_telemetry is not None else {}
+            self.recorder.write_input(
+                self.tick_count,
+                self.time_s,
+                {
+                    **hc.to_dict(),
+                    "mode": control.get("mode", ""),
+                    "frame": control.get("frame", ""),
+                    "rate_scale": control.get("rate_scale", ""),
+                },
+            )
+        if not hc.connected and self._connected_before:
+            self._event("device_unplugged")
+        elif hc.connected and not self._connected_before:
+            self._event("device_plugged")
+        self._connected_before = hc.connected
+        if Button.PAUSE in pressed:
+            self.paused = not self.paused
+            self._event("pause" if self.paused else "resume")
+            if self.recorder is not None:
+                self.recorder.flush()  # simulated time stops: no per-second flush while paused
+        effective = self._biased(hc)
+        self._buttons(pressed)
+        try:
+            output = self.controller.tick(
+                effective, self.world, payload_mass_kg=self._payload_mass(), paused=self.paused
+            )
+            apply(output, self.world)
+            if not self.paused:
+                self.world.step(CONTROL_STEPS)
+                self.tick_count += 1
+                for ev in self.capture.update(self.time_s):
+                    self._capture_event(ev.kind, ev.detail)
+                self._fire_timeline()
+                self._contacts()
+        except SimulationDivergedError as exc:
+            self._finish("fault", str(exc))
+            output = None
+        telemetry = self._telemetry(
+            effective, output.telemetry.to_dict() if output is not None else {}
+        )
+        self.last_telemetry = telemetry
+        self.score.add(telemetry)
+        if telemetry.free_drift_elapsed_s is not None and self.aborted_at_s is None:
+            self.peak_closing_speed_m_s = max(
+                self.peak_closing_speed_m_s, telemetry.closing_speed_m_s
+            )
+        if self.recorder is not None and not self.paused:
+            if self.tick_count % STATE_EVERY_TICKS == 0:
+                self.recorder.write_state(self.time_s, telemetry.state_record())
+            if self.tick_count % CHECKPOINT_EVERY_TICKS == 0:
+                self.recorder.write_checkpoint(
+                    self.tick_count, self.time_s, self.world.step_count, self.world.state_digest()
+                )
+        if not self.finished:
+            self._check_end(telemetry)
+        return telemetry
+
+    _connected_before = True
+
+    def _biased(self, hc: HandControllerState) -> HandControllerState:
+        if self._bias_thc == (0.0, 0.0, 0.0) and self._bias_rhc == (0.0, 0.0, 0.0):
+            return hc
+        if not hc.connected:
+            return hc
+        thc = tuple(a + b for a, b in zip(hc.thc, self._bias_thc, strict=True))
+        rhc = tuple(a + b for a, b in zip(hc.rhc, self._bias_rhc, strict=True))
+        return HandControllerState(thc=thc, rhc=rhc, buttons=hc.buttons, connected=hc.connected)  # type: ignore[arg-type]
+
+    def _payload_mass(self) -> float:
+        return (
+            self.world.vehicle_mass_kg
+            if self.capture.holding and not self.world.spec.vehicle_fixed
+            else 0.0
+        )
+
+    def _buttons(self, pressed: frozenset[Button]) -> None:
+        if self.paused:
+            return
+        if Button.CAPTURE in pressed:
+            events = self.capture.trigger(self.time_s)
+            for ev in events:
+                self._capture_event(ev.kind, ev.detail)
+        if Button.RELEASE in pressed:
+            for ev in self.capture.release(self.time_s):
+                self._capture_event(ev.kind, ev.detail)
+        if Button.ABORT in pressed and self.aborted_at_s is None:
+            self._abort()
+        for button in (Button.HOLD, Button.RETREAT):
+            if button in pressed:
+                # Dragon's thrusters are inhibited in free drift; the command is logged and
+                # called, as the crew would hear "Dragon in free drift" back.
+                self._event(
+                    "vehicle_command", command=button.value, effect="none: vehicle in free drift"
+                )
+                self._say(
+                    f"{button.value.upper()} sent; Dragon is in free drift and does not respond."
+                )
+
+    def _abort(self) -> None:
+        closing = float(self.world.vehicle_state().velocity_m_s[2])
+        limit = self.scenario.abort.closing_speed_limit_m_s
+        if self.capture.holding:
+            self._event("vehicle_command", command="abort", effect="refused: vehicle is captured")
+            self._say("ABORT refused: Dragon is held by the arm; release first.")
+            return
+        self.aborted_at_s = self.time_s
+        self.closing_speed_at_abort_m_s = closing
+        self.abort_correct = self.scenario.abort.expected or closing > limit
+        self.world.set_vehicle_thrust((0.0, 0.0, -ABORT_THRUST_N))
+        self._event("abort", closing_speed_m_s=closing, limit_m_s=limit, correct=self.abort_correct)
+        self._say("ABORT: Dragon is departing.")
+
+    def _capture_event(self, kind: str, detail: dict[str, Any]) -> None:
+        if kind == "trigger":
+            self.trigger_time_s = self.time_s
+            self.trigger_metrics = self.capture.trigger_metrics
+            self.trigger_tier = self.capture.trigger_tier
+        elif kind == "miss":
+            self.misses += 1
+        elif kind == "snare_closed" and self.captured_at_s is None:
+            self.captured_at_s = self.time_s
+            self._say("Houston, Station: capture is complete.")
+        self._event(kind, **detail)
+
+    def _contacts(self) -> None:
+        """Log each pair of bodies when it comes into contact (its fastest point and total
+        force this tick), and end the attempt on an impact."""
+        now: dict[tuple[str, str], tuple[float, float]] = {}
+        for c in self.world.contacts():
+            if self.capture.holding and {c.link_a, c.link_b} & {
+                "tip_lee",
+                "tip_lee_housing",
+                "frgf",
+                "frgf_tip",
+            }:
+                continue  # the snared fixture against its LEE is the capture, not a contact
+            key = (f"{c.body_a}/{c.link_a}", f"{c.body_b}/{c.link_b}")
+            speed, force = now.get(key, (0.0, 0.0))
+            now[key] = (max(speed, c.relative_speed_m_s), force + c.normal_force_n)
+        for key, (speed, force) in now.items():
+            bodies = f"{key[0]} - {key[1]}"
+            if key not in self._contacting:
+                self._event("contact", bodies=bodies, speed_m_s=speed, force_n=force)
+                self.score.contact(self.time_s, bodies, speed)
+            if speed > COLLISION_SPEED_M_S or force > COLLISION_FORCE_N:
+                self._finish(
+                    "collision",
+                    f"collision between {key[0]} and {key[1]} at {speed:.3f} m/s ({force:.0f} N); "
+                    f"an impact is above {COLLISION_SPEED_M_S} m/s or {COLLISION_FORCE_N:.0f} N",
+                )
+        self._contacting = {k: v[0] for k, v in now.items()}
+
+    def _check_end(self, t: Telemetry) -> None:
+        if self.capture.state is CaptureState.RIGID:
+            self._finish("captured", "rigidized")
+            return
+        if self.aborted_at_s is not None and self.time_s - self.aborted_at_s >= ABORT_WATCH_S:
+            self._finish("aborted", "ABORT commanded")
+            return
+        if self.capture.holding or self.aborted_at_s is not None:
+            return
+        limits = self.scenario.time_limits
+        elapsed = t.free_drift_elapsed_s
+        failed = "missed" if self.misses else "timeout"
+        if (
+            elapsed is not None
+            and limits.hard_limit_s is not None
+            and elapsed >= limits.hard_limit_s
+        ):
+            self._finish(
+                failed,
+                f"no capture within the hard limit of {limits.hard_limit_s:.0f} s of free drift; "
+                f"the fixture drifted {t.drift_from_start_m:.2f} m from its free-drift position",
+            )
+        elif (
+            limits.drift_sphere_radius_m is not None
+            and t.drift_from_start_m > limits.drift_sphere_radius_m
+        ):
+            self._finish(
+                failed,
+                f"the fixture drifted {t.drift_from_start_m:.2f} m from its free-drift position, "
+                f"beyond the {limits.drift_sphere_radius_m:.1f} m capture sphere",
+            )
+        elif self.time_s >= SESSION_CAP_S:
+            self._finish(
+                failed,
+                f"session time cap of {SESSION_CAP_S:.0f} s reached "
+                f"(the fixture drifted {t.drift_from_start_m:.2f} m)",
+            )
+
+    def _finish(self, outcome: str, reason: str) -> None:
+        if self.outcome is not None:
+            return
+        self.outcome = outcome
+        self.outcome_reason = reason
+        self._event("end", outcome=outcome, reason=reason)
+
+    def stop(self, reason: str = "stopped by the user") -> None:
+        """End the session now (the trainee quit)."""
+        if not self.finished:
+            self._finish("missed" if self.misses else "timeout", reason)
+
+    def close(self, summary: dict[str, Any] | None = None) -> None:
+        if self.recorder is not None:
+            self.recorder.close(summary)
+        self.world.close()
+
+    # ------------------------------------------------------------------ telemetry
+    def _telemetry(
+        self, hc: HandControllerState, control: dict[str, Any] | None = None
+    ) -> Telemetry:
+        """Build the snapshot with float arithmetic on one gathered world state: this runs
+        every tick of a grade at >100x real time, where numpy's per-call cost on
+        3-vectors dominated (measured ~430 µs per tick before, see the closing note)."""
+        w = self.world
+        s = w.snapshot()
+        r_lee = rows_from_quat(s.lee_orientation_xyzw)
+        r_fix = rows_from_quat(s.fixture_orientation_xyzw)
+        offset = sub(s.tip_position_m, s.lee_position_m)
+        rel_v = sub(s.tip_velocity_m_s, s.lee_velocity_m_s)
+        metrics = capture_metrics(
+            Pose(s.lee_position_m, s.lee_orientation_xyzw),
+            s.lee_velocity_m_s,
+            s.lee_angular_velocity_rad_s,
+            Pose(s.fixture_position_m, s.fixture_orientation_xyzw),
+            s.tip_position_m,
+            s.tip_velocity_m_s,
+            s.vehicle_angular_velocity_rad_s,
+        )
+        drift = (
+            0.0 if self._drift_origin is None else norm(sub(s.tip_position_m, self._drift_origin))
+        )
+        load = w.constraint_load()
+        return Telemetry(
+            tick=self.tick_count,
+            time_s=self.time_s,
+            free_drift_elapsed_s=None
+            if self.free_drift_start_s is None
+            else self.time_s - self.free_drift_start_s,
+            metrics=metrics,
+            shaft_tip_in_lee_m=to_frame(r_lee, offset),
+            shaft_tip_velocity_in_lee_m_s=to_frame(r_lee, rel_v),
+            alignment_error_lee_rad=_alignment_error(r_lee, r_fix),
+            range_m=norm(offset),
+            lee_position_m=s.lee_position_m,
+            lee_orientation_xyzw=s.lee_orientation_xyzw,
+            lee_velocity_m_s=s.lee_velocity_m_s,
+            lee_angular_velocity_rad_s=s.lee_angular_velocity_rad_s,
+            tip_speed_m_s=norm(s.lee_velocity_m_s),
+            vehicle_position_m=s.vehicle_position_m,
+            vehicle_velocity_m_s=s.vehicle_velocity_m_s,
+            vehicle_orientation_xyzw=s.vehicle_orientation_xyzw,
+            vehicle_angular_velocity_rad_s=s.vehicle_angular_velocity_rad_s,
+            closing_speed_m_s=s.vehicle_velocity_m_s[2],
+            fixture_position_m=s.fixture_position_m,
+            fixture_orientation_xyzw=s.fixture_orientation_xyzw,
+            drift_from_start_m=drift,
+            joint_angles_rad=s.joint_angles_rad,
+            joint_rates_rad_s=s.joint_rates_rad_s,
+            joint_torques_nm=s.joint_torques_nm,
+            brakes=w.brakes_engaged(),
+            hand_controller=hc,
+            control=control or {},
+            capture_state=self.capture.state.value,
+            payload_mass_kg=self._payload_mass(),
+            constraint_force_n=0.0 if load is None else float(np.linalg.norm(load[0])),
+            constraint_torque_nm=0.0 if load is None else float(np.linalg.norm(load[1])),
+            paused=self.paused,
+            cameras_lost=tuple(sorted(self.cameras_lost)),
+            messages=tuple(self.messages[-5:]),
+        )
+
+
+def _alignment_error(r_lee: Rows, r_fix: Rows) -> tuple[float, float, float]:
+    """Rotation vector (LEE frame) from the LEE attitude to the seated attitude for this
+    fixture: boresight on the reversed shaft, LEE +z on the fixture's +z turned to the
+    nearest of its three cam positions."""
+    shaft = column(r_fix, 0)
+    x_d = (-shaft[0], -shaft[1], -shaft[2])
+    z_fix = column(r_fix, 2)
+    y_fix = cross(shaft, z_fix)
+    z_lee = column(r_lee, 2)
+    best: tuple[float, float, float] = z_fix
+    best_score = -2.0
+    for k in range(3):
+        a = k * 2.0 * math.pi / 3.0
+        ca, sa = math.cos(a), math.sin(a)
+        z_k = (
+            ca * z_fix[0] + sa * y_fix[0],
+            ca * z_fix[1] + sa * y_fix[1],
+            ca * z_fix[2] + sa * y_fix[2],
+        )
+        score = dot(z_k, z_lee)
+        if score > best_score:
+            best, best_score = z_k, score
+    along = dot(best, x_d)
+    z_d = sub(best, (along * x_d[0], along * x_d[1], along * x_d[2]))
+    n = norm(z_d)
+    z_d = (z_d[0] / n, z_d[1] / n, z_d[2] / n)
+    y_d = cross(z_d, x_d)
+    # Desired axes expressed in the LEE frame: the columns of R_lee^T R_des.
+    cx, cy, cz = to_frame(r_lee, x_d), to_frame(r_lee, y_d), to_frame(r_lee, z_d)
+    m = ((cx[0], cy[0], cz[0]), (cx[1], cy[1], cz[1]), (cx[2], cy[2], cz[2]))
+    return _rotvec(m)

@@ -1,0 +1,184 @@
+"""End-to-end grading: the autopilot captures, nobody flying times out with the drift named,
+a trigger outside the envelope misses, ABORT is graded, every scenario runs
+deterministically, and a recording replays bit for bit."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from trainer.cli import main
+from trainer.grade import run_graded
+from trainer.input.state import Button, HandControllerState
+from trainer.pilots import NonePilot, RecordedPilot, make_pilot
+from trainer.record.reader import read_recording
+from trainer.scenario.loader import list_scenarios, load_scenario
+from trainer.session import Session
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_autopilot_captures_crs20_and_passes(seed: int, tmp_path: Path) -> None:
+    scenario = load_scenario("crs20-capture")
+    result = run_graded(scenario, seed, make_pilot("autopilot", scenario), "autopilot", tmp_path)
+    report = result.report
+    assert report["outcome"] == "captured", report["reasons"]
+    assert report["passed"] and report["reasons"] == []
+    assert report["trigger"]["tier"] == "full"
+    assert report["time_to_capture_s"] < 99.0
+    assert report["score"]["total"] >= 90
+    on_disk = json.loads((tmp_path / "report.json").read_text())
+    assert on_disk == json.loads(json.dumps(report))
+    assert (tmp_path / "report.md").read_text().startswith("# Debrief")
+    assert read_recording(tmp_path / "session.mcap").complete
+
+
+def test_nobody_flying_times_out_with_the_drift_named(tmp_path: Path) -> None:
+    scenario = load_scenario("crs20-capture")
+    report = run_graded(scenario, 3, NonePilot(), "none", tmp_path, record=False).report
+    assert report["outcome"] == "timeout"
+    assert not report["passed"]
+    assert report["trigger"] is None
+    assert any("drifted" in r and "1.0 m capture sphere" in r for r in report["reasons"])
+
+
+class TriggerAt:
+    """Pulls the trigger at a given tick, hands off otherwise."""
+
+    name = "trigger-at"
+
+    def __init__(self, tick: int) -> None:
+        self.tick = tick
+        self.count = 0
+
+    def next_state(self, telemetry):  # type: ignore[no-untyped-def]
+        self.count += 1
+        held = self.tick <= self.count < self.tick + 20
+        return HandControllerState(buttons=frozenset({Button.CAPTURE}) if held else frozenset())
+
+
+def test_trigger_far_outside_the_envelope_misses(tmp_path: Path) -> None:
+    scenario = load_scenario("crs20-capture")
+    report = run_graded(scenario, 1, TriggerAt(400), "trigger-at", tmp_path, record=False).report
+    assert report["outcome"] == "missed"
+    assert not report["passed"]
+    assert report["trigger"]["tier"] == "outside"
+    assert any("axial depth" in r and "shallower than the allowed" in r for r in report["reasons"])
+    assert report["score"]["components"]["misses"] < 0
+
+
+def test_abort_scenario_passed_by_aborting_and_failed_by_capturing(tmp_path: Path) -> None:
+    scenario = load_scenario("crs20-abort")
+    aborted = run_graded(
+        scenario, 1, make_pilot("autopilot", scenario), "autopilot", tmp_path / "a"
+    ).report
+    assert aborted["outcome"] == "aborted" and aborted["passed"], aborted["reasons"]
+
+    nominal = load_scenario("crs20-capture")
+    unnecessary = run_graded(
+        nominal, 1, TriggerAbort(), "abort-now", tmp_path / "b", record=False
+    ).report
+    assert unnecessary["outcome"] == "aborted" and not unnecessary["passed"]
+    assert "unnecessary ABORT" in unnecessary["reasons"][0]
+
+    ignored = run_graded(scenario, 1, NonePilot(), "none", tmp_path / "c", record=False).report
+    assert not ignored["passed"]
+    assert any("ABORT was the right call" in r for r in ignored["reasons"])
+
+    tried = run_graded(
+        scenario, 1, TriggerAt(400), "trigger-at", tmp_path / "d", record=False
+    ).report
+    assert not tried["passed"] and tried["outcome"] != "aborted"
+    assert any("ABORT was the right call" in r for r in tried["reasons"])
+    assert tried["score"]["components"]["abort_decision"] < 0
+
+
+class TriggerAbort:
+    name = "abort-now"
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def next_state(self, telemetry):  # type: ignore[no-untyped-def]
+        self.count += 1
+        return HandControllerState(
+            buttons=frozenset({Button.ABORT}) if 400 < self.count < 420 else frozenset()
+        )
+
+
+def _run_ticks(scenario_id: str, ticks: int) -> list[str]:
+    scenario = load_scenario(scenario_id)
+    session = Session(scenario, 11)
+    pilot = make_pilot("autopilot", scenario)
+    digests = []
+    try:
+        telemetry = session.last_telemetry
+        for _ in range(ticks):
+            assert telemetry is not None
+            telemetry = session.tick(pilot.next_state(telemetry))
+            digests.append(session.world.state_digest())
+    finally:
+        session.close()
+    return digests
+
+
+@pytest.mark.parametrize("scenario_id", [s.id for s in list_scenarios()])
+def test_every_scenario_runs_10_s_deterministically(scenario_id: str) -> None:
+    first = _run_ticks(scenario_id, 600)
+    assert first == _run_ticks(scenario_id, 600)
+
+
+def test_replaying_a_recording_reproduces_the_session(tmp_path: Path) -> None:
+    scenario = load_scenario("crs20-capture-hard")
+    original = run_graded(
+        scenario, 5, make_pilot("autopilot", scenario), "autopilot", tmp_path / "a"
+    )
+    pilot, meta = RecordedPilot.from_recording(tmp_path / "a" / "session.mcap")
+    assert meta["seed"] == 5
+    replay = run_graded(scenario, 5, pilot, "replay", tmp_path / "b")
+    a = read_recording(tmp_path / "a" / "session.mcap")
+    b = read_recording(tmp_path / "b" / "session.mcap")
+    assert [c["digest"] for c in a.checkpoints] == [c["digest"] for c in b.checkpoints]
+    assert a.states == b.states
+    assert replay.report["outcome"] == original.report["outcome"]
+    assert replay.report["trigger"] == original.report["trigger"]
+
+
+def test_grade_cli_bad_input_is_one_line_and_status_2(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    assert main(["grade", "crs20-captur", "--out", str(tmp_path)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "crs20-capture" in err[0]
+    broken = tmp_path / "x.mcap"
+    broken.write_bytes(b"not a recording")
+    assert main(["grade", "crs20-capture", "--pilot", str(broken), "--out", str(tmp_path)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "x.mcap" in err[0]
+    assert not (tmp_path / "report.json").exists()
+
+
+def test_grade_cli_many_seeds_prints_a_summary(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    assert (
+        main(
+            [
+                "grade",
+                "crs20-capture-easy",
+                "--pilot",
+                "none",
+                "--seeds",
+                "1..2",
+                "--out",
+                str(tmp_path),
+            ]
+        )
+        == 0
+    )
+    out = capsys.readouterr().out
+    assert "passed 0/2" in out
+    assert (tmp_path / "seed-1" / "report.json").exists() and (
+        tmp_path / "seed-2" / "report.json"
+    ).exists()

@@ -33,6 +33,8 @@ pytest: $(STAMP)
 
 bench: $(STAMP)
 	$(HEADLESS) $(BIN)/python bench/bench_world.py
+	$(HEADLESS) $(BIN)/python bench/bench_control.py
+	$(HEADLESS) $(BIN)/python bench/bench_grade.py
 
 clean:
 	rm -rf $(VENV) build dist .mypy_cache .pytest_cache .ruff_cache

@@ -1,8 +1,8 @@
 """Canadarm2 capture trainer: capture a free-drifting cargo Dragon with the SSRMS.
 
 Layers (DESIGN §2, one direction of dependency): ``sim`` (pybullet world) ← ``control``
-← ``session`` → ``scoring`` / ``record``; ``input`` and ``ui`` are the only rooms that
-import pygame.
+← ``session`` → ``scoring`` / ``record``; pygame is used only by the ``input`` and ``ui``
+rooms.
 """
 
 __version__ = "0.1.0"

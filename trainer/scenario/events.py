@@ -19,19 +19,8 @@ from typing import Any
 
 from trainer.scenario import checks
 from trainer.scenario.checks import Problems
+from trainer.sim.joints import JOINT_NAMES
 
-# The SSRMS joints, base to tip (REFERENCE §1, S). Mirrors trainer.sim.world.JOINT_NAMES
-# (a test pins the two together); repeated here so that loading a scenario does not import
-# pybullet, which writes a banner on stderr at import.
-JOINT_NAMES: tuple[str, ...] = (
-    "shoulder_roll",
-    "shoulder_yaw",
-    "shoulder_pitch",
-    "elbow_pitch",
-    "wrist_pitch",
-    "wrist_yaw",
-    "wrist_roll",
-)
 CAMERAS: tuple[str, ...] = ("lee", "elbow", "external")
 
 # kind -> (required parameters, optional parameters)

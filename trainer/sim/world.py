@@ -30,20 +30,12 @@ import numpy.typing as npt
 import pybullet as pb
 
 from trainer.errors import ModelError, SimulationDivergedError
+from trainer.sim.joints import JOINT_NAMES as JOINT_NAMES  # re-exported: the world names its joints
 from trainer.sim.metrics import CaptureMetrics, Pose, capture_metrics
 from trainer.sim.orbit import ISS_ALTITUDE_M, cw_acceleration, mean_motion_rad_s
 
 FloatArray = npt.NDArray[np.float64]
 
-JOINT_NAMES: tuple[str, ...] = (
-    "shoulder_roll",
-    "shoulder_yaw",
-    "shoulder_pitch",
-    "elbow_pitch",
-    "wrist_pitch",
-    "wrist_yaw",
-    "wrist_roll",
-)
 
 PHYSICS_STEP_S = (
     1.0 / 240.0

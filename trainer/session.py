@@ -28,6 +28,7 @@ from trainer.scenario.model import Scenario
 from trainer.scoring.accumulate import ScoreAccumulator
 from trainer.scoring.envelope import tier_of
 from trainer.sim.capture import CaptureState, LeeCapture
+from trainer.sim.contacts import detect_contacts
 from trainer.sim.metrics import (
     CaptureMetrics,
     Pose,
@@ -353,7 +354,7 @@ class Session:
         """Log each pair of bodies when it comes into contact (its fastest point and total
         force this tick), and end the attempt on an impact."""
         now: dict[tuple[str, str], tuple[float, float]] = {}
-        for c in self.world.contacts():
+        for c in detect_contacts(self.world):
             if self.capture.holding and {c.link_a, c.link_b} & {
                 "tip_lee",
                 "tip_lee_housing",
@@ -457,7 +458,7 @@ class Session:
         drift = (
             0.0 if self._drift_origin is None else norm(sub(s.tip_position_m, self._drift_origin))
         )
-        load = w.constraint_load()
+        load = w.snare.load()
         return Telemetry(
             tick=self.tick_count,
             time_s=self.time_s,

@@ -10,6 +10,7 @@ import pytest
 from trainer.resources import robot_file
 from trainer.scenario.build import initial_world_spec
 from trainer.scenario.loader import load_scenario
+from trainer.sim.contacts import detect_contacts
 from trainer.sim.world import PHYSICS_STEP_S, World
 
 
@@ -41,4 +42,4 @@ def test_basic_drill_world_builds_and_the_target_stays_put() -> None:
         assert frgf[:, 0] == pytest.approx([0.0, 0.0, 1.0], abs=1e-9)  # FRGF +x = zenith
         world.step(round(5.0 / PHYSICS_STEP_S))
         assert np.array_equal(world.shaft_tip().position_m, tip_before)
-        assert world.contacts() == []
+        assert detect_contacts(world) == []

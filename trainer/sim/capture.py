@@ -142,9 +142,9 @@ class LeeCapture:
             self.state = CaptureState.MISSED
             events.append(CaptureEvent("miss", self._bump(metrics)))
             return events
-        self.world.attach_vehicle()
-        pose = self.world.attachment_pose_in_lee()
-        assert pose is not None  # attach_vehicle just created it
+        self.world.snare.attach()
+        pose = self.world.snare.pose_in_lee()
+        assert pose is not None  # attach() just created it
         p, q = list(pose[0]), list(pose[1])
         self._soft_pose = (p, q)
         self._seated_q = _seated_orientation(tuple(q))
@@ -172,7 +172,7 @@ class LeeCapture:
         """Open the snares and let the vehicle go."""
         if not self.holding:
             return []
-        self.world.detach_vehicle()
+        self.world.snare.release()
         self.state = CaptureState.OPEN
         self._phase_start_s = now_s
         return [CaptureEvent("release", {})]
@@ -189,7 +189,7 @@ class LeeCapture:
             s = _smoothstep(elapsed / SNARE_TIME_S)
             p0, q0 = self._soft_pose
             p1, _ = self._snared_pose
-            self.world.move_attachment([a + s * (b - a) for a, b in zip(p0, p1, strict=True)], q0)
+            self.world.snare.move([a + s * (b - a) for a, b in zip(p0, p1, strict=True)], q0)
             if elapsed >= SNARE_TIME_S:
                 self.state = CaptureState.CAPTURED
                 self._phase_start_s = now_s
@@ -203,7 +203,7 @@ class LeeCapture:
             s = _smoothstep(elapsed / RIGIDIZE_TIME_S)
             p0, q0 = self._snared_pose
             p = [a + s * (b - a) for a, b in zip(p0, SEATED_POSITION_LEE_M, strict=True)]
-            self.world.move_attachment(p, _slerp(q0, self._seated_q, s))
+            self.world.snare.move(p, _slerp(q0, self._seated_q, s))
             if elapsed >= RIGIDIZE_TIME_S:
                 self.state = CaptureState.RIGID
                 self._phase_start_s = now_s

@@ -33,6 +33,7 @@ from trainer.errors import ModelError, SimulationDivergedError
 from trainer.sim.joints import JOINT_NAMES as JOINT_NAMES  # re-exported: the world names its joints
 from trainer.sim.metrics import CaptureMetrics, Pose, capture_metrics
 from trainer.sim.orbit import ISS_ALTITUDE_M, cw_acceleration, mean_motion_rad_s
+from trainer.sim.snare import SnareConstraint
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -96,19 +97,6 @@ class FramePose:
 
     def rotation(self) -> FloatArray:
         return np.array(pb.getMatrixFromQuaternion(self.orientation_xyzw.tolist())).reshape(3, 3)
-
-
-@dataclass(frozen=True, slots=True)
-class Contact:
-    """One contact point between two named bodies after a step."""
-
-    body_a: str
-    link_a: str
-    body_b: str
-    link_b: str
-    position_world_m: tuple[float, float, float]
-    normal_force_n: float
-    relative_speed_m_s: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,13 +183,14 @@ class World:
         self._brake_stuck = [False] * len(JOINT_NAMES)
         self._brake_angle: list[float | None] = [None] * len(JOINT_NAMES)
         self._vehicle_thrust_n = (0.0, 0.0, 0.0)
-        self._attachment: int | None = None
         self._closed = False
         try:
             self._build()
         except BaseException:
             self.close()
             raise
+        # The LEE's snare-and-carriage joint to the fixture (trainer/sim/snare.py).
+        self.snare = SnareConstraint(self)
 
     # ------------------------------------------------------------------ building
     def _configure_engine(self) -> None:
@@ -335,13 +324,13 @@ class World:
                 list(spec.vehicle_angular_velocity_rad_s),
                 physicsClientId=c,
             )
-        self._link_names = {
+        self.link_names: dict[int, dict[int, str]] = {
             self.arm: {v: k for k, v in self.arm_links.items()},
             self.vehicle: {v: k for k, v in vehicle_links.items() if not k.startswith("joint:")},
         }
-        self._body_names = {self.arm: "ssrms", self.vehicle: spec.vehicle_model}
+        self.body_names: dict[int, str] = {self.arm: "ssrms", self.vehicle: spec.vehicle_model}
         if self.station is not None:
-            self._body_names[self.station] = "station"
+            self.body_names[self.station] = "station"
             # The base LEE sits on the station's grapple fixture: that contact is the mount.
             for link in (-1, 0):
                 pb.setCollisionFilterPair(self.station, self.arm, -1, link, 0, physicsClientId=c)
@@ -670,139 +659,6 @@ class World:
         )
         r = self._base_rotation
         return np.vstack([r @ np.array(lin), r @ np.array(ang)])
-
-    def contacts(self) -> list[Contact]:
-        """Contacts between the arm and the vehicle or the station after the last step."""
-        c = self._client
-        out: list[Contact] = []
-        pairs = [(self.arm, self.vehicle)]
-        if self.station is not None:
-            pairs += [(self.arm, self.station), (self.vehicle, self.station)]
-        for a, b in pairs:
-            for pt in pb.getContactPoints(a, b, physicsClientId=c):
-                link_a, link_b = pt[3], pt[4]
-                va = self._point_velocity(a, link_a, pt[5])
-                vb = self._point_velocity(b, link_b, pt[6])
-                out.append(
-                    Contact(
-                        body_a=self._body_names[a],
-                        link_a=self._link_name(a, link_a),
-                        body_b=self._body_names[b],
-                        link_b=self._link_name(b, link_b),
-                        position_world_m=(float(pt[5][0]), float(pt[5][1]), float(pt[5][2])),
-                        normal_force_n=float(pt[9]),
-                        relative_speed_m_s=float(np.linalg.norm(va - vb)),
-                    )
-                )
-        return out
-
-    def _link_name(self, body: int, link: int) -> str:
-        if link < 0:
-            return self._body_names.get(body, "base")
-        return self._link_names.get(body, {}).get(link, str(link))
-
-    def _point_velocity(self, body: int, link: int, point: Sequence[float]) -> FloatArray:
-        c = self._client
-        if body == self.station:
-            return np.zeros(3)
-        if link < 0:
-            pos, _ = pb.getBasePositionAndOrientation(body, physicsClientId=c)
-            v, w = pb.getBaseVelocity(body, physicsClientId=c)
-        else:
-            s = pb.getLinkState(body, link, computeLinkVelocity=1, physicsClientId=c)
-            pos, v, w = s[0], s[6], s[7]
-        return np.asarray(v) + np.cross(np.asarray(w), np.asarray(point) - np.asarray(pos))
-
-    def closest_distance_m(self, max_distance_m: float = 1.0) -> float:
-        """Smallest distance between the arm and the vehicle, up to ``max_distance_m``."""
-        pts = pb.getClosestPoints(
-            self.arm, self.vehicle, max_distance_m, physicsClientId=self._client
-        )
-        return min((float(p[8]) for p in pts), default=max_distance_m)
-
-    # ------------------------------------------------------------------ capture constraint
-    def attach_vehicle(self) -> None:
-        """Create the snare constraint between the LEE and the FRGF at their current relative
-        pose (a soft capture), with a large force so a 10 t payload cannot slip."""
-        if self._attachment is not None:
-            return
-        c = self._client
-        lee = self.lee()
-        fix = self.fixture()
-        # FRGF frame expressed in the LEE frame, now.
-        inv_p, inv_q = pb.invertTransform(lee.position_m.tolist(), lee.orientation_xyzw.tolist())
-        rel_p, rel_q = pb.multiplyTransforms(
-            inv_p, inv_q, fix.position_m.tolist(), fix.orientation_xyzw.tolist()
-        )
-        # Collisions between LEE and fixture are filtered once captured: the constraint holds
-        # them together and overlapping shapes would explode the solver (PYBULLET_NOTES).
-        for arm_link in (self.arm_links["tip_lee_housing"], self.tip_lee_link):
-            for veh_link in (-1, self.frgf_link, self.frgf_tip_link):
-                pb.setCollisionFilterPair(
-                    self.arm, self.vehicle, arm_link, veh_link, 0, physicsClientId=c
-                )
-        # Parent frame: the LEE frame itself; child frame: the LEE frame expressed in the FRGF
-        # frame. changeConstraint can move only the child frame, so the rigidize slew is
-        # written as the inverse of "where the FRGF sits in the LEE".
-        child_p, child_q = pb.invertTransform(rel_p, rel_q)
-        cid = pb.createConstraint(
-            self.arm,
-            self.tip_lee_link,
-            self.vehicle,
-            self.frgf_link,
-            pb.JOINT_FIXED,
-            [0, 0, 0],
-            [0, 0, 0],
-            child_p,
-            parentFrameOrientation=[0, 0, 0, 1],
-            childFrameOrientation=child_q,
-            physicsClientId=c,
-        )
-        # PYBULLET_NOTES: an explicit maxForce is in N; the default lets a 10 t vehicle slip.
-        pb.changeConstraint(cid, maxForce=1e9, physicsClientId=c)
-        self._attachment = cid
-        self._attach_pose = (rel_p, rel_q)
-
-    def move_attachment(
-        self, position_in_lee_m: Sequence[float], orientation_in_lee_xyzw: Sequence[float]
-    ) -> None:
-        """Slew the captured fixture's pose in the LEE frame (rigidize draws it to the seat)."""
-        if self._attachment is None:
-            return
-        child_p, child_q = pb.invertTransform(
-            list(position_in_lee_m), list(orientation_in_lee_xyzw)
-        )
-        pb.changeConstraint(
-            self._attachment,
-            jointChildPivot=child_p,
-            jointChildFrameOrientation=child_q,
-            maxForce=1e9,
-            physicsClientId=self._client,
-        )
-        self._attach_pose = (tuple(position_in_lee_m), tuple(orientation_in_lee_xyzw))
-
-    def attachment_pose_in_lee(self) -> tuple[tuple[float, ...], tuple[float, ...]] | None:
-        """Where the constraint holds the FRGF frame in the LEE frame, or None when free."""
-        if self._attachment is None:
-            return None
-        return self._attach_pose
-
-    def constraint_load(self) -> tuple[FloatArray, FloatArray] | None:
-        """Force (N) and torque (N·m) the capture constraint applies, or None when free."""
-        if self._attachment is None:
-            return None
-        s = pb.getConstraintState(self._attachment, physicsClientId=self._client)
-        return np.array(s[:3]), np.array(s[3:6])
-
-    def detach_vehicle(self) -> None:
-        if self._attachment is None:
-            return
-        pb.removeConstraint(self._attachment, physicsClientId=self._client)
-        self._attachment = None
-
-    @property
-    def attached(self) -> bool:
-        return self._attachment is not None
 
     # ------------------------------------------------------------------ determinism
     def state_digest(self) -> str:

@@ -10,7 +10,6 @@ to the recording. Pilots (a person's device, the autopilot, a recording) only ha
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -22,6 +21,7 @@ import numpy as np
 from trainer.control import ArmController, apply
 from trainer.errors import SimulationDivergedError
 from trainer.input.state import Button, HandControllerState
+from trainer.observation import build_telemetry
 from trainer.record.writer import RecordingWriter
 from trainer.scenario.build import initial_world_spec, scenario_to_json
 from trainer.scenario.model import Scenario
@@ -31,16 +31,6 @@ from trainer.sim.capture import CaptureState, LeeCapture
 from trainer.sim.contacts import detect_contacts
 from trainer.sim.metrics import (
     CaptureMetrics,
-    Pose,
-    Rows,
-    capture_metrics,
-    column,
-    cross,
-    dot,
-    norm,
-    rows_from_quat,
-    sub,
-    to_frame,
 )
 from trainer.sim.world import PHYSICS_STEP_S, World
 from trainer.telemetry import Telemetry
@@ -74,22 +64,6 @@ class SessionEvent:
 
 def _vec(values: Any) -> tuple[float, float, float]:
     return (float(values[0]), float(values[1]), float(values[2]))
-
-
-def _quat(values: Any) -> tuple[float, float, float, float]:
-    return (float(values[0]), float(values[1]), float(values[2]), float(values[3]))
-
-
-def _rotvec(r: Rows) -> tuple[float, float, float]:
-    """Rotation vector (axis × angle) of the rotation matrix with rows ``r``."""
-    cos_a = max(-1.0, min(1.0, (r[0][0] + r[1][1] + r[2][2] - 1.0) / 2.0))
-    angle = math.acos(cos_a)
-    axis = (r[2][1] - r[1][2], r[0][2] - r[2][0], r[1][0] - r[0][1])
-    s = norm(axis)
-    if s < 1e-12:
-        return (0.0, 0.0, 0.0) if angle < 1e-6 else (math.pi, 0.0, 0.0)
-    k = angle / s
-    return (axis[0] * k, axis[1] * k, axis[2] * k)
 
 
 class Session:
@@ -437,96 +411,21 @@ class Session:
     def _telemetry(
         self, hc: HandControllerState, control: dict[str, Any] | None = None
     ) -> Telemetry:
-        """Build the snapshot with float arithmetic on one gathered world state: this runs
-        every tick of a grade at >100x real time, where numpy's per-call cost on
-        3-vectors dominated (measured ~430 µs per tick before, see the closing note)."""
-        w = self.world
-        s = w.snapshot()
-        r_lee = rows_from_quat(s.lee_orientation_xyzw)
-        r_fix = rows_from_quat(s.fixture_orientation_xyzw)
-        offset = sub(s.tip_position_m, s.lee_position_m)
-        rel_v = sub(s.tip_velocity_m_s, s.lee_velocity_m_s)
-        metrics = capture_metrics(
-            Pose(s.lee_position_m, s.lee_orientation_xyzw),
-            s.lee_velocity_m_s,
-            s.lee_angular_velocity_rad_s,
-            Pose(s.fixture_position_m, s.fixture_orientation_xyzw),
-            s.tip_position_m,
-            s.tip_velocity_m_s,
-            s.vehicle_angular_velocity_rad_s,
-        )
-        drift = (
-            0.0 if self._drift_origin is None else norm(sub(s.tip_position_m, self._drift_origin))
-        )
-        load = w.snare.load()
-        return Telemetry(
+        load = self.world.snare.load()
+        return build_telemetry(
+            self.world.snapshot(),
             tick=self.tick_count,
             time_s=self.time_s,
-            free_drift_elapsed_s=None
-            if self.free_drift_start_s is None
-            else self.time_s - self.free_drift_start_s,
-            metrics=metrics,
-            shaft_tip_in_lee_m=to_frame(r_lee, offset),
-            shaft_tip_velocity_in_lee_m_s=to_frame(r_lee, rel_v),
-            alignment_error_lee_rad=_alignment_error(r_lee, r_fix),
-            range_m=norm(offset),
-            lee_position_m=s.lee_position_m,
-            lee_orientation_xyzw=s.lee_orientation_xyzw,
-            lee_velocity_m_s=s.lee_velocity_m_s,
-            lee_angular_velocity_rad_s=s.lee_angular_velocity_rad_s,
-            tip_speed_m_s=norm(s.lee_velocity_m_s),
-            vehicle_position_m=s.vehicle_position_m,
-            vehicle_velocity_m_s=s.vehicle_velocity_m_s,
-            vehicle_orientation_xyzw=s.vehicle_orientation_xyzw,
-            vehicle_angular_velocity_rad_s=s.vehicle_angular_velocity_rad_s,
-            closing_speed_m_s=s.vehicle_velocity_m_s[2],
-            fixture_position_m=s.fixture_position_m,
-            fixture_orientation_xyzw=s.fixture_orientation_xyzw,
-            drift_from_start_m=drift,
-            joint_angles_rad=s.joint_angles_rad,
-            joint_rates_rad_s=s.joint_rates_rad_s,
-            joint_torques_nm=s.joint_torques_nm,
-            brakes=w.brakes_engaged(),
+            free_drift_start_s=self.free_drift_start_s,
+            drift_origin_m=self._drift_origin,
             hand_controller=hc,
             control=control or {},
             capture_state=self.capture.state.value,
             payload_mass_kg=self._payload_mass(),
+            brakes=self.world.brakes_engaged(),
             constraint_force_n=0.0 if load is None else float(np.linalg.norm(load[0])),
             constraint_torque_nm=0.0 if load is None else float(np.linalg.norm(load[1])),
             paused=self.paused,
             cameras_lost=tuple(sorted(self.cameras_lost)),
             messages=tuple(self.messages[-5:]),
         )
-
-
-def _alignment_error(r_lee: Rows, r_fix: Rows) -> tuple[float, float, float]:
-    """Rotation vector (LEE frame) from the LEE attitude to the seated attitude for this
-    fixture: boresight on the reversed shaft, LEE +z on the fixture's +z turned to the
-    nearest of its three cam positions."""
-    shaft = column(r_fix, 0)
-    x_d = (-shaft[0], -shaft[1], -shaft[2])
-    z_fix = column(r_fix, 2)
-    y_fix = cross(shaft, z_fix)
-    z_lee = column(r_lee, 2)
-    best: tuple[float, float, float] = z_fix
-    best_score = -2.0
-    for k in range(3):
-        a = k * 2.0 * math.pi / 3.0
-        ca, sa = math.cos(a), math.sin(a)
-        z_k = (
-            ca * z_fix[0] + sa * y_fix[0],
-            ca * z_fix[1] + sa * y_fix[1],
-            ca * z_fix[2] + sa * y_fix[2],
-        )
-        score = dot(z_k, z_lee)
-        if score > best_score:
-            best, best_score = z_k, score
-    along = dot(best, x_d)
-    z_d = sub(best, (along * x_d[0], along * x_d[1], along * x_d[2]))
-    n = norm(z_d)
-    z_d = (z_d[0] / n, z_d[1] / n, z_d[2] / n)
-    y_d = cross(z_d, x_d)
-    # Desired axes expressed in the LEE frame: the columns of R_lee^T R_des.
-    cx, cy, cz = to_frame(r_lee, x_d), to_frame(r_lee, y_d), to_frame(r_lee, z_d)
-    m = ((cx[0], cy[0], cz[0]), (cx[1], cy[1], cz[1]), (cx[2], cy[2], cz[2]))
-    return _rotvec(m)

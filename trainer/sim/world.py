@@ -291,6 +291,7 @@ class World:
         pb.setJointMotorControlArray(
             self.arm, self.joint_indices, pb.VELOCITY_CONTROL, forces=[0.0] * 7, physicsClientId=c
         )
+        self._joint_states = pb.getJointStates(self.arm, self.joint_indices, physicsClientId=c)
         self._send_joint_commands()
 
         self.vehicle = self._load(
@@ -372,7 +373,7 @@ class World:
         effort limits are ignored by the motors, PYBULLET_NOTES)."""
         if len(rates_rad_s) != len(JOINT_NAMES):
             raise ValueError(f"expected {len(JOINT_NAMES)} joint rates, got {len(rates_rad_s)}")
-        q = self.joint_angles_rad()
+        q = [st[0] for st in self._joint_states]  # as of the last step: nothing else moves them
         out = []
         for i, rate in enumerate(rates_rad_s):
             r = float(rate)
@@ -542,6 +543,9 @@ class World:
                 f"physics diverged: vehicle is {max(abs(p) for p in pos):.0f} m from the station"
             )
         states = pb.getJointStates(self.arm, self.joint_indices, physicsClientId=c)
+        # Kept for the next tick's rate command and snapshot: the joints only move in step(),
+        # so reading them again before then would be the same query twice on the hot path.
+        self._joint_states = states
         for name, s in zip(JOINT_NAMES, states, strict=True):
             if not (math.isfinite(s[0]) and math.isfinite(s[1])):
                 raise SimulationDivergedError(f"physics diverged: joint {name} state is not finite")
@@ -607,7 +611,7 @@ class World:
         fix = pb.getLinkState(self.vehicle, self.frgf_link, 0, 1, physicsClientId=c)
         pos, orn = pb.getBasePositionAndOrientation(self.vehicle, physicsClientId=c)
         vel, ang = pb.getBaseVelocity(self.vehicle, physicsClientId=c)
-        joints = pb.getJointStates(self.arm, self.joint_indices, physicsClientId=c)
+        joints = self._joint_states
         return Snapshot(
             lee[0],
             lee[1],

@@ -31,9 +31,7 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-
-from trainer.control.kinematics import forward_kinematics
+from trainer.control.kinematics import Column6, forward_kinematics
 from trainer.control.modes import (
     CartesianRateMode,
     ControlMode,
@@ -60,7 +58,7 @@ _ZERO_RATES: tuple[float, ...] = (0.0,) * 7
 _ALL_BRAKES: tuple[bool, ...] = (True,) * 7
 _NO_BRAKES: tuple[bool, ...] = (False,) * 7
 _NO_BUTTONS: frozenset[Button] = frozenset()
-_NO_JACOBIAN = np.zeros((6, 7))
+_NO_JACOBIAN: tuple[Column6, ...] = ((0.0, 0.0, 0.0, 0.0, 0.0, 0.0),) * 7
 
 DISCONNECTED = "hand controller disconnected"
 PAUSED = "session paused"
@@ -177,13 +175,13 @@ class ArmController:
             self._base_quat = spec_quat
             self._base_rot = _rotation_from_quaternion(spec_quat)
         q = world.joint_angles_rad().tolist()
-        tip_pos, tip_rot, jacobian = forward_kinematics(q)
+        tip_pos, tip_rot, jacobian_n = forward_kinematics(q)
         scale = p.vernier_factor if self.rate_scale is RateScale.VERNIER else 1.0
         ctx = self._ctx
         ctx.q_rad = q
         ctx.tip_pos_m = tip_pos
         ctx.tip_rot = tip_rot
-        ctx.jacobian = jacobian
+        ctx.jacobian_n = jacobian_n
         ctx.frame = self.frame
         ctx.tip_speed_limit_m_s = self._tip_speed_coarse_m_s * scale
         ctx.tip_rate_limit_rad_s = self._tip_rate_coarse_rad_s * scale
@@ -274,8 +272,8 @@ class ArmController:
             rates = _ZERO_RATES
             v_world = w_world = (0.0, 0.0, 0.0)
         else:
-            rates = tuple(command.joint_rates_rad_s.tolist())
-            tw = command.tip_twist_base.tolist()
+            rates = command.joint_rates_rad_s
+            tw = command.tip_twist_base
             r = self._base_rot
             v_world = (
                 r[0][0] * tw[0] + r[0][1] * tw[1] + r[0][2] * tw[2],

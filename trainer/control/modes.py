@@ -23,17 +23,22 @@ import math
 from dataclasses import dataclass, field
 from typing import Protocol
 
-import numpy as np
-
-from trainer.control.kinematics import FloatArray, Matrix3, Vector3
+from trainer.control.kinematics import (
+    CHARACTERISTIC_LENGTH_M,
+    Column6,
+    Matrix3,
+    Twist6,
+    Vector3,
+    tip_twist,
+)
 from trainer.control.params import ControlParameters
 from trainer.control.resolved_rate import ResolvedRateSolver
 from trainer.control.telemetry import ControlWarning, Frame, ModeName, WarningKind
 from trainer.input.state import HandControllerState
 from trainer.sim.world import JOINT_NAMES
 
-_ZERO7 = np.zeros(7)
-_ZERO6 = np.zeros(6)
+_ZERO7: tuple[float, ...] = (0.0,) * 7
+_ZERO6: Twist6 = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
 _CAP_TOLERANCE = 1.0 + 1e-9
 
 
@@ -44,7 +49,7 @@ class TickContext:
     q_rad: list[float]
     tip_pos_m: Vector3
     tip_rot: Matrix3  # rows of the LEE orientation in the base frame
-    jacobian: FloatArray  # (6, 7) [linear; angular], base frame
+    jacobian_n: tuple[Column6, ...]  # 7 normalised columns [linear / L; angular], base frame
     frame: Frame
     tip_speed_limit_m_s: float  # current scale and payload applied
     tip_rate_limit_rad_s: float
@@ -59,8 +64,8 @@ class ModeCommand:
     """A mode's answer: joint rates (rad/s, 7) and the tip twist [v; ω] they command in
     the base frame, with the mode's own warnings."""
 
-    joint_rates_rad_s: FloatArray
-    tip_twist_base: FloatArray
+    joint_rates_rad_s: tuple[float, ...]
+    tip_twist_base: Twist6
     manipulability: float
     warnings: tuple[ControlWarning, ...] = field(default=())
 
@@ -130,27 +135,32 @@ def _rotate_by(rotation_vector: Vector3, m: Matrix3) -> Matrix3:
     kx, ky, kz = _scaled(rotation_vector, 1.0 / theta)
     s = math.sin(theta)
     c1 = 1.0 - math.cos(theta)
-    r = (
-        (1.0 - c1 * (ky * ky + kz * kz), -s * kz + c1 * kx * ky, s * ky + c1 * kx * kz),
-        (s * kz + c1 * kx * ky, 1.0 - c1 * (kx * kx + kz * kz), -s * kx + c1 * ky * kz),
-        (-s * ky + c1 * kx * kz, s * kx + c1 * ky * kz, 1.0 - c1 * (kx * kx + ky * ky)),
-    )
+    # r = exp([φ]×), entry by entry
+    r00 = 1.0 - c1 * (ky * ky + kz * kz)
+    r01 = -s * kz + c1 * kx * ky
+    r02 = s * ky + c1 * kx * kz
+    r10 = s * kz + c1 * kx * ky
+    r11 = 1.0 - c1 * (kx * kx + kz * kz)
+    r12 = -s * kx + c1 * ky * kz
+    r20 = -s * ky + c1 * kx * kz
+    r21 = s * kx + c1 * ky * kz
+    r22 = 1.0 - c1 * (kx * kx + ky * ky)
     (a0, a1, a2), (b0, b1, b2), (c0, c1_, c2) = m
     return (
         (
-            r[0][0] * a0 + r[0][1] * b0 + r[0][2] * c0,
-            r[0][0] * a1 + r[0][1] * b1 + r[0][2] * c1_,
-            r[0][0] * a2 + r[0][1] * b2 + r[0][2] * c2,
+            r00 * a0 + r01 * b0 + r02 * c0,
+            r00 * a1 + r01 * b1 + r02 * c1_,
+            r00 * a2 + r01 * b2 + r02 * c2,
         ),
         (
-            r[1][0] * a0 + r[1][1] * b0 + r[1][2] * c0,
-            r[1][0] * a1 + r[1][1] * b1 + r[1][2] * c1_,
-            r[1][0] * a2 + r[1][1] * b2 + r[1][2] * c2,
+            r10 * a0 + r11 * b0 + r12 * c0,
+            r10 * a1 + r11 * b1 + r12 * c1_,
+            r10 * a2 + r11 * b2 + r12 * c2,
         ),
         (
-            r[2][0] * a0 + r[2][1] * b0 + r[2][2] * c0,
-            r[2][0] * a1 + r[2][1] * b1 + r[2][2] * c1_,
-            r[2][0] * a2 + r[2][1] * b2 + r[2][2] * c2,
+            r20 * a0 + r21 * b0 + r22 * c0,
+            r20 * a1 + r21 * b1 + r22 * c1_,
+            r20 * a2 + r21 * b2 + r22 * c2,
         ),
     )
 
@@ -158,16 +168,12 @@ def _rotate_by(rotation_vector: Vector3, m: Matrix3) -> Matrix3:
 def _attitude_error(reference: Matrix3, actual: Matrix3) -> Vector3:
     """Small rotation φ (base frame) taking ``actual`` to ``reference``: the skew part of
     reference · actualᵀ (entry [i][j] = row i of reference · row j of actual)."""
-    r0, r1, r2 = reference
-    a0, a1, a2 = actual
-
-    def dot(u: Vector3, v: Vector3) -> float:
-        return u[0] * v[0] + u[1] * v[1] + u[2] * v[2]
-
+    (r00, r01, r02), (r10, r11, r12), (r20, r21, r22) = reference
+    (a00, a01, a02), (a10, a11, a12), (a20, a21, a22) = actual
     return (
-        0.5 * (dot(r2, a1) - dot(r1, a2)),
-        0.5 * (dot(r0, a2) - dot(r2, a0)),
-        0.5 * (dot(r1, a0) - dot(r0, a1)),
+        0.5 * ((r20 * a10 + r21 * a11 + r22 * a12) - (r10 * a20 + r11 * a21 + r12 * a22)),
+        0.5 * ((r00 * a20 + r01 * a21 + r02 * a22) - (r20 * a00 + r21 * a01 + r22 * a02)),
+        0.5 * ((r10 * a00 + r11 * a01 + r12 * a02) - (r00 * a10 + r01 * a11 + r02 * a12)),
     )
 
 
@@ -211,7 +217,7 @@ class CartesianRateMode:
         activity = max(abs(thc[0]), abs(thc[1]), abs(thc[2]), abs(rhc[0]), abs(rhc[1]), abs(rhc[2]))
         if activity == 0.0:
             self.reset()
-            return ModeCommand(_ZERO7, _ZERO6, self._solver.manipulability(ctx.jacobian))
+            return ModeCommand(_ZERO7, _ZERO6, self._solver.manipulability(ctx.jacobian_n))
         pos, rot = ctx.tip_pos_m, ctx.tip_rot
         if self._ref_pos is None:
             self._ref_pos = pos
@@ -251,11 +257,11 @@ class CartesianRateMode:
         w_total = (w[0] + k * e_r[0], w[1] + k * e_r[1], w[2] + k * e_r[2])
         # The feedback must not push the tip past its caps either (silently: it is small).
         total_cap = _tip_cap(_norm(v_total), _norm(w_total), ctx)
-        twist = np.array(v_total + w_total)
         if total_cap < 1.0:
-            twist *= total_cap
+            v_total = _scaled(v_total, total_cap)
+            w_total = _scaled(w_total, total_cap)
 
-        solution = self._solver.solve(ctx.q_rad, ctx.jacobian, twist, activity)
+        solution = self._solver.solve(ctx.q_rad, ctx.jacobian_n, v_total + w_total, activity)
         achieved = total_cap * solution.saturation_scale
         advance = achieved * self._dt
         self._ref_pos = (ref[0] + v[0] * advance, ref[1] + v[1] * advance, ref[2] + v[2] * advance)
@@ -280,7 +286,8 @@ class CartesianRateMode:
                 )
             )
         qdot = solution.joint_rates_rad_s
-        return ModeCommand(qdot, ctx.jacobian @ qdot, solution.manipulability, tuple(warnings))
+        twist = tip_twist(ctx.jacobian_n, qdot)
+        return ModeCommand(qdot, twist, solution.manipulability, tuple(warnings))
 
 
 class SingleJointMode:
@@ -303,14 +310,16 @@ class SingleJointMode:
         pass
 
     def command(self, hc: HandControllerState, ctx: TickContext) -> ModeCommand:
-        manipulability = self._solver.manipulability(ctx.jacobian)
+        manipulability = self._solver.manipulability(ctx.jacobian_n)
         demand = hc.rhc[0]
         if demand == 0.0:
             return ModeCommand(_ZERO7, _ZERO6, manipulability)
         i = ctx.selected_joint
         rate = demand * ctx.joint_rate_max_rad_s
-        column = ctx.jacobian[:, i]
-        lever = math.sqrt(float(column[:3] @ column[:3]))
+        jx, jy, jz, zx, zy, zz = ctx.jacobian_n[i]
+        length = CHARACTERISTIC_LENGTH_M
+        linear = (jx * length, jy * length, jz * length)  # m/rad
+        lever = _norm(linear)
         warnings: list[ControlWarning] = []
         cap = _tip_cap(lever * abs(rate), abs(rate), ctx)
         if cap < 1.0:
@@ -326,9 +335,9 @@ class SingleJointMode:
                     joint=JOINT_NAMES[i],
                 )
             )
-        qdot = np.zeros(7)
-        qdot[i] = rate
-        return ModeCommand(qdot, column * rate, manipulability, tuple(warnings))
+        qdot = tuple(rate if j == i else 0.0 for j in range(7))
+        twist = (*_scaled(linear, rate), zx * rate, zy * rate, zz * rate)
+        return ModeCommand(qdot, twist, manipulability, tuple(warnings))
 
 
 class PositionHoldMode:
@@ -345,4 +354,4 @@ class PositionHoldMode:
         pass
 
     def command(self, hc: HandControllerState, ctx: TickContext) -> ModeCommand:
-        return ModeCommand(_ZERO7, _ZERO6, self._solver.manipulability(ctx.jacobian))
+        return ModeCommand(_ZERO7, _ZERO6, self._solver.manipulability(ctx.jacobian_n))

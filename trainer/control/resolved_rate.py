@@ -19,11 +19,19 @@ freedom spent on keeping away from joint limits and singularities.
   solution (its column zeroed, solved again): the tip keeps its direction with the six
   others instead of the drive cut in the world bending the path.
 * Uniform scaling of the whole vector to the joint rate limit keeps the tip direction.
+
+Cost: the tick runs right after the physics steps, with cold caches, where every numpy
+call costs several µs (the SVD about 13 µs, twice its warm cost). So: one SVD; the damped
+inverse P = (Jn^+λ)ᵀ = U diag(f) V₆ᵀ formed once, as it serves both the particular
+solution (Pᵀ xn) and the gradient; everything on 6- and 7-vectors after it in plain
+Python floats.
 """
 
 from __future__ import annotations
 
 import math
+import operator
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,20 +39,25 @@ import numpy as np
 
 from trainer.control.kinematics import (
     CHARACTERISTIC_LENGTH_M,
+    Column6,
     FloatArray,
+    Twist6,
+    jacobian_matrix,
     log_manipulability_gradient,
 )
 from trainer.control.params import ControlParameters
 
-_ROW_SCALE = np.array((1.0 / CHARACTERISTIC_LENGTH_M,) * 3 + (1.0,) * 3)
-_ROW_SCALE_COLUMN = _ROW_SCALE[:, None]
+_INV_LENGTH = 1.0 / CHARACTERISTIC_LENGTH_M
 
-try:  # The SVD gufunc without np.linalg.svd's wrapper: 7 µs instead of 11 µs per call.
+# The gufuncs without np.linalg's wrappers (argument checks, error state): SVD 7 µs
+# instead of 11 µs per call.
+try:
     from numpy.linalg import _umath_linalg
 
     _SVD_GUFUNC: Any = _umath_linalg.svd_f
+    _DET_GUFUNC: Any = _umath_linalg.det
 except (ImportError, AttributeError):  # pragma: no cover - other numpy layouts
-    _SVD_GUFUNC = None
+    _SVD_GUFUNC = _DET_GUFUNC = None
 
 
 def _svd(a: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
@@ -58,11 +71,17 @@ def _svd(a: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
     return u, s, vt
 
 
+def _det(a: FloatArray) -> float:
+    if _DET_GUFUNC is not None:
+        return float(_DET_GUFUNC(a, signature="d->d"))
+    return float(np.linalg.det(a))  # pragma: no cover - other numpy layouts
+
+
 @dataclass(frozen=True, slots=True)
 class RateSolution:
     """Joint rates (rad/s, 7) and what the solver had to do to produce them."""
 
-    joint_rates_rad_s: FloatArray
+    joint_rates_rad_s: tuple[float, ...]
     manipulability: float
     # Factor (≤ 1) applied uniformly to fit the joint rate limit; 1.0 when not saturated.
     saturation_scale: float
@@ -81,59 +100,66 @@ class ResolvedRateSolver:
         self._act = params.joint_limit_activation_margin_rad
         self._stop = params.joint_stop_margin_rad
 
-    def manipulability(self, jacobian: FloatArray) -> float:
+    def manipulability(self, jacobian_n: Sequence[Column6]) -> float:
         """Normalised manipulability sqrt(det(Jn Jnᵀ)) (for modes that do not solve)."""
-        jn = jacobian * _ROW_SCALE_COLUMN
-        det = float(np.linalg.det(jn @ jn.T))
+        jn = jacobian_matrix(jacobian_n)
+        det = _det(jn @ jn.T)
         return math.sqrt(det) if det > 0.0 else 0.0
 
-    def _damped_factors(self, s: FloatArray, sigma_min: float) -> FloatArray:
+    def _damped_factors(self, s: list[float]) -> list[float]:
+        """σ/(σ² + λ²) per singular value (1/σ undamped), smallest σ last."""
+        sigma_min = s[-1]
         if sigma_min < self._sigma_eps:
             ratio = sigma_min / self._sigma_eps
             lam_sq = self._damping_max_sq * (1.0 - ratio * ratio)
-            return np.asarray(s / (s * s + lam_sq), dtype=np.float64)
-        return np.asarray(1.0 / s, dtype=np.float64)
+            return [si / (si * si + lam_sq) for si in s]
+        return [1.0 / si for si in s]
 
     def solve(
-        self, q_rad: list[float], jacobian: FloatArray, twist: FloatArray, activity: float
+        self, q_rad: list[float], jacobian_n: Sequence[Column6], twist: Twist6, activity: float
     ) -> RateSolution:
         """Joint rates for the tip twist ``twist`` = [v (m/s); ω (rad/s)] in the Jacobian's
-        frame; ``activity`` ∈ [0, 1] scales the null-space self-motion."""
-        jn = jacobian * _ROW_SCALE_COLUMN
-        xn = twist * _ROW_SCALE
-        u, s, vt = _svd(jn)
+        frame (``jacobian_n``: the normalised columns, kinematics.forward_kinematics);
+        ``activity`` ∈ [0, 1] scales the null-space self-motion."""
+        u, s, vt = _svd(jacobian_matrix(jacobian_n))
         singular_values = s.tolist()
         manipulability = math.prod(singular_values)
-        f = self._damped_factors(s, singular_values[-1])
-        rows = vt[:6]
-        qdot: FloatArray = rows.T @ (f * (u.T @ xn))
+        f = self._damped_factors(singular_values)
+        # P = U diag(f) V₆ᵀ = (Jn Jnᵀ + λ²)⁻¹ Jn, as its seven columns: Jn^+λ xn = Pᵀ xn.
+        pinv_t: list[list[float]] = ((u * f) @ vt[:6]).T.tolist()
+        k = _INV_LENGTH
+        x0, x1, x2 = twist[0] * k, twist[1] * k, twist[2] * k
+        x3, x4, x5 = twist[3], twist[4], twist[5]
+        rates = [
+            p0 * x0 + p1 * x1 + p2 * x2 + p3 * x3 + p4 * x4 + p5 * x5
+            for p0, p1, p2, p3, p4, p5 in pinv_t
+        ]
         if activity > 0.0:
-            qdot += self._null_space_rates(q_rad, jn, u, f, rows, vt[6], activity)
-        rates = qdot.tolist()
+            null = vt[6].tolist()
+            rate = self._null_space_rate(q_rad, jacobian_n, pinv_t, null, activity)
+            rates = [r + n * rate for r, n in zip(rates, null, strict=True)]
         stopped = self._toward_stop(q_rad, rates)
         if stopped:
-            qdot = self._solve_without(jn, xn, stopped)
-            rates = qdot.tolist()
+            rates = self._solve_without(jacobian_n, (x0, x1, x2, x3, x4, x5), stopped)
         peak = max(map(abs, rates))
         scale = 1.0
         if peak > self._rate_limit:
             scale = self._rate_limit / peak
-            qdot = qdot * scale
-        return RateSolution(qdot, manipulability, scale, stopped)
+            rates = [r * scale for r in rates]
+        return RateSolution(tuple(rates), manipulability, scale, stopped)
 
-    def _null_space_rates(
+    def _null_space_rate(
         self,
         q_rad: list[float],
-        jn: FloatArray,
-        u: FloatArray,
-        f: FloatArray,
-        rows: FloatArray,
-        null: FloatArray,
+        jacobian_n: Sequence[Column6],
+        pinv_t: list[list[float]],
+        null: list[float],
         activity: float,
-    ) -> FloatArray:
+    ) -> float:
+        """Rate along the null vector ``null`` (its multiple to add to the joint rates);
+        ``pinv_t`` damped like the solution itself."""
         p = self._p
-        pinv_t = (u * f) @ rows  # ((Jn Jnᵀ + λ²)⁻¹ Jn), damped like the solution itself
-        grad = log_manipulability_gradient(jn, pinv_t)
+        grad = log_manipulability_gradient(jacobian_n, pinv_t)
         limit, act = self._limit, self._act
         ws, wl = p.singularity_weight, p.joint_limit_weight
         g = [ws * gi for gi in grad]
@@ -143,13 +169,12 @@ class ResolvedRateSolver:
                 if margin < act:
                     # dH/dq_i = sign(q_i) (m_act − m_i)/m_act²; descend it.
                     g[i] -= wl * math.copysign((act - margin) / (act * act), qi)
-        n = null.tolist()
-        along = sum([gi * ni for gi, ni in zip(g, n, strict=True)])
+        along: float = sum(map(operator.mul, g, null))
         rate = p.null_space_gain_rad2_s * activity * along
-        peak = abs(rate) * max(map(abs, n))
+        peak = abs(rate) * max(map(abs, null))
         if peak > p.null_space_rate_max_rad_s:
             rate *= p.null_space_rate_max_rad_s / peak
-        return np.asarray(null * rate, dtype=np.float64)
+        return rate
 
     def _toward_stop(self, q_rad: list[float], rates: list[float]) -> tuple[int, ...]:
         edge = self._limit - self._stop
@@ -162,15 +187,17 @@ class ResolvedRateSolver:
                 out.append(i)
         return tuple(out)
 
-    def _solve_without(self, jn: FloatArray, xn: FloatArray, joints: tuple[int, ...]) -> FloatArray:
-        reduced = jn.copy()
+    def _solve_without(
+        self, jacobian_n: Sequence[Column6], xn: Twist6, joints: tuple[int, ...]
+    ) -> list[float]:
+        reduced = np.array(jacobian_n).T  # a copy: its columns are zeroed below
         reduced[:, list(joints)] = 0.0
         u, s, vt = _svd(reduced)
         # More than one zeroed column leaves singular values at 0: leave those directions out.
         nonzero = s > 1e-9
         f = np.zeros_like(s)
-        kept = s[nonzero]
-        f[nonzero] = self._damped_factors(kept, float(kept[-1]))
-        qdot = np.asarray(vt[:6].T @ (f * (u.T @ xn)), dtype=np.float64)
+        f[nonzero] = self._damped_factors(s[nonzero].tolist())
+        qdot = np.asarray(vt[:6].T @ (f * (u.T @ np.array(xn))), dtype=np.float64)
         qdot[list(joints)] = 0.0
-        return qdot
+        rates: list[float] = qdot.tolist()
+        return rates

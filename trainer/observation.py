@@ -1,9 +1,10 @@
 """What the workstation displays show, built from one world snapshot: the ``Telemetry``
-of a control tick (the LEE-camera view of the fixture, the capture metrics, rates, joints).
+of a control tick (poses, rates, joints, capture state; the LEE-camera view of the fixture
+is derived from it on use, see ``trainer.telemetry``).
 
 Float arithmetic on the gathered state, no numpy on 3-vectors: this runs every tick of a
-headless grade, where numpy's per-call cost dominated (measured ~430 µs per tick before,
-under 100 µs after). No pybullet import: the session hands in ``World.snapshot()``.
+headless grade, where numpy's per-call cost dominated. No pybullet import: the session
+hands in ``World.snapshot()``.
 """
 
 from __future__ import annotations
@@ -13,18 +14,6 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from trainer.input.state import HandControllerState
-from trainer.sim.metrics import (
-    Pose,
-    Rows,
-    capture_metrics,
-    column,
-    cross,
-    dot,
-    norm,
-    rows_from_quat,
-    sub,
-    to_frame,
-)
 from trainer.telemetry import Telemetry
 
 if TYPE_CHECKING:
@@ -49,35 +38,33 @@ def build_telemetry(
     cameras_lost: tuple[str, ...],
     messages: tuple[str, ...],
 ) -> Telemetry:
-    """The tick's snapshot; ``drift_origin_m`` is the shaft tip at free-drift start."""
-    r_lee = rows_from_quat(s.lee_orientation_xyzw)
-    r_fix = rows_from_quat(s.fixture_orientation_xyzw)
-    offset = sub(s.tip_position_m, s.lee_position_m)
-    rel_v = sub(s.tip_velocity_m_s, s.lee_velocity_m_s)
-    metrics = capture_metrics(
-        Pose(s.lee_position_m, s.lee_orientation_xyzw),
-        s.lee_velocity_m_s,
-        s.lee_angular_velocity_rad_s,
-        Pose(s.fixture_position_m, s.fixture_orientation_xyzw),
-        s.tip_position_m,
-        s.tip_velocity_m_s,
-        s.vehicle_angular_velocity_rad_s,
-    )
-    drift = 0.0 if drift_origin_m is None else norm(sub(s.tip_position_m, drift_origin_m))
+    """The tick's snapshot; ``drift_origin_m`` is the shaft tip at free-drift start.
+
+    Only what every tick needs is computed here; the LEE-camera view (capture metrics,
+    shaft tip in the LEE frame, alignment error) is derived by ``Telemetry.view`` on use."""
+    tip = s.tip_position_m
+    lee = s.lee_position_m
+    dx, dy, dz = tip[0] - lee[0], tip[1] - lee[1], tip[2] - lee[2]
+    v = s.lee_velocity_m_s
+    if drift_origin_m is None:
+        drift = 0.0
+    else:
+        ox, oy, oz = (
+            tip[0] - drift_origin_m[0],
+            tip[1] - drift_origin_m[1],
+            tip[2] - drift_origin_m[2],
+        )
+        drift = math.sqrt(ox * ox + oy * oy + oz * oz)
     return Telemetry(
         tick=tick,
         time_s=time_s,
         free_drift_elapsed_s=None if free_drift_start_s is None else time_s - free_drift_start_s,
-        metrics=metrics,
-        shaft_tip_in_lee_m=to_frame(r_lee, offset),
-        shaft_tip_velocity_in_lee_m_s=to_frame(r_lee, rel_v),
-        alignment_error_lee_rad=_alignment_error(r_lee, r_fix),
-        range_m=norm(offset),
-        lee_position_m=s.lee_position_m,
+        range_m=math.sqrt(dx * dx + dy * dy + dz * dz),
+        lee_position_m=lee,
         lee_orientation_xyzw=s.lee_orientation_xyzw,
-        lee_velocity_m_s=s.lee_velocity_m_s,
+        lee_velocity_m_s=v,
         lee_angular_velocity_rad_s=s.lee_angular_velocity_rad_s,
-        tip_speed_m_s=norm(s.lee_velocity_m_s),
+        tip_speed_m_s=math.sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]),
         vehicle_position_m=s.vehicle_position_m,
         vehicle_velocity_m_s=s.vehicle_velocity_m_s,
         vehicle_orientation_xyzw=s.vehicle_orientation_xyzw,
@@ -85,6 +72,8 @@ def build_telemetry(
         closing_speed_m_s=s.vehicle_velocity_m_s[2],
         fixture_position_m=s.fixture_position_m,
         fixture_orientation_xyzw=s.fixture_orientation_xyzw,
+        shaft_tip_position_m=tip,
+        shaft_tip_velocity_m_s=s.tip_velocity_m_s,
         drift_from_start_m=drift,
         joint_angles_rad=s.joint_angles_rad,
         joint_rates_rad_s=s.joint_rates_rad_s,
@@ -100,48 +89,3 @@ def build_telemetry(
         cameras_lost=cameras_lost,
         messages=messages,
     )
-
-
-def _alignment_error(r_lee: Rows, r_fix: Rows) -> tuple[float, float, float]:
-    """Rotation vector (LEE frame) from the LEE attitude to the seated attitude for this
-    fixture: boresight on the reversed shaft, LEE +z on the fixture's +z turned to the
-    nearest of its three cam positions."""
-    shaft = column(r_fix, 0)
-    x_d = (-shaft[0], -shaft[1], -shaft[2])
-    z_fix = column(r_fix, 2)
-    y_fix = cross(shaft, z_fix)
-    z_lee = column(r_lee, 2)
-    best: tuple[float, float, float] = z_fix
-    best_score = -2.0
-    for k in range(3):
-        a = k * 2.0 * math.pi / 3.0
-        ca, sa = math.cos(a), math.sin(a)
-        z_k = (
-            ca * z_fix[0] + sa * y_fix[0],
-            ca * z_fix[1] + sa * y_fix[1],
-            ca * z_fix[2] + sa * y_fix[2],
-        )
-        score = dot(z_k, z_lee)
-        if score > best_score:
-            best, best_score = z_k, score
-    along = dot(best, x_d)
-    z_d = sub(best, (along * x_d[0], along * x_d[1], along * x_d[2]))
-    n = norm(z_d)
-    z_d = (z_d[0] / n, z_d[1] / n, z_d[2] / n)
-    y_d = cross(z_d, x_d)
-    # Desired axes expressed in the LEE frame: the columns of R_lee^T R_des.
-    cx, cy, cz = to_frame(r_lee, x_d), to_frame(r_lee, y_d), to_frame(r_lee, z_d)
-    m = ((cx[0], cy[0], cz[0]), (cx[1], cy[1], cz[1]), (cx[2], cy[2], cz[2]))
-    return _rotvec(m)
-
-
-def _rotvec(r: Rows) -> tuple[float, float, float]:
-    """Rotation vector (axis × angle) of the rotation matrix with rows ``r``."""
-    cos_a = max(-1.0, min(1.0, (r[0][0] + r[1][1] + r[2][2] - 1.0) / 2.0))
-    angle = math.acos(cos_a)
-    axis = (r[2][1] - r[1][2], r[0][2] - r[2][0], r[1][0] - r[0][1])
-    s = norm(axis)
-    if s < 1e-12:
-        return (0.0, 0.0, 0.0) if angle < 1e-6 else (math.pi, 0.0, 0.0)
-    k = angle / s
-    return (axis[0] * k, axis[1] * k, axis[2] * k)

@@ -166,3 +166,48 @@ def capture_metrics(
             norm(sub(vehicle_angular_velocity_rad_s, lee_angular_velocity_rad_s))
         ),
     )
+
+
+def alignment_error_in_lee(r_lee: Rows, r_fix: Rows) -> tuple[float, float, float]:
+    """Rotation vector (LEE frame) from the LEE attitude to the seated attitude for this
+    fixture: boresight on the reversed shaft, LEE +z on the fixture's +z turned to the
+    nearest of its three cam positions."""
+    shaft = column(r_fix, 0)
+    x_d = (-shaft[0], -shaft[1], -shaft[2])
+    z_fix = column(r_fix, 2)
+    y_fix = cross(shaft, z_fix)
+    z_lee = column(r_lee, 2)
+    best: tuple[float, float, float] = z_fix
+    best_score = -2.0
+    for k in range(3):
+        a = k * 2.0 * math.pi / 3.0
+        ca, sa = math.cos(a), math.sin(a)
+        z_k = (
+            ca * z_fix[0] + sa * y_fix[0],
+            ca * z_fix[1] + sa * y_fix[1],
+            ca * z_fix[2] + sa * y_fix[2],
+        )
+        score = dot(z_k, z_lee)
+        if score > best_score:
+            best, best_score = z_k, score
+    along = dot(best, x_d)
+    z_d = sub(best, (along * x_d[0], along * x_d[1], along * x_d[2]))
+    n = norm(z_d)
+    z_d = (z_d[0] / n, z_d[1] / n, z_d[2] / n)
+    y_d = cross(z_d, x_d)
+    # Desired axes expressed in the LEE frame: the columns of R_lee^T R_des.
+    cx, cy, cz = to_frame(r_lee, x_d), to_frame(r_lee, y_d), to_frame(r_lee, z_d)
+    m = ((cx[0], cy[0], cz[0]), (cx[1], cy[1], cz[1]), (cx[2], cy[2], cz[2]))
+    return rotation_vector(m)
+
+
+def rotation_vector(r: Rows) -> tuple[float, float, float]:
+    """Rotation vector (axis × angle) of the rotation matrix with rows ``r``."""
+    cos_a = max(-1.0, min(1.0, (r[0][0] + r[1][1] + r[2][2] - 1.0) / 2.0))
+    angle = math.acos(cos_a)
+    axis = (r[2][1] - r[1][2], r[0][2] - r[2][0], r[1][0] - r[0][1])
+    s = norm(axis)
+    if s < 1e-12:
+        return (0.0, 0.0, 0.0) if angle < 1e-6 else (math.pi, 0.0, 0.0)
+    k = angle / s
+    return (axis[0] * k, axis[1] * k, axis[2] * k)

@@ -1,0 +1,55 @@
+"""Contact detection: a vehicle that bumps the arm is reported once per touching point,
+with the bodies named in a fixed order (arm first), the links named, and the speed of the
+impact."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pybullet as pb
+
+from trainer.sim.contacts import detect_contacts
+from trainer.sim.layout import default_world_spec
+from trainer.sim.world import World
+
+BUMP_SPEED_M_S = 0.05
+
+
+def _drift_into_the_arm(world: World) -> list:
+    """Send the vehicle straight at the nearest point of the arm and step until it touches."""
+    c = world.client
+    nearest = min(
+        pb.getClosestPoints(world.vehicle, world.arm, 20.0, physicsClientId=c),
+        key=lambda pt: pt[8],
+    )
+    on_vehicle, on_arm = np.asarray(nearest[5]), np.asarray(nearest[6])
+    direction = (on_arm - on_vehicle) / np.linalg.norm(on_arm - on_vehicle)
+    # Start 2 cm short of the arm so the bump happens within a few hundred steps.
+    pos, orn = pb.getBasePositionAndOrientation(world.vehicle, physicsClientId=c)
+    gap = float(nearest[8])
+    start = np.asarray(pos) + direction * (gap - 0.02)
+    pb.resetBasePositionAndOrientation(world.vehicle, start.tolist(), orn, physicsClientId=c)
+    pb.resetBaseVelocity(
+        world.vehicle, (direction * BUMP_SPEED_M_S).tolist(), [0, 0, 0], physicsClientId=c
+    )
+    for _ in range(600):
+        world.step(1)
+        contacts = detect_contacts(world)
+        if contacts:
+            return contacts
+    raise AssertionError("the vehicle never touched the arm")
+
+
+def test_a_bump_is_reported_with_named_bodies_links_and_speed() -> None:
+    spec = default_world_spec("capture_ready", include_station=False, vehicle_fixed=False)
+    with World(spec) as world:
+        assert detect_contacts(world) == []
+        contacts = _drift_into_the_arm(world)
+        for contact in contacts:
+            assert (contact.body_a, contact.body_b) == ("ssrms", world.body_names[world.vehicle])
+            assert contact.link_a in world.arm_links
+            assert not contact.link_a.isdigit() and not contact.link_b.isdigit()
+            # The first touch happens at (about) the approach speed: the arm is still.
+            assert math.isclose(contact.relative_speed_m_s, BUMP_SPEED_M_S, rel_tol=0.25)
+            assert contact.normal_force_n >= 0.0

@@ -59,9 +59,15 @@ def main() -> None:
         finally:
             pb.stepSimulation = original_step
     print(f"overall: {total_sim / total_wall:.1f}x real time (budget >= 100x)")
+    ticks = result.sim_time_s * 60.0
     print(
         f"split of one run: physics steps {step_time[0] / wall:.0%}, "
         f"everything else (control, capture, telemetry, scoring, recording) {1 - step_time[0] / wall:.0%}"
+    )
+    print(
+        f"per 1/60 s tick: {wall / ticks * 1e6:.0f} us, of which physics {step_time[0] / ticks * 1e6:.0f} us "
+        f"(100x real time allows {1e6 / 60 / 100:.0f} us); physics alone would run at "
+        f"{result.sim_time_s / step_time[0]:.0f}x real time"
     )
 
 

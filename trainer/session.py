@@ -98,6 +98,8 @@ class Session:
         self._bias_rhc = (0.0, 0.0, 0.0)
         self.cameras_lost: set[str] = set()
         self._previous_buttons: frozenset[Button] = frozenset()
+        self._input_key: tuple[object, ...] | None = None
+        self._input_payload: dict[str, object] = {}
         self._contacting: dict[tuple[str, str], float] = {}
         self.aborted_at_s: float | None = None
         self.closing_speed_at_abort_m_s: float | None = None
@@ -200,16 +202,23 @@ class Session:
         self._previous_buttons = hc.buttons
         if self.recorder is not None:
             control = self.last_telemetry.control if self.last_telemetry is not None else {}
-            self.recorder.write_input(
-                self.tick_count,
-                self.time_s,
-                {
-                    **hc.to_dict(),
-                    "mode": control.get("mode", ""),
-                    "frame": control.get("frame", ""),
-                    "rate_scale": control.get("rate_scale", ""),
-                },
+            key = (
+                hc,
+                control.get("mode", ""),
+                control.get("frame", ""),
+                control.get("rate_scale", ""),
             )
+            if key != self._input_key:
+                # A new payload only when the input changed: the writer reuses the encoding
+                # of a held one (sticks are held for many ticks by people and pilots alike).
+                self._input_key = key
+                self._input_payload = {
+                    **hc.to_dict(),
+                    "mode": key[1],
+                    "frame": key[2],
+                    "rate_scale": key[3],
+                }
+            self.recorder.write_input(self.tick_count, self.time_s, self._input_payload)
         if not hc.connected and self._connected_before:
             self._event("device_unplugged")
         elif hc.connected and not self._connected_before:
@@ -426,6 +435,6 @@ class Session:
             constraint_force_n=0.0 if load is None else float(np.linalg.norm(load[0])),
             constraint_torque_nm=0.0 if load is None else float(np.linalg.norm(load[1])),
             paused=self.paused,
-            cameras_lost=tuple(sorted(self.cameras_lost)),
+            cameras_lost=tuple(sorted(self.cameras_lost)) if self.cameras_lost else (),
             messages=tuple(self.messages[-5:]),
         )

@@ -142,3 +142,23 @@ def test_input_messages_must_be_complete(tmp_path: Path) -> None:
             )
         with pytest.raises(ValueError, match="≥ 0 s"):
             writer.write_state(-1.0, {})
+
+
+def test_a_held_input_is_written_exactly_like_a_fresh_one(tmp_path: Path) -> None:
+    """The session hands the writer the same payload object while the sticks are held; the
+    bytes on disk must be what encoding each message afresh gives (and read back equal)."""
+    held = input_payload(3)
+    fresh_path, held_path = tmp_path / "fresh.mcap", tmp_path / "held.mcap"
+    times = [0.0, 1e-9 * 7] + [i / 60.0 for i in range(1, 120)] + [2.0 + 0.1 + 0.2]
+    with RecordingWriter(fresh_path, METADATA) as fresh, RecordingWriter(held_path, METADATA) as w:
+        for tick, time_s in enumerate(times):
+            fresh.write_input(tick, time_s, dict(held))
+            w.write_input(tick, time_s, held)
+    raw = {}
+    for path in (fresh_path, held_path):
+        with path.open("rb") as stream:
+            raw[path] = [m.data for _, _, m in make_reader(stream).iter_messages()]
+    assert raw[fresh_path] == raw[held_path]
+    assert [json.loads(d) for d in raw[held_path]] == [
+        {"tick": tick, "time_s": time_s, **held} for tick, time_s in enumerate(times)
+    ]

@@ -204,19 +204,34 @@ class RecordingWriter:
         self._sequence = dict.fromkeys(channel_ids.values(), 0)
         self._next_flush_ns = NS_PER_S
         self._closed = False
+        # The last /input payload and its JSON body: a hand-controller state is usually held
+        # for many ticks, so the body is encoded once and only tick and time are spliced in.
+        self._input_payload: Mapping[str, Any] | None = None
+        self._input_body = ""
 
     # -- messages ----------------------------------------------------------------------
 
     def write_input(self, tick: int, time_s: float, payload: Mapping[str, Any]) -> None:
         """One control tick: ``payload`` holds HandControllerState.to_dict() plus mode,
-        frame and rate_scale (schemas.INPUT_FIELDS)."""
-        if not payload.keys() >= INPUT_FIELDS:
-            missing = sorted(INPUT_FIELDS - payload.keys())
-            raise ValueError(f"/input message at tick {tick} lacks {missing}")
-        if "tick" in payload or "time_s" in payload:
-            raise ValueError("/input payload must not hold tick or time_s")
-        message = {"tick": tick, "time_s": time_s, **payload}
-        self._write(self._input_id, _seconds_to_ns(time_s), message)
+        frame and rate_scale (schemas.INPUT_FIELDS).
+
+        Passing the same payload object again (the caller's unchanged input) reuses its
+        encoding; a payload must therefore not be mutated after it was written."""
+        if payload is not self._input_payload:
+            if not payload.keys() >= INPUT_FIELDS:
+                missing = sorted(INPUT_FIELDS - payload.keys())
+                raise ValueError(f"/input message at tick {tick} lacks {missing}")
+            if "tick" in payload or "time_s" in payload:
+                raise ValueError("/input payload must not hold tick or time_s")
+            self._input_body = encode_json(payload)[1:]  # '"thc":[...],...}' (never empty)
+            self._input_payload = payload
+        if type(tick) is not int or type(time_s) is not float:
+            message = {"tick": tick, "time_s": time_s, **payload}
+            self._write(self._input_id, _seconds_to_ns(time_s), message)
+            return
+        # The same text json would give: ints as str, floats as repr (bit-exact round trip).
+        data = f'{{"tick":{tick},"time_s":{time_s!r},{self._input_body}'
+        self._write_encoded(self._input_id, _seconds_to_ns(time_s), data.encode())
 
     def write_state(self, time_s: float, payload: Mapping[str, Any]) -> None:
         """A telemetry snapshot; the session decides the keys (schemas.STATE_SCHEMA)."""
@@ -243,7 +258,11 @@ class RecordingWriter:
     def _write(self, channel_id: int, log_time_ns: int, message: Mapping[str, Any]) -> None:
         if self._closed:
             raise ValueError(f"recording {self.path} is closed")
-        data = encode_json(message).encode()
+        self._write_encoded(channel_id, log_time_ns, encode_json(message).encode())
+
+    def _write_encoded(self, channel_id: int, log_time_ns: int, data: bytes) -> None:
+        if self._closed:
+            raise ValueError(f"recording {self.path} is closed")
         try:
             if log_time_ns >= self._next_flush_ns:
                 # a new simulated second: the previous one goes to disk as a whole chunk

@@ -1,7 +1,8 @@
 """Capture metrics (DESIGN §4, contract): pure functions of the LEE and fixture states.
 
-Everything here is numpy only, so scoring, the HUD and the recorder compute exactly the
-same numbers the capture mechanism judges the trigger with.
+Pure functions, no pybullet, so scoring, the HUD and the recorder compute exactly the same
+numbers the capture mechanism judges the trigger with; the alignment error the LEE-camera
+overlay and the autopilot steer by lives here too.
 
 Conventions: the LEE frame has +x along the boresight out of the LEE mouth; the FRGF frame
 has +x along the shaft away from the vehicle; the "shaft tip" is the centre of the ball

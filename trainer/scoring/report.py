@@ -17,6 +17,7 @@ from trainer.scoring.accumulate import (
     ScoreAccumulator,
 )
 from trainer.scoring.envelope import FULL, OUTSIDE, QUANTITIES, judge
+from trainer.sim.joints import JOINT_TORQUE_LIMIT_NM
 from trainer.sim.metrics import CaptureMetrics
 
 REPORT_FORMAT = "canadarm-trainer/report@1"
@@ -35,9 +36,8 @@ MISSES_FOR_FULL_DEDUCTION = 2
 EXCEEDANCE_S_FOR_FULL_DEDUCTION = 5.0
 FREE_REVERSALS = 10  # a capture needs some back-and-forth; beyond this it is over-control
 REVERSALS_FOR_FULL_DEDUCTION = 30
-# Post-capture loads: deduct from half the joint torque limit (2,332 N·m, REFERENCE §1)
-# and the full weight at the limit itself.
-JOINT_TORQUE_LIMIT_NM = 2332.0
+# Post-capture loads: deduct from half the joint torque limit (2,332 N·m, REFERENCE §1,
+# trainer.sim.joints) and the full weight at the limit itself.
 
 
 @dataclass(frozen=True)

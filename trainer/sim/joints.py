@@ -1,5 +1,7 @@
-"""The SSRMS joint names, base to tip (REFERENCE §1, S), in a module free of pybullet so
-that scenario validation can name joints without loading the physics engine."""
+"""The SSRMS joints' facts, base to tip (REFERENCE §1), in a module free of pybullet so that
+scenario validation and scoring can use them without loading the physics engine."""
+
+import math
 
 JOINT_NAMES: tuple[str, ...] = (
     "shoulder_roll",
@@ -10,3 +12,6 @@ JOINT_NAMES: tuple[str, ...] = (
     "wrist_yaw",
     "wrist_roll",
 )
+JOINT_RATE_LIMIT_RAD_S = math.radians(4.0)  # REFERENCE §1, S (low confidence)
+JOINT_TORQUE_LIMIT_NM = 2332.0  # REFERENCE §1, S (low confidence)
+JOINT_LIMIT_RAD = math.radians(270.0)  # REFERENCE §1, S

@@ -30,7 +30,11 @@ import numpy.typing as npt
 import pybullet as pb
 
 from trainer.errors import ModelError, SimulationDivergedError
+from trainer.sim.drives import JOINT_LIMIT_MARGIN_RAD as JOINT_LIMIT_MARGIN_RAD
+from trainer.sim.drives import JointDrives
+from trainer.sim.joints import JOINT_LIMIT_RAD
 from trainer.sim.joints import JOINT_NAMES as JOINT_NAMES  # re-exported: the world names its joints
+from trainer.sim.joints import JOINT_RATE_LIMIT_RAD_S as JOINT_RATE_LIMIT_RAD_S
 from trainer.sim.metrics import CaptureMetrics, Pose, capture_metrics
 from trainer.sim.orbit import ISS_ALTITUDE_M, cw_acceleration, mean_motion_rad_s
 from trainer.sim.snare import SnareConstraint
@@ -42,19 +46,6 @@ PHYSICS_STEP_S = (
     1.0 / 240.0
 )  # DESIGN §3; 1/60 s lets a captured payload give 7.5 mm (PYBULLET_NOTES)
 SOLVER_ITERATIONS = 100  # PYBULLET_NOTES: capture constraint give 0.19 mm at 100 iterations
-JOINT_RATE_LIMIT_RAD_S = math.radians(4.0)  # REFERENCE §1, S (low confidence)
-JOINT_TORQUE_LIMIT_NM = 2332.0  # REFERENCE §1, S (low confidence)
-# Brake slip torque: no public number (E). The brakes must hold the arm against its own
-# drives, so they are set 1.5x the drive torque; a harder load (an impact) slips them.
-BRAKE_SLIP_TORQUE_NM = 1.5 * JOINT_TORQUE_LIMIT_NM
-# Past this much motion from where it gripped, a brake has slipped (E: well above the
-# position motor's steady-state error, well below anything a crew would not notice).
-BRAKE_SLIP_REARM_RAD = math.radians(0.05)
-JOINT_LIMIT_RAD = math.radians(270.0)  # REFERENCE §1, S
-# Keep a small margin from the hard stop: the rate command is cut so that one control tick
-# at full rate cannot cross it.
-JOINT_LIMIT_MARGIN_RAD = math.radians(0.5)
-
 # Divergence thresholds: far beyond anything physical in a capture (tip speed ≤ 0.37 m/s,
 # joint rates ≤ 4 °/s, vehicle drift a few cm/s) yet far below a numeric blow-up.
 MAX_SANE_VEHICLE_SPEED_M_S = 5.0
@@ -178,10 +169,6 @@ class World:
             raise ModelError("could not start a pybullet physics client")
         self._step_count = 0
         self._n = mean_motion_rad_s(spec.orbit_altitude_m)
-        self._rate_command = [0.0] * len(JOINT_NAMES)
-        self._brakes = [False] * len(JOINT_NAMES)
-        self._brake_stuck = [False] * len(JOINT_NAMES)
-        self._brake_angle: list[float | None] = [None] * len(JOINT_NAMES)
         self._vehicle_thrust_n = (0.0, 0.0, 0.0)
         self._closed = False
         try:
@@ -292,7 +279,7 @@ class World:
             self.arm, self.joint_indices, pb.VELOCITY_CONTROL, forces=[0.0] * 7, physicsClientId=c
         )
         self._joint_states = pb.getJointStates(self.arm, self.joint_indices, physicsClientId=c)
-        self._send_joint_commands()
+        self.drives = JointDrives(c, self.arm, self.joint_indices)
 
         self.vehicle = self._load(
             spec.vehicle_model,
@@ -367,109 +354,24 @@ class World:
         return self._step_count
 
     def command_joint_rates(self, rates_rad_s: Sequence[float]) -> None:
-        """Set the joint rate demand (rad/s), held until the next command.
-
-        Rates are clamped to ±4 °/s and cut to zero at the ±270° stops (URDF velocity and
-        effort limits are ignored by the motors, PYBULLET_NOTES)."""
-        if len(rates_rad_s) != len(JOINT_NAMES):
-            raise ValueError(f"expected {len(JOINT_NAMES)} joint rates, got {len(rates_rad_s)}")
-        states = self._joint_states  # as of the last step: nothing else moves the joints
-        edge = JOINT_LIMIT_RAD - JOINT_LIMIT_MARGIN_RAD
-        limit = JOINT_RATE_LIMIT_RAD_S
-        out = []
-        for i, rate in enumerate(rates_rad_s):
-            r = float(rate)
-            if not math.isfinite(r):
-                raise SimulationDivergedError(
-                    f"joint rate command for {JOINT_NAMES[i]} is not finite ({r})"
-                )
-            r = -limit if r < -limit else limit if r > limit else r
-            q = states[i][0]
-            if (r > 0.0 and q >= edge) or (r < 0.0 and q <= -edge):
-                r = 0.0
-            out.append(r)
-        if out != self._rate_command:
-            # Motor targets persist in pybullet until changed: an unchanged demand (sticks
-            # centred, brakes on) costs no call.
-            self._rate_command = out
-            self._send_joint_commands()
+        """Set the joint rate demand (rad/s), held until the next command (see JointDrives)."""
+        # The joint angles as of the last step: nothing else moves the joints.
+        self.drives.command([st[0] for st in self._joint_states], rates_rad_s)
 
     def set_brakes(self, engaged: bool | Sequence[bool]) -> None:
-        """Apply or release the joint brakes (all joints, or one flag per joint).
-
-        A braked joint is held at zero rate with the brake's slip torque; a stuck brake
-        (a scenario fault) stays engaged whatever is commanded."""
-        flags = [bool(engaged)] * 7 if isinstance(engaged, bool) else [bool(b) for b in engaged]
-        if len(flags) != len(JOINT_NAMES):
-            raise ValueError(f"expected {len(JOINT_NAMES)} brake flags, got {len(flags)}")
-        if flags != self._brakes:  # the controller re-sends the same flags every tick
-            self._brakes = flags
-            self._send_joint_commands()
+        """Apply or release the joint brakes (all joints, or one flag per joint)."""
+        self.drives.set_brakes(engaged)
 
     def set_brake_stuck(self, joint: str, stuck: bool = True) -> None:
         """Fault injection: ``joint``'s brake stays on (REFERENCE §1: every joint has a brake)."""
-        self._brake_stuck[JOINT_NAMES.index(joint)] = stuck
-        self._send_joint_commands()
+        self.drives.set_brake_stuck(joint, stuck)
 
     def brakes_engaged(self) -> tuple[bool, ...]:
-        return tuple(b or s for b, s in zip(self._brakes, self._brake_stuck, strict=True))
+        return self.drives.engaged()
 
     def commanded_joint_rates(self) -> tuple[float, ...]:
         """The rate demand actually sent to the drives (after clamping and brakes)."""
-        return tuple(
-            0.0 if b else r for r, b in zip(self._rate_command, self.brakes_engaged(), strict=True)
-        )
-
-    def _send_joint_commands(self) -> None:
-        """Drive free joints at their rate demand; hold braked joints at the angle where
-        the brake gripped, with at most the slip torque.
-
-        A zero-rate velocity motor lets a loaded joint creep (≈0.1° in 2 s under 100 N at
-        the tip, measured): a brake is a position lock, so it is a position motor."""
-        braked = self.brakes_engaged()
-        q = None
-        free = [i for i, b in enumerate(braked) if not b]
-        held = [i for i, b in enumerate(braked) if b]
-        for i in held:
-            if self._brake_angle[i] is None:
-                if q is None:
-                    q = self.joint_angles_rad()
-                self._brake_angle[i] = float(q[i])
-        for i in free:
-            self._brake_angle[i] = None
-        c = self._client
-        if free:
-            pb.setJointMotorControlArray(
-                self.arm,
-                [self.joint_indices[i] for i in free],
-                pb.VELOCITY_CONTROL,
-                targetVelocities=[self._rate_command[i] for i in free],
-                forces=[JOINT_TORQUE_LIMIT_NM] * len(free),
-                physicsClientId=c,
-            )
-        if held:
-            pb.setJointMotorControlArray(
-                self.arm,
-                [self.joint_indices[i] for i in held],
-                pb.POSITION_CONTROL,
-                targetPositions=[self._brake_angle[i] for i in held],
-                targetVelocities=[0.0] * len(held),
-                forces=[BRAKE_SLIP_TORQUE_NM] * len(held),
-                physicsClientId=c,
-            )
-
-    def _rearm_slipped_brakes(self) -> None:
-        """A brake that slipped grips again where the joint now is (it does not pull back)."""
-        if not any(a is not None for a in self._brake_angle):
-            return
-        q = self.joint_angles_rad()
-        slipped = False
-        for i, angle in enumerate(self._brake_angle):
-            if angle is not None and abs(q[i] - angle) > BRAKE_SLIP_REARM_RAD:
-                self._brake_angle[i] = float(q[i])
-                slipped = True
-        if slipped:
-            self._send_joint_commands()
+        return self.drives.commanded_rates()
 
     def set_vehicle_thrust(self, force_world_n: Sequence[float]) -> None:
         """A force on the vehicle COM (world frame, N) applied every step until changed:
@@ -527,7 +429,7 @@ class World:
                 pb.applyExternalForce(vehicle, -1, force, pos, pb.WORLD_FRAME, physicsClientId=c)
             pb.stepSimulation(physicsClientId=c)
             self._step_count += 1
-        self._rearm_slipped_brakes()
+        self.drives.rearm_slipped_brakes()
         self.check_divergence()
 
     def check_divergence(self) -> None:

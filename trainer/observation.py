@@ -17,7 +17,7 @@ from trainer.input.state import HandControllerState
 from trainer.telemetry import Telemetry
 
 if TYPE_CHECKING:
-    from trainer.sim.world import Snapshot
+    from trainer.sim.state import Snapshot
 
 
 def build_telemetry(

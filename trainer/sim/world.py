@@ -35,9 +35,10 @@ from trainer.sim.drives import JointDrives
 from trainer.sim.joints import JOINT_LIMIT_RAD
 from trainer.sim.joints import JOINT_NAMES as JOINT_NAMES  # re-exported: the world names its joints
 from trainer.sim.joints import JOINT_RATE_LIMIT_RAD_S as JOINT_RATE_LIMIT_RAD_S
-from trainer.sim.metrics import CaptureMetrics, Pose, capture_metrics
+from trainer.sim.metrics import CaptureMetrics, capture_metrics
 from trainer.sim.orbit import ISS_ALTITUDE_M, cw_acceleration, mean_motion_rad_s
 from trainer.sim.snare import SnareConstraint
+from trainer.sim.state import FramePose, Snapshot, VehicleState
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -57,59 +58,6 @@ CW_REEVALUATE_STEPS = 4
 MAX_SANE_VEHICLE_RATE_RAD_S = 2.0
 MAX_SANE_JOINT_RATE_RAD_S = 2.0
 MAX_SANE_DISTANCE_M = 2_000.0
-
-
-@dataclass(frozen=True, slots=True)
-class VehicleState:
-    """Vehicle centre-of-mass state in the world frame."""
-
-    position_m: FloatArray
-    velocity_m_s: FloatArray
-    orientation_xyzw: FloatArray
-    angular_velocity_rad_s: FloatArray
-
-
-@dataclass(frozen=True, slots=True)
-class FramePose:
-    """A named frame's pose and velocity in the world frame."""
-
-    position_m: FloatArray
-    orientation_xyzw: FloatArray
-    linear_velocity_m_s: FloatArray
-    angular_velocity_rad_s: FloatArray
-
-    def pose(self) -> Pose:
-        p = self.position_m
-        q = self.orientation_xyzw
-        return Pose(
-            (float(p[0]), float(p[1]), float(p[2])),
-            (float(q[0]), float(q[1]), float(q[2]), float(q[3])),
-        )
-
-    def rotation(self) -> FloatArray:
-        return np.array(pb.getMatrixFromQuaternion(self.orientation_xyzw.tolist())).reshape(3, 3)
-
-
-@dataclass(frozen=True, slots=True)
-class Snapshot:
-    """Everything the session reads each control tick, as plain float tuples in the world
-    frame, gathered with the fewest pybullet queries (one per link and one for the joints)."""
-
-    lee_position_m: tuple[float, float, float]
-    lee_orientation_xyzw: tuple[float, float, float, float]
-    lee_velocity_m_s: tuple[float, float, float]
-    lee_angular_velocity_rad_s: tuple[float, float, float]
-    tip_position_m: tuple[float, float, float]
-    tip_velocity_m_s: tuple[float, float, float]
-    fixture_position_m: tuple[float, float, float]
-    fixture_orientation_xyzw: tuple[float, float, float, float]
-    vehicle_position_m: tuple[float, float, float]
-    vehicle_orientation_xyzw: tuple[float, float, float, float]
-    vehicle_velocity_m_s: tuple[float, float, float]
-    vehicle_angular_velocity_rad_s: tuple[float, float, float]
-    joint_angles_rad: tuple[float, ...]
-    joint_rates_rad_s: tuple[float, ...]
-    joint_torques_nm: tuple[float, ...]
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,68 @@
+"""What the world hands out: frozen records of poses, velocities and the per-tick snapshot,
+in the world frame (DESIGN §3). Built by ``trainer.sim.world.World``; read by the session,
+the capture mechanism and the telemetry."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import pybullet as pb
+
+from trainer.sim.metrics import Pose
+
+FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True, slots=True)
+class VehicleState:
+    """Vehicle centre-of-mass state in the world frame."""
+
+    position_m: FloatArray
+    velocity_m_s: FloatArray
+    orientation_xyzw: FloatArray
+    angular_velocity_rad_s: FloatArray
+
+
+@dataclass(frozen=True, slots=True)
+class FramePose:
+    """A named frame's pose and velocity in the world frame."""
+
+    position_m: FloatArray
+    orientation_xyzw: FloatArray
+    linear_velocity_m_s: FloatArray
+    angular_velocity_rad_s: FloatArray
+
+    def pose(self) -> Pose:
+        p = self.position_m
+        q = self.orientation_xyzw
+        return Pose(
+            (float(p[0]), float(p[1]), float(p[2])),
+            (float(q[0]), float(q[1]), float(q[2]), float(q[3])),
+        )
+
+    def rotation(self) -> FloatArray:
+        return np.array(pb.getMatrixFromQuaternion(self.orientation_xyzw.tolist())).reshape(3, 3)
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """Everything the session reads each control tick, as plain float tuples in the world
+    frame, gathered with the fewest pybullet queries (one per link and one for the joints)."""
+
+    lee_position_m: tuple[float, float, float]
+    lee_orientation_xyzw: tuple[float, float, float, float]
+    lee_velocity_m_s: tuple[float, float, float]
+    lee_angular_velocity_rad_s: tuple[float, float, float]
+    tip_position_m: tuple[float, float, float]
+    tip_velocity_m_s: tuple[float, float, float]
+    fixture_position_m: tuple[float, float, float]
+    fixture_orientation_xyzw: tuple[float, float, float, float]
+    vehicle_position_m: tuple[float, float, float]
+    vehicle_orientation_xyzw: tuple[float, float, float, float]
+    vehicle_velocity_m_s: tuple[float, float, float]
+    vehicle_angular_velocity_rad_s: tuple[float, float, float]
+    joint_angles_rad: tuple[float, ...]
+    joint_rates_rad_s: tuple[float, ...]
+    joint_torques_nm: tuple[float, ...]

@@ -179,6 +179,7 @@ class LeeCapture:
 
     def update(self, now_s: float) -> list[CaptureEvent]:
         """Advance the mechanism to ``now_s`` (call once per control tick)."""
+        self.world.snare.settle()
         elapsed = now_s - self._phase_start_s
         if self.state is CaptureState.MISSED and elapsed >= MISS_RESET_TIME_S:
             self.state = CaptureState.OPEN

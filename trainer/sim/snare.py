@@ -22,6 +22,12 @@ FloatArray = npt.NDArray[np.float64]
 # PYBULLET_NOTES: an explicit maxForce is in N and the default lets a 10 t vehicle slip
 # 0.8 m; 1e9 N is far above any load a capture produces, i.e. effectively rigid.
 CONSTRAINT_MAX_FORCE_N = 1e9
+# After a release the LEE and fixture collide again only once no pair of their shapes is
+# closer than this (D). Turning collisions on while shapes overlap makes the solver's
+# penetration recovery push them apart, a kick nobody flew: measured with the base plate
+# 5 mm into the snare ring faces, 2.4 cm/s on the 7.2 t Dragon model within a second
+# (tests/sim/test_capture.py holds it below 1 mm/s).
+REARM_CLEARANCE_M = 0.005
 
 
 class SnareConstraint:
@@ -34,20 +40,35 @@ class SnareConstraint:
             (0.0, 0.0, 0.0),
             (0.0, 0.0, 0.0, 1.0),
         )
+        # Released, but the LEE–fixture collisions are still filtered (see settle()).
+        self._rearm_pending = False
 
     @property
     def held(self) -> bool:
         return self._cid is not None
 
+    @property
+    def collisions_filtered(self) -> bool:
+        """True while the LEE and the fixture pass through each other (held, or released
+        and not yet clear of each other)."""
+        return self._cid is not None or self._rearm_pending
+
+    def _link_pairs(self) -> list[tuple[int, int]]:
+        w = self._world
+        return [
+            (arm_link, veh_link)
+            for arm_link in (w.arm_links["tip_lee_housing"], w.tip_lee_link)
+            for veh_link in (-1, w.frgf_link, w.frgf_tip_link)
+        ]
+
     def _lee_fixture_collisions(self, enabled: bool) -> None:
         """LEE and fixture shapes overlap once snared: their collisions are filtered while
         the constraint holds them (an overlap explodes the solver, PYBULLET_NOTES)."""
         w = self._world
-        for arm_link in (w.arm_links["tip_lee_housing"], w.tip_lee_link):
-            for veh_link in (-1, w.frgf_link, w.frgf_tip_link):
-                pb.setCollisionFilterPair(
-                    w.arm, w.vehicle, arm_link, veh_link, int(enabled), physicsClientId=w.client
-                )
+        for arm_link, veh_link in self._link_pairs():
+            pb.setCollisionFilterPair(
+                w.arm, w.vehicle, arm_link, veh_link, int(enabled), physicsClientId=w.client
+            )
 
     def attach(self) -> None:
         """Constrain the FRGF to the LEE at their current relative pose (a soft capture)."""
@@ -62,6 +83,7 @@ class SnareConstraint:
             inv_p, inv_q, fix.position_m.tolist(), fix.orientation_xyzw.tolist()
         )
         self._lee_fixture_collisions(False)
+        self._rearm_pending = False
         # Parent frame: the LEE frame itself; child frame: the LEE frame expressed in the FRGF
         # frame. changeConstraint can move only the child frame, so the rigidize slew is
         # written as the inverse of "where the FRGF sits in the LEE".
@@ -113,7 +135,31 @@ class SnareConstraint:
         return np.array(s[:3]), np.array(s[3:6])
 
     def release(self) -> None:
+        """Open the snares: the vehicle is free; the LEE and fixture collide again once
+        they are apart (``settle``)."""
         if self._cid is None:
             return
         pb.removeConstraint(self._cid, physicsClientId=self._world.client)
         self._cid = None
+        self._rearm_pending = True
+        self.settle()
+
+    def settle(self) -> None:
+        """After a release, turn the LEE–fixture collisions back on as soon as none of
+        their shapes are within ``REARM_CLEARANCE_M`` (call once per control tick; free
+        when nothing is pending). getClosestPoints ignores the collision filter."""
+        if not self._rearm_pending:
+            return
+        w = self._world
+        for arm_link, veh_link in self._link_pairs():
+            if pb.getClosestPoints(
+                w.arm,
+                w.vehicle,
+                REARM_CLEARANCE_M,
+                arm_link,
+                veh_link,
+                physicsClientId=w.client,
+            ):
+                return
+        self._lee_fixture_collisions(True)
+        self._rearm_pending = False

@@ -12,7 +12,9 @@ take ~106 µs of each 1/60 s tick inside the loop (a world step is ~16 µs warm,
 seven joint drives are ~8 µs, and ~22 µs/step pre-capture, ~40 µs/step while the capture
 constraint is rigidized, once Python has cooled the caches), so physics alone would run
 at ~158x real time; 100x leaves 167 µs per tick for physics and every Python layer
-together.
+together. The split run also times every other pybullet call (the state reads, the drive
+and constraint commands): physics plus those calls is the floor no Python-side work can
+go below, and what is left of the 167 µs is the budget for all the trainer's own code.
 """
 
 from __future__ import annotations
@@ -20,7 +22,10 @@ from __future__ import annotations
 import argparse
 import tempfile
 import time
+import types
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pybullet as pb
 
@@ -35,15 +40,6 @@ def main() -> None:
     args = parser.parse_args()
     scenario = load_scenario("crs20-capture")
     total_sim = total_wall = 0.0
-    step_time = [0.0]
-    original_step = pb.stepSimulation
-
-    def timed_step(*a: object, **k: object) -> object:
-        t0 = time.perf_counter()
-        result = original_step(*a, **k)
-        step_time[0] += time.perf_counter() - t0
-        return result
-
     with tempfile.TemporaryDirectory() as tmp:
         for seed in range(1, args.seeds + 1):
             pilot = make_pilot("autopilot", scenario)
@@ -56,7 +52,8 @@ def main() -> None:
                 f"seed {seed}: {result.report['outcome']:<9} {result.sim_time_s:6.1f} s simulated "
                 f"in {wall:5.2f} s wall: {result.sim_time_s / wall:6.1f}x real time"
             )
-        pb.stepSimulation = timed_step
+        pybullet_time: dict[str, float] = {}
+        originals = _time_pybullet_calls(pybullet_time)
         try:
             t0 = time.perf_counter()
             result = run_graded(
@@ -64,18 +61,57 @@ def main() -> None:
             )
             wall = time.perf_counter() - t0
         finally:
-            pb.stepSimulation = original_step
+            for name, function in originals.items():
+                setattr(pb, name, function)
     print(f"overall: {total_sim / total_wall:.1f}x real time (budget >= 100x)")
     ticks = result.sim_time_s * 60.0
+    steps = pybullet_time.pop("stepSimulation", 0.0)
+    calls = sum(pybullet_time.values())
+    python = wall - steps - calls
+    per_tick = 1e6 / ticks
+    allowed = 1e6 / 60 / 100
     print(
-        f"split of one run: physics steps {step_time[0] / wall:.0%}, "
-        f"everything else (control, capture, telemetry, scoring, recording) {1 - step_time[0] / wall:.0%}"
+        f"split of one run: physics steps {steps / wall:.0%}, other pybullet calls "
+        f"{calls / wall:.0%}, the trainer's Python (control, capture, telemetry, scoring, "
+        f"recording) {python / wall:.0%}"
     )
     print(
-        f"per 1/60 s tick: {wall / ticks * 1e6:.0f} us, of which physics {step_time[0] / ticks * 1e6:.0f} us "
-        f"(100x real time allows {1e6 / 60 / 100:.0f} us); physics alone would run at "
-        f"{result.sim_time_s / step_time[0]:.0f}x real time"
+        f"per 1/60 s tick: {wall * per_tick:.0f} us = physics {steps * per_tick:.0f} us + "
+        f"other pybullet calls {calls * per_tick:.0f} us + Python {python * per_tick:.0f} us "
+        f"(100x real time allows {allowed:.0f} us)"
     )
+    top = sorted(pybullet_time.items(), key=lambda kv: -kv[1])[:5]
+    print(
+        "  largest pybullet calls per tick: "
+        + ", ".join(f"{name} {t * per_tick:.1f} us" for name, t in top)
+    )
+    floor = steps + calls
+    print(
+        f"physics alone would run at {result.sim_time_s / steps:.0f}x real time, physics and "
+        f"the pybullet calls at {result.sim_time_s / floor:.0f}x; for 100x the trainer's "
+        f"Python would have to fit in {allowed - floor * per_tick:.0f} us per tick"
+    )
+
+
+def _time_pybullet_calls(into: dict[str, float]) -> dict[str, Callable[..., Any]]:
+    """Wrap every pybullet function so its wall time accumulates under its name (about
+    0.1 µs of overhead per call, charged to the call). Returns the originals."""
+    originals: dict[str, Callable[..., Any]] = {}
+    for name in dir(pb):
+        function = getattr(pb, name)
+        if name.startswith("_") or not isinstance(function, types.BuiltinFunctionType):
+            continue
+        originals[name] = function
+
+        def timed(*a: Any, _f: Callable[..., Any] = function, _n: str = name, **k: Any) -> Any:
+            t0 = time.perf_counter()
+            try:
+                return _f(*a, **k)
+            finally:
+                into[_n] = into.get(_n, 0.0) + time.perf_counter() - t0
+
+        setattr(pb, name, timed)
+    return originals
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from trainer.cli import main
 from trainer.grade import run_graded
 from trainer.input.state import Button, HandControllerState
 from trainer.pilots import NonePilot, RecordedPilot, make_pilot
+from trainer.pilots.autopilot import TARGET_DEPTH_M, TRIGGER_DEPTH_TOLERANCE_M
 from trainer.record.reader import read_recording
 from trainer.scenario.loader import list_scenarios, load_scenario
 from trainer.session import Session
@@ -32,6 +33,28 @@ def test_autopilot_captures_crs20_and_passes(seed: int, tmp_path: Path) -> None:
     assert on_disk == json.loads(json.dumps(report))
     assert (tmp_path / "report.md").read_text().startswith("# Debrief")
     assert read_recording(tmp_path / "session.mcap").complete
+
+
+@pytest.mark.parametrize(
+    "scenario_id", ["crs20-hc-bias", "crs20-stuck-brake", "crs20-lee-camera-loss"]
+)
+def test_autopilot_flies_through_each_capturable_fault(scenario_id: str, tmp_path: Path) -> None:
+    """A biased THC, a joint held by a stuck brake, the LEE camera lost: each can still be
+    captured, and the autopilot (the instructors' reference pilot) does it at full credit.
+    With the THC bias it must learn the whole creep, or it flies the shaft too deep; with
+    the LEE camera lost it holds off until the video is back."""
+    scenario = load_scenario(scenario_id)
+    result = run_graded(scenario, 2, make_pilot("autopilot", scenario), "autopilot", tmp_path)
+    report = result.report
+    assert report["outcome"] == "captured" and report["passed"], report["reasons"]
+    assert report["trigger"]["tier"] == "full"
+    # Where it aimed: mid full-credit window (a half-learnt bias had it stuck 4 cm deeper).
+    assert abs(report["trigger"]["axial_depth_m"] - TARGET_DEPTH_M) <= TRIGGER_DEPTH_TOLERANCE_M
+    # Without the LEE camera's video nobody can judge the trigger: it waits for the video.
+    for loss, restore in zip(
+        scenario.events("camera_loss"), scenario.events("camera_restore"), strict=True
+    ):
+        assert not loss.time_s <= report["trigger"]["time_s"] < restore.time_s
 
 
 def test_nobody_flying_times_out_with_the_drift_named(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@ tip, rate limits in every mode, and joint-limit avoidance through the redundancy
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -11,6 +12,7 @@ import pytest
 
 from trainer.control import ArmController, ControlParameters, Frame, ModeName, RateScale
 from trainer.input.state import Button, HandControllerState
+from trainer.sim.joints import JOINT_TORQUE_LIMIT_NM
 
 from .support import fly, make_world, press
 
@@ -145,3 +147,31 @@ def test_redundancy_moves_a_joint_off_its_limit() -> None:
         c = ArmController(ControlParameters(joint_limit_weight=0.0, singularity_weight=0.0))
         fly(c, world, HandControllerState(thc=(1.0, 0.0, 0.0)), 6.0)
         assert limit - abs(world.joint_angles_rad()[0]) < margin0
+
+
+def test_releasing_the_sticks_brings_the_tip_to_a_smooth_stop() -> None:
+    """Sticks centred at full coarse speed: the tip slows at the acceleration limit along
+    its line (0.37 m/s at 0.25 m/s² takes ~1.5 s) instead of being stopped in one tick,
+    which would put the drives at their torque limit; then it holds still."""
+    params = ControlParameters()
+    with make_world(TILTED) as world:
+        c = _controller(world, Frame.LEE)
+        direction = world.lee().rotation()[:, 0]
+        fly(c, world, HandControllerState(thc=(1.0, 0.0, 0.0)), 2.5)
+        cruise = float(world.lee().linear_velocity_m_s @ direction)
+        assert cruise > 0.3
+        released_at = world.lee().position_m
+        speeds, torques = [], []
+        for _ in range(150):
+            fly(c, world, HandControllerState(), 1.0 / 60.0)
+            speeds.append(float(world.lee().linear_velocity_m_s @ direction))
+            torques.append(float(np.max(np.abs(world.joint_torques_nm()))))
+        stop_tick = next(i for i, v in enumerate(speeds) if abs(v) < 1e-3)
+        expected_s = cruise / params.tip_acceleration_limit_m_s2
+        assert stop_tick / 60.0 == pytest.approx(expected_s, rel=0.2)
+        # Slowing down all the way: no tick faster than the one before (beyond noise).
+        assert all(b <= a + 1e-3 for a, b in itertools.pairwise(speeds[:stop_tick]))
+        assert max(torques) < JOINT_TORQUE_LIMIT_NM
+        coast = float((world.lee().position_m - released_at) @ direction)
+        assert coast == pytest.approx(cruise * expected_s / 2, rel=0.25)
+        assert max(abs(v) for v in speeds[stop_tick + 10 :]) < 1e-3

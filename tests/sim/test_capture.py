@@ -21,6 +21,7 @@ from trainer.sim.capture import (
     LeeCapture,
 )
 from trainer.sim.contacts import detect_contacts
+from trainer.sim.joints import JOINT_TORQUE_LIMIT_NM
 from trainer.sim.layout import default_world_spec
 from trainer.sim.world import World
 
@@ -101,6 +102,26 @@ def test_snare_rigidize_seat_the_fixture_at_the_published_times() -> None:
         position, attitude_error_rad = _fixture_in_lee(world)
         assert np.linalg.norm(position) < 0.005
         assert math.degrees(attitude_error_rad) < 0.5
+
+
+def test_the_carriage_draws_a_vehicle_at_rest_without_straining_the_arm() -> None:
+    """Drawing a vehicle at rest 0.15 m onto the LEE over the rigidize time takes ~20 N:
+    the drives holding the arm stay far from their limit. (Moving the held pose in 1/60 s
+    jumps, not every physics step, had them at 2,332 N·m for most of the draw.)"""
+    with _world() as world:
+        world.command_joint_rates([0.0] * 7)  # the drives hold the arm, as after a capture
+        _place_fixture(world, (0.15, 0.0, 0.0))
+        capture = LeeCapture(world, judge=lambda metrics: "full")
+        capture.trigger(world.time_s)
+        peak_torque_nm = [0.0]
+
+        def loads() -> None:
+            peak = float(np.max(np.abs(world.joint_torques_nm())))
+            peak_torque_nm[0] = max(peak_torque_nm[0], peak)
+
+        _run(world, capture, SNARE_TIME_S + RIGIDIZE_TIME_S + 0.5, on_tick=loads)
+        assert capture.state is CaptureState.RIGID
+        assert peak_torque_nm[0] < 0.25 * JOINT_TORQUE_LIMIT_NM
 
 
 def test_a_trigger_judged_outside_misses_and_the_snares_reopen() -> None:

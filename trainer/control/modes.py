@@ -215,9 +215,13 @@ class CartesianRateMode:
     def command(self, hc: HandControllerState, ctx: TickContext) -> ModeCommand:
         thc, rhc = hc.thc, hc.rhc
         activity = max(abs(thc[0]), abs(thc[1]), abs(thc[2]), abs(rhc[0]), abs(rhc[1]), abs(rhc[2]))
-        if activity == 0.0:
+        if activity == 0.0 and self._v_ff == _ORIGIN and self._w_ff == _ORIGIN:
             self.reset()
             return ModeCommand(_ZERO7, _ZERO6, self._solver.manipulability(ctx.jacobian_n))
+        # Sticks centred while the tip still moves: the zero demand goes through the same
+        # slew, so the arm decelerates at the acceleration limit instead of stopping in
+        # one tick (measured: the drives then hit their 2,332 N·m limit for ~0.2 s; at
+        # the trigger that load went into the fresh capture).
         pos, rot = ctx.tip_pos_m, ctx.tip_rot
         if self._ref_pos is None:
             self._ref_pos = pos
@@ -261,6 +265,10 @@ class CartesianRateMode:
             v_total = _scaled(v_total, total_cap)
             w_total = _scaled(w_total, total_cap)
 
+        if activity == 0.0:
+            # Coasting down: the null-space self-motion fades with the tip speed, or its
+            # stop would jolt the drives just as the tip's would.
+            activity = max(_norm(v) / ctx.tip_speed_limit_m_s, _norm(w) / ctx.tip_rate_limit_rad_s)
         solution = self._solver.solve(ctx.q_rad, ctx.jacobian_n, v_total + w_total, activity)
         achieved = total_cap * solution.saturation_scale
         advance = achieved * self._dt

@@ -9,9 +9,10 @@ State machine (REFERENCE §1.2: snare → rigidize → latch; cargo FRGFs have n
 
 At the trigger the envelope decides (the judge is injected by the session, so this room
 never learns the scoring tiers). Inside the allowed tier the snares catch the shaft: a
-fixed constraint is created at the misaligned pose (a soft capture), the snares centre the
-shaft over the snare time, then the carriage draws the fixture to the seated pose over the
-rigidize time (PYBULLET_NOTES: slew the constraint's child frame; ends exact). Outside it
+fixed constraint is created at the misaligned pose (a soft capture), the snares centre
+the shaft over the snare time, then the carriage draws the fixture to the seated pose over
+the rigidize time (the motions, and why the held pose moves every physics step:
+snare.py). Outside it
 the snares close on nothing, or bump the shaft if it is in the mouth (a small impulse on
 the vehicle): a miss, after which the snares reopen.
 """
@@ -19,7 +20,7 @@ the vehicle): a miss, after which the snares reopen.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -27,6 +28,7 @@ import numpy as np
 import pybullet as pb
 
 from trainer.sim.metrics import CaptureMetrics
+from trainer.sim.snare import CarriageDraw, HeldPose, SnareCentring
 from trainer.sim.world import World
 
 # Timings (REFERENCE §1.2, E): snare ≈ 2 s, rigidize ≈ 15–20 s (midpoint taken).
@@ -42,7 +44,7 @@ MOUTH_RADIUS_M = 0.21
 MISS_IMPULSE_N_S = 5.0
 # Seated pose of the FRGF in the LEE frame: base plate drawn flush against the LEE face,
 # shaft along the reversed boresight, FRGF +z on the LEE +z up to the cams' 120° symmetry.
-SEATED_POSITION_LEE_M = (0.0, 0.0, 0.0)
+SEATED_POSITION_LEE_M: tuple[float, float, float] = (0.0, 0.0, 0.0)
 
 
 class CaptureState(StrEnum):
@@ -80,26 +82,6 @@ def _seated_orientation(current_q: tuple[float, ...]) -> tuple[float, float, flo
     return best
 
 
-def _slerp(q0: Sequence[float], q1: Sequence[float], s: float) -> list[float]:
-    a = np.asarray(q0, dtype=float)
-    b = np.asarray(q1, dtype=float)
-    dot = float(a @ b)
-    if dot < 0.0:
-        b, dot = -b, -dot
-    if dot > 0.9995:
-        out = a + s * (b - a)
-    else:
-        theta = math.acos(dot)
-        out = (math.sin((1 - s) * theta) * a + math.sin(s * theta) * b) / math.sin(theta)
-    result: list[float] = (out / np.linalg.norm(out)).tolist()
-    return result
-
-
-def _smoothstep(s: float) -> float:
-    s = min(1.0, max(0.0, s))
-    return s * s * (3.0 - 2.0 * s)
-
-
 class LeeCapture:
     """The tip LEE's snares and carriage acting on a World.
 
@@ -112,9 +94,6 @@ class LeeCapture:
         self.judge = judge
         self.state = CaptureState.OPEN
         self._phase_start_s = 0.0
-        self._soft_pose: tuple[list[float], list[float]] | None = None
-        self._snared_pose: tuple[list[float], list[float]] | None = None
-        self._seated_q: tuple[float, float, float, float] | None = None
         self.trigger_metrics: CaptureMetrics | None = None
         self.trigger_tier: str | None = None
 
@@ -142,14 +121,9 @@ class LeeCapture:
             self.state = CaptureState.MISSED
             events.append(CaptureEvent("miss", self._bump(metrics)))
             return events
-        self.world.snare.attach()
-        pose = self.world.snare.pose_in_lee()
-        assert pose is not None  # attach() just created it
-        p, q = list(pose[0]), list(pose[1])
-        self._soft_pose = (p, q)
-        self._seated_q = _seated_orientation(tuple(q))
-        # Snares centre the shaft on the boresight, keeping its depth and attitude.
-        self._snared_pose = ([p[0], 0.0, 0.0], q)
+        held = self.world.snare.attach()
+        # The wires centre the shaft on the boresight, keeping its depth and attitude.
+        self.world.snare.follow(SnareCentring(now_s, SNARE_TIME_S, held))
         self.state = CaptureState.SNARING
         return events
 
@@ -185,28 +159,20 @@ class LeeCapture:
             self.state = CaptureState.OPEN
             self._phase_start_s = now_s
             return [CaptureEvent("snares_open", {})]
-        if self.state is CaptureState.SNARING:
-            assert self._soft_pose is not None and self._snared_pose is not None
-            s = _smoothstep(elapsed / SNARE_TIME_S)
-            p0, q0 = self._soft_pose
-            p1, _ = self._snared_pose
-            self.world.snare.move([a + s * (b - a) for a, b in zip(p0, p1, strict=True)], q0)
-            if elapsed >= SNARE_TIME_S:
-                self.state = CaptureState.CAPTURED
-                self._phase_start_s = now_s
-                return [CaptureEvent("snare_closed", {})]
+        if self.state is CaptureState.SNARING and elapsed >= SNARE_TIME_S:
+            self.state = CaptureState.CAPTURED
+            self._phase_start_s = now_s
+            return [CaptureEvent("snare_closed", {})]
         elif self.state is CaptureState.CAPTURED:
+            held = self.world.snare.pose_in_lee()
+            assert held is not None  # held since the trigger
+            seated: HeldPose = (SEATED_POSITION_LEE_M, _seated_orientation(held[1]))
+            self.world.snare.follow(CarriageDraw(now_s, RIGIDIZE_TIME_S, held, seated))
             self.state = CaptureState.RIGIDIZING
             self._phase_start_s = now_s
             return [CaptureEvent("rigidize_start", {})]
-        elif self.state is CaptureState.RIGIDIZING:
-            assert self._snared_pose is not None and self._seated_q is not None
-            s = _smoothstep(elapsed / RIGIDIZE_TIME_S)
-            p0, q0 = self._snared_pose
-            p = [a + s * (b - a) for a, b in zip(p0, SEATED_POSITION_LEE_M, strict=True)]
-            self.world.snare.move(p, _slerp(q0, self._seated_q, s))
-            if elapsed >= RIGIDIZE_TIME_S:
-                self.state = CaptureState.RIGID
-                self._phase_start_s = now_s
-                return [CaptureEvent("rigid", {})]
+        elif self.state is CaptureState.RIGIDIZING and elapsed >= RIGIDIZE_TIME_S:
+            self.state = CaptureState.RIGID
+            self._phase_start_s = now_s
+            return [CaptureEvent("rigid", {})]
         return []

@@ -2,14 +2,27 @@
 between the tip LEE frame and the FRGF frame.
 
 ``LeeCapture`` (capture.py) decides *when* to snare, rigidize and release; this module is
-*how* pybullet holds the vehicle: a fixed constraint created at the misaligned pose (a soft
-capture), whose held pose is then slewed to the seated pose (PYBULLET_NOTES: ends exact).
+*how* pybullet holds the vehicle: a fixed constraint created at the misaligned pose, whose
+held pose then follows a motion (PYBULLET_NOTES: slew the child frame; ends exact):
+
+* the centring (``SnareCentring``): the wires centre the shaft on the boresight over the
+  snare time;
+* the draw (``CarriageDraw``): the carriage pulls the fixture to the seated pose over the
+  rigidize time (smoothstep in position, slerp in attitude).
+
+The held pose is re-set before every physics step, not once per control tick. Measured
+(fixture drawn 0.17 m over 17.5 s, arm drives holding still): moving the pose in 1/60 s
+jumps made the solver yank at each jump, with ~900 N through the constraint and the joint
+drives at their 2,332 N·m limit for 13 s; per step, ~10–50 N and ≤ 273 N·m, the ~24 N
+that accelerating a 7.2 t Dragon along the smoothstep needs plus solver noise.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -29,6 +42,85 @@ CONSTRAINT_MAX_FORCE_N = 1e9
 # (tests/sim/test_capture.py holds it below 1 mm/s).
 REARM_CLEARANCE_M = 0.005
 
+Vec3 = tuple[float, float, float]
+Quat = tuple[float, float, float, float]  # x, y, z, w (pybullet order)
+HeldPose = tuple[Vec3, Quat]  # the FRGF frame in the LEE frame
+
+
+def slerp(q0: Sequence[float], q1: Sequence[float], s: float) -> Quat:
+    """Shortest-arc interpolation between unit quaternions, s ∈ [0, 1]."""
+    a0, a1, a2, a3 = q0
+    b0, b1, b2, b3 = q1
+    d = a0 * b0 + a1 * b1 + a2 * b2 + a3 * b3
+    if d < 0.0:
+        b0, b1, b2, b3, d = -b0, -b1, -b2, -b3, -d
+    if d > 0.9995:
+        w0, w1 = 1.0 - s, s
+    else:
+        theta = math.acos(d)
+        w0 = math.sin((1.0 - s) * theta) / math.sin(theta)
+        w1 = math.sin(s * theta) / math.sin(theta)
+    x, y, z, w = (w0 * a0 + w1 * b0, w0 * a1 + w1 * b1, w0 * a2 + w1 * b2, w0 * a3 + w1 * b3)
+    n = math.sqrt(x * x + y * y + z * z + w * w)
+    return (x / n, y / n, z / n, w / n)
+
+
+def smoothstep(s: float) -> float:
+    s = min(1.0, max(0.0, s))
+    return s * s * (3.0 - 2.0 * s)
+
+
+class HeldPoseMotion(Protocol):
+    """Where the constraint holds the FRGF in the LEE frame as a function of time."""
+
+    @property
+    def end_s(self) -> float: ...
+
+    def pose_at(self, t_s: float) -> HeldPose: ...
+
+
+@dataclass(frozen=True, slots=True)
+class SnareCentring:
+    """The snares closing: the wires centre the shaft on the boresight over
+    ``duration_s`` (smoothstep), keeping its depth and attitude."""
+
+    start_s: float
+    duration_s: float
+    start: HeldPose
+
+    @property
+    def end_s(self) -> float:
+        return self.start_s + self.duration_s
+
+    def pose_at(self, t_s: float) -> HeldPose:
+        keep = 1.0 - smoothstep((t_s - self.start_s) / self.duration_s)
+        p, q = self.start
+        return (p[0], p[1] * keep, p[2] * keep), q
+
+
+@dataclass(frozen=True, slots=True)
+class CarriageDraw:
+    """The carriage drawing the fixture from ``start`` to ``seated`` over ``duration_s``."""
+
+    start_s: float
+    duration_s: float
+    start: HeldPose
+    seated: HeldPose
+
+    @property
+    def end_s(self) -> float:
+        return self.start_s + self.duration_s
+
+    def pose_at(self, t_s: float) -> HeldPose:
+        s = smoothstep((t_s - self.start_s) / self.duration_s)
+        (p0, q0), (p1, q1) = self.start, self.seated
+        position = (
+            p0[0] + s * (p1[0] - p0[0]),
+            p0[1] + s * (p1[1] - p0[1]),
+            p0[2] + s * (p1[2] - p0[2]),
+        )
+        return position, slerp(q0, q1, s)
+
 
 class SnareConstraint:
     """The LEE–FRGF constraint of one world; ``held`` while a vehicle is captured."""
@@ -36,10 +128,8 @@ class SnareConstraint:
     def __init__(self, world: World) -> None:
         self._world = world
         self._cid: int | None = None
-        self._pose: tuple[tuple[float, ...], tuple[float, ...]] = (
-            (0.0, 0.0, 0.0),
-            (0.0, 0.0, 0.0, 1.0),
-        )
+        self._pose: HeldPose = ((0.0, 0.0, 0.0), (0.0, 0.0, 0.0, 1.0))
+        self._motion: HeldPoseMotion | None = None
         # Released, but the LEE–fixture collisions are still filtered (see settle()).
         self._rearm_pending = False
 
@@ -70,23 +160,38 @@ class SnareConstraint:
                 w.arm, w.vehicle, arm_link, veh_link, int(enabled), physicsClientId=w.client
             )
 
-    def attach(self) -> None:
-        """Constrain the FRGF to the LEE at their current relative pose (a soft capture)."""
+    def attach(self) -> HeldPose:
+        """Constrain the FRGF to the LEE at their current relative pose (a soft capture:
+        not yet seated) and return that pose (FRGF frame in the LEE frame). Already held:
+        the held pose.
+
+        The constraint takes out the relative velocity in the first physics steps (a
+        pybullet fixed constraint corrects position only, so a moving target cannot ease
+        it: measured, a target that carried on with the shaft's residual motion made the
+        loads worse)."""
         if self._cid is not None:
-            return
+            return self._pose
         w = self._world
         lee = w.lee()
         fix = w.fixture()
-        # FRGF frame expressed in the LEE frame, now.
         inv_p, inv_q = pb.invertTransform(lee.position_m.tolist(), lee.orientation_xyzw.tolist())
         rel_p, rel_q = pb.multiplyTransforms(
             inv_p, inv_q, fix.position_m.tolist(), fix.orientation_xyzw.tolist()
         )
+        self._create(rel_p, rel_q)
+        self._pose = (
+            (rel_p[0], rel_p[1], rel_p[2]),
+            (rel_q[0], rel_q[1], rel_q[2], rel_q[3]),
+        )
+        return self._pose
+
+    def _create(self, rel_p: Sequence[float], rel_q: Sequence[float]) -> None:
+        w = self._world
         self._lee_fixture_collisions(False)
         self._rearm_pending = False
         # Parent frame: the LEE frame itself; child frame: the LEE frame expressed in the FRGF
-        # frame. changeConstraint can move only the child frame, so the rigidize slew is
-        # written as the inverse of "where the FRGF sits in the LEE".
+        # frame. changeConstraint can move only the child frame, so the held pose is written
+        # as the inverse of "where the FRGF sits in the LEE".
         child_p, child_q = pb.invertTransform(rel_p, rel_q)
         cid = pb.createConstraint(
             w.arm,
@@ -103,17 +208,33 @@ class SnareConstraint:
         )
         pb.changeConstraint(cid, maxForce=CONSTRAINT_MAX_FORCE_N, physicsClientId=w.client)
         self._cid = int(cid)
-        self._pose = (tuple(rel_p), tuple(rel_q))
+
+    @property
+    def moving(self) -> bool:
+        """True while the held pose follows a motion (``track`` before every step)."""
+        return self._motion is not None
+
+    def follow(self, motion: HeldPoseMotion | None) -> None:
+        """From the next physics step on, hold the FRGF where ``motion`` says (None: stay)."""
+        self._motion = motion if self._cid is not None else None
+
+    def track(self, t_s: float) -> None:
+        """Set the held pose to the motion's pose at ``t_s`` (World.step calls this before
+        each physics step with the time at the step's end); the motion ends at its end."""
+        motion = self._motion
+        if motion is None:
+            return
+        self.move(*motion.pose_at(t_s))
+        if t_s >= motion.end_s:
+            self._motion = None
 
     def move(
         self, position_in_lee_m: Sequence[float], orientation_in_lee_xyzw: Sequence[float]
     ) -> None:
-        """Slew the held FRGF pose in the LEE frame (the snares centre, the carriage seats)."""
+        """Hold the FRGF at this pose in the LEE frame."""
         if self._cid is None:
             return
-        child_p, child_q = pb.invertTransform(
-            list(position_in_lee_m), list(orientation_in_lee_xyzw)
-        )
+        child_p, child_q = pb.invertTransform(position_in_lee_m, orientation_in_lee_xyzw)
         pb.changeConstraint(
             self._cid,
             jointChildPivot=child_p,
@@ -121,9 +242,10 @@ class SnareConstraint:
             maxForce=CONSTRAINT_MAX_FORCE_N,
             physicsClientId=self._world.client,
         )
-        self._pose = (tuple(position_in_lee_m), tuple(orientation_in_lee_xyzw))
+        p, q = position_in_lee_m, orientation_in_lee_xyzw
+        self._pose = ((p[0], p[1], p[2]), (q[0], q[1], q[2], q[3]))
 
-    def pose_in_lee(self) -> tuple[tuple[float, ...], tuple[float, ...]] | None:
+    def pose_in_lee(self) -> HeldPose | None:
         """Where the constraint holds the FRGF frame in the LEE frame, or None when free."""
         return self._pose if self._cid is not None else None
 
@@ -141,6 +263,7 @@ class SnareConstraint:
             return
         pb.removeConstraint(self._cid, physicsClientId=self._world.client)
         self._cid = None
+        self._motion = None
         self._rearm_pending = True
         self.settle()
 

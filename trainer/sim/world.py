@@ -29,7 +29,8 @@ import numpy as np
 import numpy.typing as npt
 import pybullet as pb
 
-from trainer.errors import ModelError, SimulationDivergedError
+from trainer.errors import ModelError
+from trainer.sim.divergence import check_state, finite_vector
 from trainer.sim.drives import JOINT_LIMIT_MARGIN_RAD as JOINT_LIMIT_MARGIN_RAD
 from trainer.sim.drives import JointDrives
 from trainer.sim.joints import JOINT_LIMIT_RAD
@@ -47,17 +48,11 @@ PHYSICS_STEP_S = (
     1.0 / 240.0
 )  # DESIGN §3; 1/60 s lets a captured payload give 7.5 mm (PYBULLET_NOTES)
 SOLVER_ITERATIONS = 100  # PYBULLET_NOTES: capture constraint give 0.19 mm at 100 iterations
-# Divergence thresholds: far beyond anything physical in a capture (tip speed ≤ 0.37 m/s,
-# joint rates ≤ 4 °/s, vehicle drift a few cm/s) yet far below a numeric blow-up.
-MAX_SANE_VEHICLE_SPEED_M_S = 5.0
 # The CW acceleration is re-evaluated once per control tick (4 steps) and applied before
 # every step. Its change over 1/60 s is negligible (D: d/dt(3n²z) = 3n²·ż ≈ 3.8e-6 s⁻² ×
 # 0.03 m/s ≈ 1e-7 m/s³, i.e. ~2e-9 m/s² within a tick; the 240 s closed-form test holds to
 # 1 mm), and it saves two state queries on three steps out of four.
 CW_REEVALUATE_STEPS = 4
-MAX_SANE_VEHICLE_RATE_RAD_S = 2.0
-MAX_SANE_JOINT_RATE_RAD_S = 2.0
-MAX_SANE_DISTANCE_M = 2_000.0
 
 
 @dataclass(frozen=True)
@@ -84,14 +79,6 @@ class WorldSpec:
     include_station: bool = True
     robots_dir: Path | None = None
     model_overrides: dict[str, Path] = field(default_factory=dict)
-
-
-def _finite_vector(values: Sequence[float], name: str) -> None:
-    for v in values:
-        if not math.isfinite(v):
-            raise SimulationDivergedError(
-                f"physics diverged: {name} is not finite ({list(values)})"
-            )
 
 
 class World:
@@ -325,7 +312,7 @@ class World:
         """A force on the vehicle COM (world frame, N) applied every step until changed:
         the vehicle's thrusters (ABORT, RETREAT), zero in free drift."""
         f = tuple(float(v) for v in force_world_n)
-        _finite_vector(f, "vehicle thrust")
+        finite_vector(f, "vehicle thrust")
         self._vehicle_thrust_n = (f[0], f[1], f[2])
 
     def apply_vehicle_impulse(
@@ -385,10 +372,8 @@ class World:
         self.check_divergence()
 
     def check_divergence(self) -> None:
-        """Raise SimulationDivergedError naming the quantity if the state is non-finite or runaway.
-
-        Runs after every control tick, so the common case is one pass of arithmetic: a sum
-        is finite only if every term is, and the quantity is named only on failure."""
+        """Raise SimulationDivergedError naming the quantity if the state is non-finite or
+        runaway (the limits and the one-pass check: sim/divergence.py)."""
         c = self._client
         pos, orn = pb.getBasePositionAndOrientation(self.vehicle, physicsClientId=c)
         vel, ang = pb.getBaseVelocity(self.vehicle, physicsClientId=c)
@@ -396,47 +381,7 @@ class World:
         # Kept for the next tick's rate command and snapshot: the joints only move in step(),
         # so reading them again before then would be the same query twice on the hot path.
         self._joint_states = states
-        speed_sq = vel[0] * vel[0] + vel[1] * vel[1] + vel[2] * vel[2]
-        rate_sq = ang[0] * ang[0] + ang[1] * ang[1] + ang[2] * ang[2]
-        far = max(abs(pos[0]), abs(pos[1]), abs(pos[2]))
-        joint_rate = max(abs(s[1]) for s in states)
-        total = sum(pos) + sum(orn) + sum(vel) + sum(ang) + sum(s[0] + s[1] for s in states)
-        if (
-            math.isfinite(total)
-            and speed_sq <= MAX_SANE_VEHICLE_SPEED_M_S**2
-            and rate_sq <= MAX_SANE_VEHICLE_RATE_RAD_S**2
-            and far <= MAX_SANE_DISTANCE_M
-            and joint_rate <= MAX_SANE_JOINT_RATE_RAD_S
-        ):
-            return
-        _finite_vector(pos, "vehicle position")
-        _finite_vector(orn, "vehicle attitude")
-        _finite_vector(vel, "vehicle velocity")
-        _finite_vector(ang, "vehicle angular velocity")
-        for name, s in zip(JOINT_NAMES, states, strict=True):
-            if not (math.isfinite(s[0]) and math.isfinite(s[1])):
-                raise SimulationDivergedError(f"physics diverged: joint {name} state is not finite")
-        speed = math.sqrt(speed_sq)
-        if speed > MAX_SANE_VEHICLE_SPEED_M_S:
-            raise SimulationDivergedError(
-                f"physics diverged: vehicle speed {speed:.3g} m/s exceeds {MAX_SANE_VEHICLE_SPEED_M_S} m/s"
-            )
-        rate = math.sqrt(rate_sq)
-        if rate > MAX_SANE_VEHICLE_RATE_RAD_S:
-            raise SimulationDivergedError(
-                f"physics diverged: vehicle angular rate {math.degrees(rate):.3g} deg/s exceeds "
-                f"{math.degrees(MAX_SANE_VEHICLE_RATE_RAD_S):.0f} deg/s"
-            )
-        if far > MAX_SANE_DISTANCE_M:
-            raise SimulationDivergedError(
-                f"physics diverged: vehicle is {far:.0f} m from the station"
-            )
-        for name, s in zip(JOINT_NAMES, states, strict=True):
-            if abs(s[1]) > MAX_SANE_JOINT_RATE_RAD_S:
-                raise SimulationDivergedError(
-                    f"physics diverged: joint {name} rate {math.degrees(s[1]):.3g} deg/s exceeds "
-                    f"{math.degrees(MAX_SANE_JOINT_RATE_RAD_S):.0f} deg/s"
-                )
+        check_state(pos, orn, vel, ang, states)
 
     # ------------------------------------------------------------------ accessors
     def joint_angles_rad(self) -> FloatArray:

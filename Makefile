@@ -1,5 +1,7 @@
 # Two commands do all the setup on a fresh machine: `make fly` and `make test`.
-# Both create .venv (Python 3.11 where present: pybullet ships wheels for it) and install
+# Both install the system libraries the window and its tests need (Mesa's EGL/GL, Xvfb,
+# Chromium for the debrief page test) when they are missing and this user may install them,
+# then create .venv (Python 3.11 where present: pybullet ships wheels for it) and install
 # the package with its development tools.
 PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
 VENV := .venv
@@ -7,17 +9,21 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 HEADLESS := SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy
 
-.PHONY: fly test lint typecheck pytest bench clean
+.PHONY: fly test lint typecheck pytest bench clean system-deps
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
+	sh tools/system-deps.sh
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+system-deps:
+	sh tools/system-deps.sh
+
 fly: $(STAMP)
-	$(BIN)/canadarm-trainer fly
+	$(BIN)/canadarm-trainer fly crs20-capture
 
 test: lint typecheck pytest
 

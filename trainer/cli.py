@@ -19,9 +19,17 @@ Handler = Callable[[argparse.Namespace], int]
 
 
 def _cmd_fly(args: argparse.Namespace) -> int:
-    from trainer.demo import run_world_demo
+    from trainer.ui.fly import run_fly
 
-    return run_world_demo(duration_s=args.duration)
+    return run_fly(
+        args.scenario,
+        input_kind=args.input,
+        aids=args.aids,
+        trainee=args.trainee,
+        pilot=args.pilot,
+        out=args.out,
+        seed=args.seed,
+    )
 
 
 def _cmd_grade(args: argparse.Namespace) -> int:
@@ -58,8 +66,18 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     handlers: dict[str, Handler] = {}
 
-    fly = sub.add_parser("fly", help="fly a capture (headless world demonstration for now)")
-    fly.add_argument("--duration", type=float, default=99.0, help="simulated seconds (default 99)")
+    fly = sub.add_parser("fly", help="fly a capture in the workstation window")
+    fly.add_argument(
+        "scenario", nargs="?", default=None, help="scenario id or YAML file (default: start screen)"
+    )
+    fly.add_argument("--input", choices=("auto", "keyboard", "gamepad"), default="auto")
+    fly.add_argument("--aids", choices=("guided", "crew", "none"), default="guided")
+    fly.add_argument("--trainee", default=None, help="the trainee's name (reports, history)")
+    fly.add_argument(
+        "--pilot", choices=("autopilot",), default=None, help="autopilot: watch a demonstration"
+    )
+    fly.add_argument("--out", type=Path, default=None, help="output folder (default: per session)")
+    fly.add_argument("--seed", type=int, default=None, help="dispersion seed (default: random)")
     handlers["fly"] = _cmd_fly
 
     grade = sub.add_parser(

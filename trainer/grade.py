@@ -77,6 +77,24 @@ def resolve_pilot(pilot: str, scenario: Scenario) -> tuple[Pilot, str]:
     return recorded, f"recording:{path.name}"
 
 
+def write_session_reports(
+    session: Session, out_dir: Path, extra: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Grade a finished (or stopped) session: close its recording with the outcome and
+    write ``report.json`` and ``report.md`` into ``out_dir``; ``extra`` keys (the window's
+    aid level, the trainee) are added to the report. Returns the report."""
+    if not session.finished:
+        session.stop()
+    recording = session.recording_path.name if session.recording_path is not None else None
+    facts = session_facts(session, recording)
+    report = build_report(facts)
+    report.update(extra or {})
+    session.close(summary={"outcome": report["outcome"], "passed": report["passed"]})
+    write_atomically(out_dir / "report.json", json.dumps(report, indent=2) + "\n")
+    write_atomically(out_dir / "report.md", report_markdown(report, session.scenario, facts.events))
+    return report
+
+
 def run_graded(
     scenario: Scenario, seed: int, pilot: Pilot, pilot_name: str, out_dir: Path, record: bool = True
 ) -> GradeResult:
@@ -90,15 +108,11 @@ def run_graded(
         while not session.finished:
             telemetry = session.tick(pilot.next_state(telemetry))
         wall = time.perf_counter() - t0
-        facts = session_facts(session, recording.name if recording else None)
-        report = build_report(facts)
-        session.close(summary={"outcome": report["outcome"], "passed": report["passed"]})
     except BaseException:
         session.stop("the grading run was interrupted")
         session.close()
         raise
-    write_atomically(out_dir / "report.json", json.dumps(report, indent=2) + "\n")
-    write_atomically(out_dir / "report.md", report_markdown(report, scenario, facts.events))
+    report = write_session_reports(session, out_dir)
     return GradeResult(report, out_dir, session.time_s, wall)
 
 

@@ -153,6 +153,11 @@ class Session:
         for listener in self.listeners:
             listener(event)
 
+    def note(self, kind: str, **detail: Any) -> None:
+        """Record an event that happens outside the tick (the window's real-time pacing,
+        the trainee's aid level...): it reaches the recording and the listeners."""
+        self._event(kind, **detail)
+
     def _say(self, text: str) -> None:
         self.messages.append(text)
         self._event("call", text=text)

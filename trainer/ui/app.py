@@ -189,6 +189,8 @@ class FlyApp:
         if attempt is None:
             return
         session = attempt.session
+        if self.pacer.slowed_s > attempt.slowed_reported_s:
+            self._slowed(attempt, force=True)  # the recording says by how much in all
         if not session.finished:
             session.stop(reason or "stopped by the trainee")
         extra = {"aids": attempt.aids.value, "trainee": attempt.trainee or None}
@@ -350,7 +352,7 @@ class FlyApp:
         now = self._clock()
         due = self.pacer.due(now)
         if due.dropped_s > 0.0:
-            self._slowed(attempt, due.dropped_s)
+            self._slowed(attempt)
         for _ in range(due.ticks):
             ticked = session.tick(self._next_state(attempt))
             self.telemetry = ticked
@@ -401,9 +403,9 @@ class FlyApp:
         self._camera_held = camera
         return hc
 
-    def _slowed(self, attempt: Attempt, dropped_s: float) -> None:
+    def _slowed(self, attempt: Attempt, *, force: bool = False) -> None:
         session = attempt.session
-        if session.time_s - attempt.last_slow_event_s >= SLOW_EVENT_GAP_S:
+        if force or session.time_s - attempt.last_slow_event_s >= SLOW_EVENT_GAP_S:
             total = self.pacer.slowed_s
             session.note(
                 "realtime_slowed",

@@ -18,7 +18,7 @@ sits on the image centre; horizontal field of view ``LEE_HFOV_DEG``.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,6 +29,7 @@ from trainer.sim.metrics import column, rows_from_quat, sub, to_frame
 from trainer.telemetry import Telemetry
 
 RGBImage = npt.NDArray[np.uint8]
+Vec3 = tuple[float, float, float]
 CameraFeed = Callable[[str, tuple[int, int]], RGBImage]
 CAMERAS: tuple[str, ...] = ("lee", "external", "elbow")
 CAMERA_TITLES = {"lee": "LEE CAMERA", "external": "EXTERNAL (S1)", "elbow": "ELBOW CAMERA"}
@@ -53,7 +54,7 @@ class Projection:
     def focal_px(self) -> float:
         return 0.5 * self.width / math.tan(math.radians(self.hfov_deg) / 2.0)
 
-    def project_lee(self, p_lee: tuple[float, float, float]) -> tuple[float, float] | None:
+    def project_lee(self, p_lee: Vec3) -> tuple[float, float] | None:
         """Pixel (u right, v down) of a point given in the LEE frame; None behind the camera."""
         x = p_lee[0] - LEE_CAMERA_OFFSET_M[0]
         y = p_lee[1] - LEE_CAMERA_OFFSET_M[1]
@@ -64,20 +65,32 @@ class Projection:
         return (self.width / 2.0 - f * y / x, self.height / 2.0 - f * z / x)
 
 
-def frgf_point_in_lee(
-    t: Telemetry, p_frgf: tuple[float, float, float]
-) -> tuple[float, float, float]:
+def frgf_point_in_lee(t: Telemetry, p_frgf: Vec3) -> Vec3:
     """A point given in the FRGF frame, expressed in the LEE frame."""
-    r_f = rows_from_quat(t.fixture_orientation_xyzw)
-    world = tuple(
-        t.fixture_position_m[i]
-        + r_f[i][0] * p_frgf[0]
-        + r_f[i][1] * p_frgf[1]
-        + r_f[i][2] * p_frgf[2]
-        for i in range(3)
+    return point_in_lee(
+        t.lee_position_m,
+        t.lee_orientation_xyzw,
+        t.fixture_position_m,
+        t.fixture_orientation_xyzw,
+        p_frgf,
     )
-    r_lee = rows_from_quat(t.lee_orientation_xyzw)
-    return to_frame(r_lee, sub(world, t.lee_position_m))
+
+
+def point_in_lee(
+    lee_position_m: Sequence[float],
+    lee_orientation_xyzw: Sequence[float],
+    frgf_position_m: Sequence[float],
+    frgf_orientation_xyzw: Sequence[float],
+    p_frgf: Vec3,
+) -> Vec3:
+    """``p_frgf`` (FRGF frame) in the LEE frame, from the two poses (world frame)."""
+    r_f = rows_from_quat(frgf_orientation_xyzw)
+    world = (
+        frgf_position_m[0] + r_f[0][0] * p_frgf[0] + r_f[0][1] * p_frgf[1] + r_f[0][2] * p_frgf[2],
+        frgf_position_m[1] + r_f[1][0] * p_frgf[0] + r_f[1][1] * p_frgf[1] + r_f[1][2] * p_frgf[2],
+        frgf_position_m[2] + r_f[2][0] * p_frgf[0] + r_f[2][1] * p_frgf[1] + r_f[2][2] * p_frgf[2],
+    )
+    return to_frame(rows_from_quat(lee_orientation_xyzw), sub(world, lee_position_m))
 
 
 def target_pixel(t: Telemetry, size: tuple[int, int]) -> tuple[float, float] | None:

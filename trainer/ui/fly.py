@@ -16,11 +16,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
+from typing import TYPE_CHECKING
 
 from trainer.errors import TrainerError
 from trainer.scenario.loader import load_scenario
 from trainer.ui.aids import AidLevel
-from trainer.ui.app import FlyApp, FlyOptions
+
+if TYPE_CHECKING:
+    from trainer.ui.app import FlyApp
 
 _SIGNALS = tuple(
     getattr(signal, name) for name in ("SIGTERM", "SIGHUP", "SIGINT") if hasattr(signal, name)
@@ -58,6 +61,9 @@ def run_fly(
         raise TrainerError(f"--aids: expected guided, crew or none, got {aids!r}") from None
     if pilot not in (None, "autopilot"):
         raise TrainerError(f"--pilot: only autopilot can fly the window, got {pilot!r}")
+    # The window (and pybullet, pygame) load only once the arguments are good.
+    from trainer.ui.app import FlyApp, FlyOptions
+
     options = FlyOptions(
         scenario=scenario,
         input_kind=input_kind,

@@ -10,7 +10,7 @@ fixture.
 | P/Y box              | the pitch/yaw correction: fly the nose toward the dot          |
 | wings                | the fixture's roll against the crosshair's level: level them   |
 | range tape (left)    | range to the ball on a log scale 0.05–10 m, the trigger window  |
-|                      | bracketed, closing rate beneath                                |
+|                      | bracketed; range and closing rate beneath in guided mode       |
 | cue (top)            | IN RANGE when the depth is right to pull the trigger; in guided |
 |                      | mode "CAPTURE GO" in the envelope tier's colour, or the worst  |
 |                      | quantity to correct                                             |
@@ -134,7 +134,7 @@ def draw_overlay(
     fonts.text(surface, "P/Y", (box.x, box.bottom + 2 * unit), 15, OVERLAY)
 
     # Range tape (log scale) with the trigger window.
-    _range_tape(surface, rect, t, envelope, col("relative_speed_m_s"), fonts, unit)
+    _range_tape(surface, rect, t, envelope, col("relative_speed_m_s"), fonts, unit, coloured)
 
     # The trigger cue.
     if in_depth_window(t, envelope) and t.capture_state == "open":
@@ -189,6 +189,7 @@ def _range_tape(
     colour: Colour,
     fonts: Fonts,
     unit: float,
+    numbers: bool,
 ) -> None:
     x = rect.x + 30 * unit
     top, bottom = rect.y + 60 * unit, rect.bottom - 70 * unit
@@ -211,6 +212,8 @@ def _range_tape(
     pygame.draw.polygon(
         surface, colour, [(x, y), (x - 12 * unit, y - 7 * unit), (x - 12 * unit, y + 7 * unit)]
     )
+    if not numbers:
+        return  # crew: the numbers come from M2's calls, as on orbit
     closing = closing_rate_m_s(t)
     fonts.text(
         surface, f"R {t.range_m:5.2f} m", (rect.x + 8 * unit, bottom + 10 * unit), 18, colour

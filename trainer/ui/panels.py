@@ -124,6 +124,8 @@ def draw_status(
         )
     elif limits.hard_limit_s is None:
         y = _row(surface, fonts, x, y, w, "WINDOW LEFT", "NO LIMIT", DIM)
+    else:
+        y = _row(surface, fonts, x, y, w, "WINDOW", f"{limits.hard_limit_s:.0f} s FROM DRIFT", DIM)
     y = _row(surface, fonts, x, y, w, "SIM TIME", f"{t.time_s:7.1f} s", DIM)
     if info.slowed_s > 0.05:
         y = _row(surface, fonts, x, y, w, "SIM BEHIND", f"{info.slowed_s:5.1f} s", AMBER)
@@ -140,7 +142,21 @@ def draw_status(
     y += 6 * fonts.scale
     pygame.draw.line(surface, PANEL_EDGE, (x, y), (x + w, y))
     y += 4 * fonts.scale
-    _joints(surface, fonts, pygame.Rect(x, y, w, inner.bottom - y), t)
+    footer = inner.bottom - 40 * fonts.scale
+    _joints(surface, fonts, pygame.Rect(x, y, w, footer - y), t)
+    pygame.draw.line(surface, PANEL_EDGE, (x, footer), (x + w, footer))
+    fonts.text(surface, info.scenario.id, (x, footer + 4 * fonts.scale), 16, DIM)
+    fonts.text(
+        surface,
+        f"AIDS {info.aids.value.upper()}",
+        (x + w, footer + 4 * fonts.scale),
+        16,
+        DIM,
+        anchor="topright",
+    )
+    fonts.text(
+        surface, f"TRAINEE {info.trainee or '-'}"[:34], (x, footer + 20 * fonts.scale), 16, DIM
+    )
 
 
 def _capture_numbers(

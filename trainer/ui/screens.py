@@ -196,6 +196,16 @@ def draw_end(
     inner = panel(surface, left, "WHY", fonts)
     y = float(inner.y)
     reasons = list(report.get("reasons", [])) or ["every criterion met"]
+    ttc = report.get("time_to_capture_s")
+    fonts.text(
+        surface,
+        f"ended: {report.get('outcome_reason', '-')}"
+        + ("" if ttc is None else f"    time to capture {ttc:.1f} s after free drift"),
+        (inner.x + 4, y),
+        19,
+        TEXT,
+    )
+    y += 26 * s
     notes = list(report.get("notes", []))
     for text, c in [(r, RED if not passed else GREEN) for r in reasons] + [
         (n, AMBER) for n in notes
@@ -232,7 +242,7 @@ def draw_end(
     for name, value in score.get("components", {}).items():
         c = DIM if value == 0 else AMBER
         fonts.text(surface, name.replace("_", " "), (inner.x, y), 20, c)
-        fonts.text(surface, f"{value:7.2f}", (inner.right, y), 20, c, anchor="topright")
+        fonts.text(surface, f"{value + 0.0:7.2f}", (inner.right, y), 20, c, anchor="topright")
         y += 21 * s
     pygame.draw.line(surface, PANEL_EDGE, (inner.x, y + 2), (inner.right, y + 2))
     fonts.text(surface, "total", (inner.x, y + 6 * s), 22, TEXT)

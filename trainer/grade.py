@@ -42,7 +42,9 @@ def write_atomically(path: Path, text: str) -> None:
         raise
 
 
-def session_facts(session: Session, recording: str | None) -> SessionFacts:
+def session_facts(
+    session: Session, recording: str | None, aids: str | None = None, trainee: str | None = None
+) -> SessionFacts:
     assert session.outcome is not None and session.outcome_reason is not None
     return SessionFacts(
         scenario=session.scenario,
@@ -63,6 +65,8 @@ def session_facts(session: Session, recording: str | None) -> SessionFacts:
         accumulator=session.score,
         recording=recording,
         events=[{"time_s": e.time_s, "kind": e.kind, **e.detail} for e in session.events],
+        aids=aids,
+        trainee=trainee,
     )
 
 
@@ -78,17 +82,16 @@ def resolve_pilot(pilot: str, scenario: Scenario) -> tuple[Pilot, str]:
 
 
 def write_session_reports(
-    session: Session, out_dir: Path, extra: dict[str, Any] | None = None
+    session: Session, out_dir: Path, *, aids: str | None = None, trainee: str | None = None
 ) -> dict[str, Any]:
     """Grade a finished (or stopped) session: close its recording with the outcome and
-    write ``report.json`` and ``report.md`` into ``out_dir``; ``extra`` keys (the window's
-    aid level, the trainee) are added to the report. Returns the report."""
+    write ``report.json`` and ``report.md`` into ``out_dir``, with the window's aid level
+    and the trainee's name when ``fly`` gives them. Returns the report."""
     if not session.finished:
         session.stop()
     recording = session.recording_path.name if session.recording_path is not None else None
-    facts = session_facts(session, recording)
+    facts = session_facts(session, recording, aids, trainee)
     report = build_report(facts)
-    report.update(extra or {})
     session.close(summary={"outcome": report["outcome"], "passed": report["passed"]})
     write_atomically(out_dir / "report.json", json.dumps(report, indent=2) + "\n")
     write_atomically(out_dir / "report.md", report_markdown(report, session.scenario, facts.events))

@@ -10,6 +10,7 @@ import pytest
 from trainer.input.state import HandControllerState
 from trainer.scenario.loader import load_scenario
 from trainer.session import Session
+from trainer.sim.capture_state import CaptureState
 from trainer.telemetry import Telemetry
 from trainer.ui.alerts import Level, MasterAlarm, alerts
 from trainer.ui.calls import M2Caller
@@ -52,7 +53,7 @@ def test_m2_calls_each_range_threshold_once_as_the_range_closes(snapshot: Teleme
 
 def test_no_calls_once_the_fixture_is_captured(snapshot: Telemetry) -> None:
     caller = M2Caller(load_scenario("crs20-capture").envelope)
-    held = replace(snapshot, capture_state="rigid")
+    held = replace(snapshot, capture_state=CaptureState.RIGID)
     assert caller.update(held) == []
 
 

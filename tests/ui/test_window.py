@@ -5,7 +5,9 @@ quitting and closing mid-session, the start screen and the pacing event."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pygame
@@ -24,7 +26,7 @@ from .helpers import key, make_app, near, pixels, run_frames
 
 
 @pytest.fixture
-def closing() -> list[FlyApp]:
+def closing() -> Iterator[list[FlyApp]]:
     apps: list[FlyApp] = []
     yield apps
     for app in apps:
@@ -32,7 +34,7 @@ def closing() -> list[FlyApp]:
 
 
 def test_autopilot_capture_through_the_window_end_screen_and_grade_reproduces_it(
-    tmp_path: Path, closing: list[FlyApp]
+    tmp_path: Path, closing: list[FlyApp], report_schema: Callable[[Mapping[str, Any]], None]
 ) -> None:
     out = tmp_path / "fly"
     # 0.099 s of wall time per frame: six control ticks a frame, the catch-up bound, so a
@@ -63,6 +65,8 @@ def test_autopilot_capture_through_the_window_end_screen_and_grade_reproduces_it
     assert report["aids"] == "guided" and report["trainee"] == "Test Trainee"
     on_disk = json.loads((out / "report.json").read_text())
     assert on_disk["outcome"] == "captured" and on_disk["aids"] == "guided"
+    report_schema(on_disk)
+    assert "aids guided" in (out / "report.md").read_text()
     # The end screen: the outcome in green across the top, as wide as its text.
     image = pixels(app.screen, pygame.Rect(0, 0, 1280, 80))
     green = near(image, GREEN, 10)
@@ -88,12 +92,12 @@ def test_keyboard_flies_the_arm_and_focus_loss_centres_the_controllers(
     app, _ = make_app(tmp_path / "kb")
     closing.append(app)
     run_frames(app, 5)
-    start = np.array(app.telemetry.lee_position_m)  # type: ignore[union-attr]
+    start = np.array(app.telemetry.lee_position_world_m)  # type: ignore[union-attr]
     key(app, "w")
     run_frames(app, 60)
     t = app.telemetry
     assert t is not None and t.hand_controller.thc[0] == 1.0
-    assert np.linalg.norm(np.array(t.lee_position_m) - start) > 0.02
+    assert np.linalg.norm(np.array(t.lee_position_world_m) - start) > 0.02
     # The hand-controller panel shows the deflection: a cyan bar right of THC X's centre.
     hands = app.workstation.layout.rects["hands"]  # type: ignore[union-attr]
     assert near(pixels(app.screen, hands), (90, 200, 255), 10).sum() > 100

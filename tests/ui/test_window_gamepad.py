@@ -29,7 +29,7 @@ def test_unplugging_the_pad_stops_the_arm_and_the_display_says_so(tmp_path: Path
             run_frames(app, 90)
             t = app.telemetry
             assert t is not None and t.hand_controller.connected
-            assert t.hand_controller.thc[0] > 0.9 and t.tip_speed_m_s > 0.02
+            assert t.hand_controller.thc[0] > 0.9 and t.lee_speed_m_s > 0.02
             stick.detach()
             run_frames(app, 4)
             t = app.telemetry
@@ -37,7 +37,7 @@ def test_unplugging_the_pad_stops_the_arm_and_the_display_says_so(tmp_path: Path
             assert t.hand_controller.thc == (0.0, 0.0, 0.0)
             run_frames(app, 240)  # the controlled stop
             t = app.telemetry
-            assert t is not None and t.tip_speed_m_s < 0.002, "the arm must stop"
+            assert t is not None and t.lee_speed_m_s < 0.002, "the arm must stop"
             ws = app.workstation
             assert ws is not None
             # A red banner over the LEE monitor and the C&W item, lit in red.

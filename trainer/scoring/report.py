@@ -62,6 +62,8 @@ class SessionFacts:
     accumulator: ScoreAccumulator
     recording: str | None
     events: list[dict[str, Any]] = field(default_factory=list)
+    aids: str | None = None  # the `fly` window's aid level; None for a headless grade
+    trainee: str | None = None
 
 
 def _clamp01(x: float) -> float:
@@ -231,6 +233,8 @@ def build_report(facts: SessionFacts) -> dict[str, Any]:
             "session_end_s": facts.end_time_s,
         },
         "recording": facts.recording,
+        "aids": facts.aids,
+        "trainee": facts.trainee,
     }
 
 
@@ -248,7 +252,10 @@ def report_markdown(
     lines = [
         f"# Debrief: {scenario.title}",
         "",
-        f"Scenario `{scenario.id}` v{scenario.version}, seed {report['seed']}, pilot `{report['pilot']}`.",
+        f"Scenario `{scenario.id}` v{scenario.version}, seed {report['seed']}, pilot `{report['pilot']}`"
+        + (f", trainee {report['trainee']}" if report.get("trainee") else "")
+        + (f", aids {report['aids']}" if report.get("aids") else "")
+        + ".",
         "",
         f"**Outcome: {report['outcome']}, {'PASS' if report['passed'] else 'FAIL'}.** "
         f"Score {report['score']['total']:.1f} / {report['score']['max']}.",

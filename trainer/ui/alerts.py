@@ -57,13 +57,12 @@ def alerts(t: Telemetry, last_contact_s: float | None = None) -> list[Alert]:
     if (
         t.range_m <= NEAR_VEHICLE_RANGE_M
         and t.capture_state == "open"
-        and t.tip_speed_m_s > NEAR_VEHICLE_TIP_SPEED_M_S
+        and t.lee_speed_m_s > NEAR_VEHICLE_TIP_SPEED_M_S
     ):
         out.append(Alert("tip_fast", Level.WARNING, "TIP TOO FAST NEAR VEHICLE"))
     if t.free_drift_elapsed_s is None and t.range_m < APPROACH_GATE_M:
         out.append(Alert("no_free_drift", Level.WARNING, "INSIDE 1.5 m BEFORE FREE DRIFT"))
-    warnings = t.control.get("warnings") or []
-    kinds = {str(w.get("kind")) for w in warnings if isinstance(w, dict)}
+    kinds = {w.kind.value for w in t.control.warnings} if t.control is not None else set()
     margin = JOINT_LIMIT_RAD - math.radians(JOINT_MARGIN_DEG)
     near = [
         name for name, q in zip(JOINT_NAMES, t.joint_angles_rad, strict=False) if abs(q) >= margin
@@ -73,7 +72,7 @@ def alerts(t: Telemetry, last_contact_s: float | None = None) -> list[Alert]:
         out.append(Alert("joint_limit", Level.CAUTION, f"JOINT NEAR LIMIT {joints}".rstrip()))
     if "singularity" in kinds:
         out.append(Alert("singularity", Level.CAUTION, "NEAR SINGULARITY"))
-    if t.control.get("safed"):
+    if t.control is not None and t.control.safed:
         out.append(Alert("safed", Level.CAUTION, "ARM SAFED"))
     for camera in t.cameras_lost:
         out.append(Alert(f"video_{camera}", Level.CAUTION, f"{camera.upper()} VIDEO LOST"))

@@ -193,8 +193,9 @@ class FlyApp:
             self._slowed(attempt, force=True)  # the recording says by how much in all
         if not session.finished:
             session.stop(reason or "stopped by the trainee")
-        extra = {"aids": attempt.aids.value, "trainee": attempt.trainee or None}
-        attempt.report = write_session_reports(session, attempt.out_dir, extra)
+        attempt.report = write_session_reports(
+            session, attempt.out_dir, aids=attempt.aids.value, trainee=attempt.trainee or None
+        )
         self.tone.stop()
         self.finished.append(attempt)
         self.attempt = None

@@ -40,8 +40,8 @@ RATE_CALL_GAP_S = 8.0
 
 def closing_rate_m_s(t: Telemetry) -> float:
     """How fast the LEE-to-shaft range shrinks (m/s, positive = closing)."""
-    p = t.shaft_tip_in_lee_m
-    v = t.shaft_tip_velocity_in_lee_m_s
+    p = t.shaft_tip_position_lee_m
+    v = t.shaft_tip_velocity_lee_m_s
     r = math.sqrt(p[0] * p[0] + p[1] * p[1] + p[2] * p[2])
     if r < 1e-9:
         return 0.0

@@ -68,17 +68,17 @@ class Projection:
 def frgf_point_in_lee(t: Telemetry, p_frgf: Vec3) -> Vec3:
     """A point given in the FRGF frame, expressed in the LEE frame."""
     return point_in_lee(
-        t.lee_position_m,
-        t.lee_orientation_xyzw,
-        t.fixture_position_m,
-        t.fixture_orientation_xyzw,
+        t.lee_position_world_m,
+        t.lee_orientation_world_xyzw,
+        t.frgf_position_world_m,
+        t.frgf_orientation_world_xyzw,
         p_frgf,
     )
 
 
 def point_in_lee(
-    lee_position_m: Sequence[float],
-    lee_orientation_xyzw: Sequence[float],
+    lee_position_world_m: Sequence[float],
+    lee_orientation_world_xyzw: Sequence[float],
     frgf_position_m: Sequence[float],
     frgf_orientation_xyzw: Sequence[float],
     p_frgf: Vec3,
@@ -90,7 +90,7 @@ def point_in_lee(
         frgf_position_m[1] + r_f[1][0] * p_frgf[0] + r_f[1][1] * p_frgf[1] + r_f[1][2] * p_frgf[2],
         frgf_position_m[2] + r_f[2][0] * p_frgf[0] + r_f[2][1] * p_frgf[1] + r_f[2][2] * p_frgf[2],
     )
-    return to_frame(rows_from_quat(lee_orientation_xyzw), sub(world, lee_position_m))
+    return to_frame(rows_from_quat(lee_orientation_world_xyzw), sub(world, lee_position_world_m))
 
 
 def target_pixel(t: Telemetry, size: tuple[int, int]) -> tuple[float, float] | None:
@@ -128,8 +128,8 @@ def _draw_lee(surface: pygame.Surface, t: Telemetry | None) -> None:
     proj = Projection(w, h)
     f = proj.focal_px
     # The fixture plate (grey square), the black circle, the stand-off rod and its cross.
-    r_f = rows_from_quat(t.fixture_orientation_xyzw)
-    r_lee = rows_from_quat(t.lee_orientation_xyzw)
+    r_f = rows_from_quat(t.frgf_orientation_world_xyzw)
+    r_lee = rows_from_quat(t.lee_orientation_world_xyzw)
     y_axis = to_frame(r_lee, column(r_f, 1))
     z_axis = to_frame(r_lee, column(r_f, 2))
     corners = []
@@ -160,13 +160,13 @@ def _draw_lee(surface: pygame.Surface, t: Telemetry | None) -> None:
         if a is not None and b is not None:
             pygame.draw.line(surface, (250, 250, 245), a, b, width)
     # The shaft's ball, below the target.
-    ball = proj.project_lee(t.shaft_tip_in_lee_m)
+    ball = proj.project_lee(t.shaft_tip_position_lee_m)
     if ball is not None:
         pygame.draw.circle(
             surface,
             (180, 182, 188),
             ball,
-            max(2, round(f * 0.04 / max(t.shaft_tip_in_lee_m[0], 0.05))),
+            max(2, round(f * 0.04 / max(t.shaft_tip_position_lee_m[0], 0.05))),
         )
 
 
@@ -177,7 +177,7 @@ def _draw_schematic(surface: pygame.Surface, t: Telemetry | None, *, plan: bool)
     if t is None:
         return
     j = 1 if plan else 2
-    centre = t.fixture_position_m
+    centre = t.frgf_position_world_m
     scale = min(w, h) / 24.0  # 24 m across the monitor
 
     def px(p: tuple[float, float, float]) -> tuple[float, float]:
@@ -185,8 +185,10 @@ def _draw_schematic(surface: pygame.Surface, t: Telemetry | None, *, plan: bool)
 
     pygame.draw.line(surface, (40, 48, 64), (0, h / 2), (w, h / 2), 1)
     pygame.draw.line(surface, (40, 48, 64), (w / 2, 0), (w / 2, h), 1)
-    vx, vy = px(t.vehicle_position_m)
+    vx, vy = px(t.vehicle_position_world_m)
     pygame.draw.circle(surface, (200, 200, 205), (vx, vy), max(3, round(2.0 * scale)), 2)
-    pygame.draw.circle(surface, (240, 200, 60), px(t.fixture_position_m), 4)
-    pygame.draw.circle(surface, (90, 200, 255), px(t.lee_position_m), 5)
-    pygame.draw.line(surface, (90, 200, 255), px(t.lee_position_m), px(t.shaft_tip_position_m), 1)
+    pygame.draw.circle(surface, (240, 200, 60), px(t.frgf_position_world_m), 4)
+    pygame.draw.circle(surface, (90, 200, 255), px(t.lee_position_world_m), 5)
+    pygame.draw.line(
+        surface, (90, 200, 255), px(t.lee_position_world_m), px(t.shaft_tip_position_world_m), 1
+    )

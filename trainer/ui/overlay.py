@@ -88,7 +88,7 @@ def draw_overlay(
         )
 
     # Lateral offset bars: where the ball is, left-right (bottom) and up-down (right).
-    tip = t.shaft_tip_in_lee_m
+    tip = t.shaft_tip_position_lee_m
     lat_colour = col("lateral_offset_m")
     bar_half = 150 * unit
     by = rect.bottom - 24 * unit

@@ -71,13 +71,16 @@ def draw_status(
     inner = panel(surface, rect, "STATUS", fonts)
     x, y, w = float(inner.x), float(inner.y), float(inner.w)
     c = t.control
-    mode = str(c.get("mode", "-")).replace("_", " ").upper()
-    if c.get("mode") == "single_joint":
-        mode += " " + str(c.get("selected_joint", "")).replace("_", " ").upper()
+    if c is None:  # before the first tick
+        mode, frame, scale, brakes_on = "-", "-", "-", any(t.joint_brakes_engaged)
+    else:
+        mode = c.mode.value.replace("_", " ").upper()
+        if c.mode.value == "single_joint":
+            mode += " " + c.selected_joint.replace("_", " ").upper()
+        frame, scale, brakes_on = c.frame.value.upper(), c.rate_scale.value.upper(), c.brakes_on
     y = _row(surface, fonts, x, y, w, "MODE", mode)
-    y = _row(surface, fonts, x, y, w, "FRAME", str(c.get("frame", "-")).upper())
-    y = _row(surface, fonts, x, y, w, "RATE SCALE", str(c.get("rate_scale", "-")).upper())
-    brakes_on = bool(c.get("brakes_on", any(t.brakes)))
+    y = _row(surface, fonts, x, y, w, "FRAME", frame)
+    y = _row(surface, fonts, x, y, w, "RATE SCALE", scale)
     y = _row(
         surface,
         fonts,
@@ -95,8 +98,8 @@ def draw_status(
     dev_colour = RED if not t.hand_controller.connected else READOUT
     device = info.device if t.hand_controller.connected else "LOST"
     y = _row(surface, fonts, x, y, w, "DEVICE", device.upper(), dev_colour)
-    if c.get("safed"):
-        y = _row(surface, fonts, x, y, w, "SAFED", str(c.get("safed_reason") or "yes")[:22], AMBER)
+    if c is not None and c.safed:
+        y = _row(surface, fonts, x, y, w, "SAFED", (c.safed_reason or "yes")[:22], AMBER)
     y += 6 * fonts.scale
     elapsed = t.free_drift_elapsed_s
     y = _row(
@@ -221,7 +224,7 @@ def _capture_numbers(
         f"{m.relative_rate_deg_s:.2f} deg/s",
         col("relative_rate_deg_s"),
     )
-    y = _row(surface, fonts, x, y, w, "TIP SPEED", f"{t.tip_speed_m_s:.3f} m/s")
+    y = _row(surface, fonts, x, y, w, "TIP SPEED", f"{t.lee_speed_m_s:.3f} m/s")
     return y
 
 

@@ -207,3 +207,35 @@ def test_help_overlay_lists_the_bindings_and_camera_key_cycles_monitors(
     readout = (120, 235, 160)
     assert near(shown, readout, 10).sum() > near(plain, readout, 10).sum() + 500
     assert not np.array_equal(shown, plain)
+
+
+def test_resize_full_screen_and_reset(tmp_path: Path, closing: list[FlyApp]) -> None:
+    out = tmp_path / "reset"
+    app, _ = make_app(out)
+    closing.append(app)
+    run_frames(app, 3)
+    # The window was resized to 960x540: every display scales with it.
+    app.screen = pygame.display.set_mode((960, 540), pygame.RESIZABLE)
+    pygame.event.post(pygame.event.Event(pygame.VIDEORESIZE, w=960, h=540, size=(960, 540)))
+    run_frames(app, 4)
+    ws = app.workstation
+    assert ws is not None and ws.layout.scale == pytest.approx(0.75)
+    main = ws.layout.rects["main"]
+    assert main.size == (492, 369)
+    image = pixels(app.screen, main)
+    cx, cy = main.w // 2, main.h // 2
+    assert near(image[cy - 3 : cy + 4, cx + 15 : cx + 45], OVERLAY).any()
+    key(app, "f11")
+    app.frame()
+    assert app.fullscreen
+    key(app, "f11")
+    app.frame()
+    assert not app.fullscreen and app.screen.get_size() == (960, 540)
+    # F5: the attempt ends (finalized) and starts again in a new folder.
+    key(app, "f5")
+    app.frame()
+    assert app.state == "flying" and app.attempt is not None
+    assert app.attempt.out_dir == tmp_path / "reset-2"
+    first = read_recording(out / "session.mcap")
+    assert first.summary is not None
+    assert any(e["kind"] == "end" and "reset" in e["reason"] for e in first.events)

@@ -13,7 +13,7 @@ from trainer.record.reader import read_recording
 from trainer.ui.alerts import alerts
 from trainer.ui.theme import RED
 
-from .helpers import make_app, near, pixels, run_frames
+from .helpers import key, make_app, near, pixels, run_frames
 
 
 def test_unplugging_the_pad_stops_the_arm_and_the_display_says_so(tmp_path: Path) -> None:
@@ -44,6 +44,11 @@ def test_unplugging_the_pad_stops_the_arm_and_the_display_says_so(tmp_path: Path
             assert near(pixels(app.screen, ws.layout.rects["main"]), RED, 5).sum() > 3000
             assert near(pixels(app.screen, ws.layout.rects["alerts"]), RED, 30).sum() > 300
             assert any(a.key == "hc_lost" for a in alerts(t))
+            # The master alarm sounds (silently on the dummy driver) until acknowledged.
+            assert app.alarm.alarm and app.tone.playing
+            key(app, "m")
+            run_frames(app, 2)
+            assert not app.alarm.alarm and not app.tone.playing
             kinds = [e.kind for e in app.attempt.session.events]  # type: ignore[union-attr]
             assert "device_unplugged" in kinds
             app.quit("test over")

@@ -323,6 +323,9 @@ class FlyApp:
             self.screen = pygame.display.set_mode((0, 0), pygame.FULLSCREEN)
         else:
             self.screen = pygame.display.set_mode(self.windowed_size, pygame.RESIZABLE)
+            if self.screen.get_size() != self.windowed_size:
+                # SDL 2.28 keeps the full-screen size on the first call back to a window.
+                self.screen = pygame.display.set_mode(self.windowed_size, pygame.RESIZABLE)
         if self.workstation is not None:
             self.workstation.resize(self.screen.get_size())
 

@@ -148,7 +148,13 @@ def main() -> None:
     print(f"other monitors refresh   {counts_other / wall:7.1f} Hz each (target >= 15)")
     print(f"worst frame (work)       {1000 * max(work):7.1f} ms (target <= 33)")
     print(f"worst gap between frames {1000 * max(gaps):7.1f} ms")
-    print(f"frame work, median       {1000 * sorted(work)[len(work) // 2]:7.1f} ms")
+    ranked = sorted(work)
+    print(
+        f"frame work, median / p99 {1000 * ranked[len(ranked) // 2]:7.1f} / {1000 * ranked[int(0.99 * (len(ranked) - 1))]:.1f} ms"
+    )
+    print(
+        f"frames over 33 ms        {sum(1 for w in work if w > 0.033):7d} of {len(work)} (the first: {1000 * work[0]:.0f} ms)"
+    )
     print(
         f"simulated / wall time    {sim_total / wall:7.3f}   (behind by {app.pacer.slowed_s:.2f} s)"
     )

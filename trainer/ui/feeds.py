@@ -117,7 +117,8 @@ class SchematicFeed:
             _draw_lee(surface, t)
         else:
             _draw_schematic(surface, t, plan=camera == "external")
-        return np.ascontiguousarray(pygame.surfarray.pixels3d(surface).swapaxes(0, 1))
+        w, h = size
+        return np.frombuffer(pygame.image.tobytes(surface, "RGB"), np.uint8).reshape(h, w, 3)
 
 
 def _draw_lee(surface: pygame.Surface, t: Telemetry | None) -> None:

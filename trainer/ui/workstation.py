@@ -204,5 +204,6 @@ class Workstation:
 
 
 def _to_surface(image: RGBImage) -> pygame.Surface:
+    """A surface over the image's memory (no copy when it is C-contiguous, as feeds give)."""
     h, w = image.shape[0], image.shape[1]
-    return pygame.image.frombuffer(np.ascontiguousarray(image).tobytes(), (w, h), "RGB")
+    return pygame.image.frombuffer(np.ascontiguousarray(image).data.cast("B"), (w, h), "RGB")

@@ -9,14 +9,12 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from trainer.clock import CHECKPOINT_EVERY_TICKS, STATE_EVERY_TICKS
 from trainer.control.telemetry import ControlTelemetry
 from trainer.input.state import HandControllerState
 from trainer.record.writer import RecordingWriter
 from trainer.session.events import SessionEvent
 from trainer.telemetry import Telemetry
-
-STATE_EVERY_TICKS = 6  # /state at 10 Hz (DESIGN §7: at least 10 Hz)
-CHECKPOINT_EVERY_TICKS = 60  # a physics-state digest every simulated second
 
 
 class SessionRecorder:

@@ -29,6 +29,7 @@ import numpy as np
 import numpy.typing as npt
 import pybullet as pb
 
+from trainer.clock import PHYSICS_STEP_S as PHYSICS_STEP_S
 from trainer.errors import ModelError
 from trainer.sim.divergence import check_state, finite_vector
 from trainer.sim.drives import JOINT_LIMIT_MARGIN_RAD as JOINT_LIMIT_MARGIN_RAD
@@ -44,9 +45,8 @@ from trainer.sim.state import FramePose, Snapshot, VehicleState
 FloatArray = npt.NDArray[np.float64]
 
 
-PHYSICS_STEP_S = (
-    1.0 / 240.0
-)  # DESIGN §3; 1/60 s lets a captured payload give 7.5 mm (PYBULLET_NOTES)
+# The physics step lives in trainer/clock.py (re-exported here for the world's users);
+# 1/60 s would let a captured payload give 7.5 mm (PYBULLET_NOTES).
 SOLVER_ITERATIONS = 100  # PYBULLET_NOTES: capture constraint give 0.19 mm at 100 iterations
 # The CW acceleration is re-evaluated once per control tick (4 steps) and applied before
 # every step. Its change over 1/60 s is negligible (D: d/dt(3n²z) = 3n²·ż ≈ 3.8e-6 s⁻² ×

@@ -39,6 +39,7 @@ from trainer.sim.joints import JOINT_NAMES as JOINT_NAMES  # re-exported: the wo
 from trainer.sim.joints import JOINT_RATE_LIMIT_RAD_S as JOINT_RATE_LIMIT_RAD_S
 from trainer.sim.metrics import CaptureMetrics, capture_metrics
 from trainer.sim.orbit import ISS_ALTITUDE_M, cw_acceleration, mean_motion_rad_s
+from trainer.sim.rotation import matrix_from_quat
 from trainer.sim.snare import SnareConstraint
 from trainer.sim.state import FramePose, Snapshot, VehicleState
 
@@ -196,9 +197,7 @@ class World:
         except KeyError as exc:
             raise ModelError(f"{self._model_path('ssrms')}: missing joint or link {exc}") from None
         self.arm_links = {k: v for k, v in arm_links.items() if not k.startswith("joint:")}
-        self._base_rotation = np.array(
-            pb.getMatrixFromQuaternion(list(spec.arm_base_orientation_xyzw))
-        ).reshape(3, 3)
+        self._base_rotation = matrix_from_quat(spec.arm_base_orientation_xyzw)
         if len(spec.initial_joint_angles_rad) != len(JOINT_NAMES):
             raise ModelError(
                 f"initial joint angles: expected 7 values, got {len(spec.initial_joint_angles_rad)}"
@@ -326,7 +325,7 @@ class World:
         pos, orn = pb.getBasePositionAndOrientation(self.vehicle, physicsClientId=c)
         j = np.asarray(impulse_world_n_s, dtype=float)
         r = np.asarray(point_world_m, dtype=float) - np.asarray(pos)
-        rot = np.array(pb.getMatrixFromQuaternion(orn)).reshape(3, 3)
+        rot = matrix_from_quat(orn)
         inertia_body = np.array(pb.getDynamicsInfo(self.vehicle, -1, physicsClientId=c)[2])
         dw = rot @ ((rot.T @ np.cross(r, j)) / inertia_body)
         new_v = np.asarray(v) + j / self.vehicle_mass_kg

@@ -36,7 +36,7 @@ from trainer.render.poses import ScenePoses
 from trainer.render.scene import Scene
 from trainer.sim.orbit import EARTH_RADIUS_M
 
-MAX_LAMPS = 6
+MAX_FLOODS = 4
 _NADIR = np.array([0.0, 0.0, -1.0])
 _FBO_CACHE = 4  # image sizes kept (three monitors and a resize)
 # Light scattered off the station and arm into shadowed parts (E: keeps shadowed sides
@@ -46,8 +46,9 @@ AMBIENT = 0.035
 # keeps white modules in full sun from burning out the fixture's grey plate).
 KNEE = 0.6
 
-_MESH_VS = """
+_MESH_VS = f"""
 #version 330
+#define MAX_FLOODS {MAX_FLOODS}
 uniform mat4 mv;
 uniform mat4 proj;
 uniform vec3 sun_dir;
@@ -55,6 +56,12 @@ uniform float sun_i;
 uniform vec3 nadir_dir;
 uniform float earth_i;
 uniform float ambient;
+uniform int n_floods;
+uniform vec3 flood_pos[MAX_FLOODS];
+uniform vec3 flood_dir[MAX_FLOODS];
+uniform float flood_cos[MAX_FLOODS];
+uniform float flood_i[MAX_FLOODS];
+uniform float flood_inv_half2[MAX_FLOODS];
 in vec3 in_pos;
 in vec3 in_normal;
 in vec3 in_color;
@@ -62,16 +69,25 @@ out vec3 v_pos;
 out vec3 v_normal;
 out vec3 v_color;
 out vec3 v_lit;
-void main() {
+float spot(vec3 to_lamp, vec3 n, vec3 axis, float cos_edge, float intensity, float inv_half2) {{
+    float d2 = dot(to_lamp, to_lamp);
+    vec3 l = to_lamp * inversesqrt(d2);
+    float cone = smoothstep(cos_edge, mix(cos_edge, 1.0, 0.35), dot(-l, axis));
+    return intensity * cone * max(dot(n, l), 0.0) / (1.0 + d2 * inv_half2);
+}}
+void main() {{
     vec4 p = mv * vec4(in_pos, 1.0);
     vec3 n = mat3(mv) * in_normal;
     vec3 v = normalize(-p.xyz);
     if (dot(n, v) < 0.0) n = -n;  // both sides lit alike: models have mixed windings
-    // Sun, Earthshine and ambient per vertex: directional light is constant across a flat
-    // face and smooth across the faceted cylinders, so per pixel would buy nothing but
-    // cost (the software rasteriser is fragment bound).
+    // Sun, Earthshine, ambient and the distant station floodlights per vertex: constant
+    // across a flat face, smooth across the faceted cylinders; per pixel they would buy
+    // little but cost (the software rasteriser is bound by the work per pixel).
     float diffuse = ambient + sun_i * max(dot(n, sun_dir), 0.0)
                   + earth_i * max(dot(n, nadir_dir), 0.0);
+    for (int i = 0; i < n_floods; ++i)
+        diffuse += spot(flood_pos[i] - p.xyz, n, flood_dir[i], flood_cos[i], flood_i[i],
+                        flood_inv_half2[i]);
     float h = max(dot(n, normalize(sun_dir + v)), 0.0);
     h *= h; h *= h; h *= h; h *= h; h *= h;  // Blinn-Phong exponent 32 without pow()
     v_lit = in_color * diffuse + vec3(sun_i * 0.25 * h);
@@ -79,39 +95,30 @@ void main() {
     v_normal = n;
     v_color = in_color;
     gl_Position = proj * p;
-}
+}}
 """
 
 _MESH_FS = f"""
 #version 330
-#define MAX_LAMPS {MAX_LAMPS}
 const float KNEE = {KNEE};
-uniform int n_lamps;
-uniform vec3 lamp_pos[MAX_LAMPS];
-uniform vec3 lamp_dir[MAX_LAMPS];
-uniform float lamp_cos[MAX_LAMPS];
-uniform float lamp_i[MAX_LAMPS];
-uniform float lamp_inv_half2[MAX_LAMPS];
+uniform vec3 lamp_pos;
+uniform vec3 lamp_dir;
+uniform float lamp_cos;
+uniform float lamp_i;
+uniform float lamp_inv_half2;
 in vec3 v_pos;
 in vec3 v_normal;
 in vec3 v_color;
 in vec3 v_lit;
 out vec4 f_color;
 void main() {{
-    vec3 c = v_lit;
-    if (n_lamps > 0) {{
-        // Lamps per pixel: a spot's cone edge crosses the large faces (Dragon's top).
-        vec3 n = normalize(v_normal);
-        float lamp = 0.0;
-        for (int i = 0; i < n_lamps; ++i) {{
-            vec3 l = lamp_pos[i] - v_pos;
-            float d2 = dot(l, l);
-            l *= inversesqrt(d2);
-            float cone = smoothstep(lamp_cos[i], mix(lamp_cos[i], 1.0, 0.35), dot(-l, lamp_dir[i]));
-            lamp += lamp_i[i] * cone * max(dot(n, l), 0.0) / (1.0 + d2 * lamp_inv_half2[i]);
-        }}
-        c += v_color * lamp;
-    }}
+    // The camera's own lamp per pixel: its pool's edge crosses large faces (Dragon's top).
+    vec3 n = normalize(v_normal);
+    vec3 to_lamp = lamp_pos - v_pos;
+    float d2 = dot(to_lamp, to_lamp);
+    vec3 l = to_lamp * inversesqrt(d2);
+    float cone = smoothstep(lamp_cos, mix(lamp_cos, 1.0, 0.35), dot(-l, lamp_dir));
+    vec3 c = v_lit + v_color * (lamp_i * cone * max(dot(n, l), 0.0) / (1.0 + d2 * lamp_inv_half2));
     // a camera's soft shoulder: linear to KNEE, then compressed toward white
     vec3 over = max(c - KNEE, 0.0);
     c = min(c, KNEE) + over / (1.0 + over / (1.0 - KNEE));
@@ -202,6 +209,35 @@ def _f4(m: FloatArray) -> bytes:
     return np.ascontiguousarray(m.T, dtype="f4").tobytes()
 
 
+def _eye(
+    view: FloatArray, v: tuple[float, float, float], direction: bool = False
+) -> tuple[float, ...]:
+    """A world point (or direction) in eye coordinates, as floats for a uniform."""
+    out = view[:3, :3] @ np.asarray(v)
+    if not direction:
+        out = out + view[:3, 3]
+    return tuple(float(x) for x in out)
+
+
+def _set_floods(
+    prog: dict[str, moderngl.Uniform], floods: list[SpotLight], view: FloatArray
+) -> None:
+    n = len(floods)
+    prog["n_floods"].value = n
+    if n == 0:
+        return
+    pad = MAX_FLOODS - n  # array uniforms are written whole
+    prog["flood_pos"].value = [_eye(view, f.position_m) for f in floods] + [(0.0, 0.0, 0.0)] * pad
+    prog["flood_dir"].value = [_eye(view, f.direction, True) for f in floods] + [
+        (0.0, 0.0, -1.0)
+    ] * pad
+    prog["flood_cos"].value = [math.cos(math.radians(f.half_angle_deg)) for f in floods] + [
+        1.0
+    ] * pad
+    prog["flood_i"].value = [f.intensity for f in floods] + [0.0] * pad
+    prog["flood_inv_half2"].value = [1.0 / f.half_m**2 for f in floods] + [0.0] * pad
+
+
 class GLBackend:
     """Draws a ``Scene`` with moderngl. Create with ``GLBackend(scene)``; raises
     ``Exception`` subclasses of moderngl/EGL when no OpenGL 3.3 context can be made."""
@@ -290,19 +326,22 @@ class GLBackend:
         view[:3, :3] = r_view
         view[:3, 3] = -r_view @ np.asarray(cam.position_m)
 
-        lamps: list[SpotLight] = list(lighting.floodlights)
-        if lighting.camera_lights:
-            lamps.extend(cam.lamps)
-        lamps = lamps[:MAX_LAMPS]
-        prog = self._lamp_u if lamps else self._day_u
+        floods = list(lighting.floodlights)[:MAX_FLOODS]
+        lamp = cam.lamps[0] if lighting.camera_lights and cam.lamps else None
+        prog = self._lamp_u if lamp is not None else self._day_u
         prog["proj"].write(_f4(_perspective(cam.fov_y_deg, w / h, cam.near_m, cam.far_m)))
         prog["sun_dir"].value = tuple(float(v) for v in r_view @ lighting.sun_direction)
         prog["sun_i"].value = lighting.sun_intensity
         prog["nadir_dir"].value = tuple(float(v) for v in r_view @ _NADIR)
         prog["earth_i"].value = lighting.earth_intensity
         prog["ambient"].value = AMBIENT
-        if lamps:
-            self._set_lamps(lamps, view)
+        _set_floods(prog, floods, view)
+        if lamp is not None:
+            prog["lamp_pos"].value = _eye(view, lamp.position_m)
+            prog["lamp_dir"].value = _eye(view, lamp.direction, direction=True)
+            prog["lamp_cos"].value = math.cos(math.radians(lamp.half_angle_deg))
+            prog["lamp_i"].value = lamp.intensity
+            prog["lamp_inv_half2"].value = 1.0 / lamp.half_m**2
         mv_uniform = prog["mv"]
         links = poses.links
         draws: list[tuple[float, FloatArray, Any]] = []
@@ -311,7 +350,7 @@ class GLBackend:
             if pose is None or key in cam.hidden:
                 continue
             mv = view @ pose.matrix()
-            draws.append((float(mv[2, 3]), mv, lamp_vao if lamps else day_vao))
+            draws.append((float(mv[2, 3]), mv, day_vao if lamp is None else lamp_vao))
         # Nearest first (eye z is negative ahead): hidden fragments then fail the depth
         # test before shading, the main cost on a software rasteriser.
         draws.sort(key=lambda d: -d[0])
@@ -340,21 +379,6 @@ class GLBackend:
         data = target.read(components=3, alignment=1)
         image = np.frombuffer(data, dtype=np.uint8).reshape(h, w, 3)
         return np.ascontiguousarray(image[::-1])  # OpenGL's row 0 is the bottom
-
-    def _set_lamps(self, lamps: list[SpotLight], view: FloatArray) -> None:
-        prog = self._lamp_u
-        n = len(lamps)
-        prog["n_lamps"].value = n
-        pad = MAX_LAMPS - n  # array uniforms are written whole
-        r, t = view[:3, :3], view[:3, 3]
-        pos = [tuple(float(v) for v in r @ lamp.position_m + t) for lamp in lamps]
-        direction = [tuple(float(v) for v in r @ lamp.direction) for lamp in lamps]
-        prog["lamp_pos"].value = pos + [(0.0, 0.0, 0.0)] * pad
-        prog["lamp_dir"].value = direction + [(0.0, 0.0, -1.0)] * pad
-        cosines = [math.cos(math.radians(lamp.half_angle_deg)) for lamp in lamps]
-        prog["lamp_cos"].value = cosines + [1.0] * pad
-        prog["lamp_i"].value = [lamp.intensity for lamp in lamps] + [0.0] * pad
-        prog["lamp_inv_half2"].value = [1.0 / lamp.half_m**2 for lamp in lamps] + [0.0] * pad
 
     def close(self) -> None:
         self.ctx.release()

@@ -3,6 +3,8 @@ named accessors or a recording's /state must put every link where pybullet has i
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pybullet as pb
 import pytest
@@ -65,3 +67,39 @@ def test_a_state_message_without_joint_angles_is_refused_by_name(scene: Scene) -
         poses_from_state(
             {"vehicle": {"position_m": [0, 0, 0], "orientation_xyzw": [0, 0, 0, 1]}}, scene
         )
+
+
+def test_a_recorded_session_replays_its_lee_and_fixture_poses_from_joints_alone(
+    tmp_path: Path, scene: Scene
+) -> None:
+    """What the replay viewer does: a recording's /state (joint angles, vehicle pose)
+    through the URDF kinematics puts the LEE and the FRGF where the session recorded them."""
+    from trainer.input.state import HandControllerState
+    from trainer.record.reader import read_recording
+    from trainer.scenario.loader import load_scenario
+    from trainer.session import Session
+
+    path = tmp_path / "session.mcap"
+    session = Session(load_scenario("crs20-capture"), seed=3, recording_path=path)
+    push = HandControllerState(thc=(0.0, 0.5, -0.5), rhc=(0.2, 0.0, 0.3))
+    for _ in range(40):  # two thirds of a second of flying: the arm moves
+        session.tick(push)
+    session.close()
+    states = read_recording(path).states
+    assert len(states) >= 2
+    state = states[-1]
+    poses = poses_from_state(state, scene)
+    lee = poses["arm/tip_lee"]
+    frgf = poses["vehicle/frgf"]
+    assert np.allclose(lee.position_m, state["lee"]["position_m"], atol=1e-6)
+    assert np.allclose(frgf.position_m, state["frgf"]["position_m"], atol=1e-6)
+    assert np.allclose(
+        quat_to_matrix(lee.orientation_xyzw),
+        quat_to_matrix(state["lee"]["orientation_xyzw"]),
+        atol=1e-6,
+    )
+    assert np.allclose(
+        quat_to_matrix(frgf.orientation_xyzw),
+        quat_to_matrix(state["frgf"]["orientation_xyzw"]),
+        atol=1e-6,
+    )

@@ -4,7 +4,7 @@ This room draws the station, the SSRMS and the vehicle (Dragon or the FRGF drill
 as the cameras see them, with moderngl on a headless EGL context (Mesa's llvmpipe without
 a GPU), and returns numpy images. It knows nothing of pygame and never steps physics: a
 frame is drawn from ``ScenePoses`` alone, filled from a live ``World`` or from a
-recording's ``/state`` message (DESIGN §2: the UI shows the images it is handed).
+recording's ``/state`` message (docs/DESIGN.md §2: the UI shows the images it is handed).
 
 Public API (stable; the window and the replay viewer call exactly this)::
 

@@ -1,6 +1,6 @@
 """The cameras: where each one is and what it looks at, resolved from the link poses.
 
-A camera frame follows the LEE convention (DESIGN §3): +x is the boresight, +z the "up" of
+A camera frame follows the LEE convention (docs/DESIGN.md §3): +x is the boresight, +z the "up" of
 the image, so the image's right is −y. Pixels: u to the right, v down, the image centre at
 (W/2, H/2) in pixel-edge coordinates (pixel (i, j) covers u in [j, j+1]); square pixels
 with the focal length f = (H/2) / tan(fov_y/2).

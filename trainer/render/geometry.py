@@ -1,5 +1,5 @@
 """Geometry for the camera views: rigid transforms as 4x4 matrices, quaternions in pybullet
-order (x, y, z, w, DESIGN §3), and the triangle meshes of the URDF visual primitives (box,
+order (x, y, z, w, docs/DESIGN.md §3), and the triangle meshes of the URDF visual primitives (box,
 cylinder, sphere) and OBJ files. Pure numpy: no OpenGL, no pybullet.
 
 Every mesh is a ``TriangleMesh`` of unindexed triangles (three vertices each, with a

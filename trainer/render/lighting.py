@@ -2,7 +2,7 @@
 (night), Earthshine from the lit Earth below, the station floodlights and the lamps beside
 the LEE camera (issue 11, item 3).
 
-Sun direction in the world frame (LVLH, DESIGN §3: x V-bar, y orbit normal, z zenith) for
+Sun direction in the world frame (LVLH, docs/DESIGN.md §3: x V-bar, y orbit normal, z zenith) for
 an orbit phase θ measured from orbital noon (the sun at zenith) and a beta angle β (the
 sun's elevation above the orbit plane):
 

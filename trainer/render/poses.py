@@ -1,7 +1,7 @@
 """The renderer's only per-frame input: where every link is (``ScenePoses``).
 
 A ``ScenePoses`` maps ``"role/link"`` (see ``trainer.render.scene``) to a world-frame
-pose: position (m) and orientation quaternion (x, y, z, w), DESIGN §3. Three ways to fill
+pose: position (m) and orientation quaternion (x, y, z, w), docs/DESIGN.md §3. Three ways to fill
 one, all through the same forward kinematics of the URDF joint tree:
 
 | function                 | source                                                        |

@@ -38,3 +38,18 @@ def test_bad_sizes_and_backends_are_refused(scene: Scene) -> None:
             renderer.image_size((320,))  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="prefer"):
         Renderer.create(scene, prefer="vulkan")  # type: ignore[arg-type]
+
+
+def test_without_any_opengl_the_renderer_falls_back_and_says_why(
+    scene: Scene, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import moderngl
+
+    def no_egl(**_: object) -> None:
+        raise RuntimeError("eglGetDisplay failed\nsecond line")
+
+    monkeypatch.setattr(moderngl, "create_standalone_context", no_egl)
+    with Renderer.create(scene) as renderer:
+        assert renderer.is_fallback
+        assert renderer.fallback_reason == f"{FALLBACK_LABEL} (no OpenGL: eglGetDisplay failed)"
+        assert "CPU" in renderer.backend_name

@@ -15,6 +15,7 @@ Public API (stable; the window and the replay viewer call exactly this)::
     poses = poses_from_world(world, scene)            # or poses_from_state(state_msg, scene)
     light = Lighting.orbit(phase_deg, beta_deg, time_s=t)   # or lighting_for(scenario, t)
     image = renderer.render("lee", poses, (480, 360), light)  # (H, W, 3) uint8, row 0 on top
+    # pygame (in ui/ only): pygame.image.frombuffer(image, (w, h), "RGB")
     renderer.backend_name        # "OpenGL (llvmpipe ..., EGL)" or the CPU renderer
     renderer.fallback_reason     # None, or "software fallback: reduced size (why)" to show
     renderer.image_size((w, h))  # what render returns: (w, h) on GL, reduced on the CPU
@@ -23,6 +24,7 @@ Public API (stable; the window and the replay viewer call exactly this)::
 | name                        | what                                                        |
 |-----------------------------|-------------------------------------------------------------|
 | ``Scene.load(vehicle_model, include_station=True)`` | visual meshes and joint trees   |
+| ``Scene.for_scenario(scenario)`` | the scene of a scenario (its vehicle model)          |
 | ``ScenePoses``              | ``links["role/link"] -> LinkPose(position_m, orientation_xyzw)`` |
 | ``poses_from_world(world, scene)`` | link poses of a live world (named accessors)         |
 | ``poses_from_state(state, scene)`` | link poses of a ``/state`` message (FK of the joints) |

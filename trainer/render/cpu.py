@@ -87,7 +87,7 @@ class CPUBackend:
         proj = pb.computeProjectionMatrixFOV(cam.fov_y_deg, w / h, cam.near_m, cam.far_m)
         if lighting.night:
             light_dir = (-fwd).tolist()  # lit from the camera: its lamps
-            diffuse, ambient = 0.7, 0.15
+            diffuse, ambient = 0.55, 0.05
         else:
             light_dir = list(lighting.sun_direction)
             diffuse, ambient = 0.9 * lighting.sun_intensity, 0.25

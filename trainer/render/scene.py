@@ -23,6 +23,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -37,6 +38,9 @@ from trainer.render.geometry import (
     sphere,
     transform,
 )
+
+if TYPE_CHECKING:
+    from trainer.scenario.model import Scenario
 
 ROLES = ("station", "arm", "vehicle")
 # A URDF visual without a colour (none in the shipped models): mid grey.
@@ -105,6 +109,11 @@ class Scene:
     @property
     def triangle_count(self) -> int:
         return sum(m.triangle_count for m in self.meshes)
+
+    @classmethod
+    def for_scenario(cls, scenario: Scenario) -> Scene:
+        """The scene a scenario is flown in: station, SSRMS and its vehicle model."""
+        return cls.load(scenario.vehicle.model)
 
     @classmethod
     def load(

@@ -130,3 +130,27 @@ def test_elbow_and_external_cameras_show_the_arm_and_dragon(
         image = gl_renderer.render(name, poses, (160, 120), DAY)
         bright = (image.max(axis=2) > 150).mean()
         assert 0.05 < bright < 0.9, (name, bright)  # sunlit hardware, not an empty frame
+
+
+def test_the_overlay_projection_agrees_with_the_camera_geometry(scene: Scene) -> None:
+    from trainer.render import camera
+
+    with make_world(raise_m=1.0, shift_m=(0.12, -0.1, 0.0)) as world:
+        poses = poses_from_world(world, scene)
+        want = expected_pixel(world, CIRCLE_IN_FRGF_M)
+        fixture = world.fixture()
+        centre = fixture.position_m + fixture.rotation() @ CIRCLE_IN_FRGF_M
+        above_the_lee = world.lee().position_m + np.array([0.0, 0.0, 5.0])  # behind the camera
+    lee = camera("lee", poses)
+    got = lee.project(centre, SIZE)
+    assert got is not None
+    assert math.dist(got, want) < 0.01
+    assert lee.project(above_the_lee, SIZE) is None
+
+
+def test_the_same_poses_give_the_same_image(gl_renderer: Renderer, scene: Scene) -> None:
+    with make_world() as world:
+        poses = poses_from_world(world, scene)
+    first = gl_renderer.render("external", poses, (160, 120), DAY)
+    gl_renderer.render("lee", poses, (96, 64), DAY)  # another size and camera in between
+    assert np.array_equal(first, gl_renderer.render("external", poses, (160, 120), DAY))

@@ -10,7 +10,7 @@ import pybullet as pb
 import pytest
 
 from tests.render.conftest import make_world
-from trainer.render import Scene, poses_from_state, poses_from_world
+from trainer.render import Scene, poses_from_state, poses_from_telemetry, poses_from_world
 from trainer.render.geometry import quat_to_matrix
 
 
@@ -83,7 +83,12 @@ def test_a_recorded_session_replays_its_lee_and_fixture_poses_from_joints_alone(
     session = Session(load_scenario("crs20-capture"), seed=3, recording_path=path)
     push = HandControllerState(thc=(0.0, 0.5, -0.5), rhc=(0.2, 0.0, 0.3))
     for _ in range(40):  # two thirds of a second of flying: the arm moves
-        session.tick(push)
+        telemetry = session.tick(push)
+    # the window's path: the snapshot it shows gives the same poses as the world
+    shown = poses_from_telemetry(telemetry, scene)
+    live = poses_from_world(session.world, scene)
+    for key, pose in live.links.items():
+        assert np.allclose(shown[key].position_m, pose.position_m, atol=1e-9), key
     session.close()
     states = read_recording(path).states
     assert len(states) >= 2

@@ -12,7 +12,8 @@ Public API (stable; the window and the replay viewer call exactly this)::
 
     scene = Scene.load("dragon")                      # URDFs of robots/, once
     renderer = Renderer.create(scene)                 # prefer="gl" (default) or "cpu"
-    poses = poses_from_world(world, scene)            # or poses_from_state(state_msg, scene)
+    poses = poses_from_telemetry(telemetry, scene)    # the window: from its snapshot
+    poses = poses_from_state(state_msg, scene)        # the replay viewer: a /state message
     light = Lighting.orbit(phase_deg, beta_deg, time_s=t)   # or lighting_for(scenario, t)
     image = renderer.render("lee", poses, (480, 360), light)  # (H, W, 3) uint8, row 0 on top
     # pygame (in ui/ only): pygame.image.frombuffer(image, (w, h), "RGB")
@@ -26,6 +27,7 @@ Public API (stable; the window and the replay viewer call exactly this)::
 | ``Scene.load(vehicle_model, include_station=True)`` | visual meshes and joint trees   |
 | ``Scene.for_scenario(scenario)`` | the scene of a scenario (its vehicle model)          |
 | ``ScenePoses``              | ``links["role/link"] -> LinkPose(position_m, orientation_xyzw)`` |
+| ``poses_from_telemetry(telemetry, scene)`` | link poses of a session's snapshot (the window) |
 | ``poses_from_world(world, scene)`` | link poses of a live world (named accessors)         |
 | ``poses_from_state(state, scene)`` | link poses of a ``/state`` message (FK of the joints) |
 | ``poses_from_joints(scene, ...)``  | link poses from base mount, joints and vehicle pose   |
@@ -53,6 +55,7 @@ from trainer.render.poses import (
     ScenePoses,
     poses_from_joints,
     poses_from_state,
+    poses_from_telemetry,
     poses_from_world,
 )
 from trainer.render.renderer import FALLBACK_LABEL, Renderer
@@ -75,5 +78,6 @@ __all__ = [
     "orbit_camera",
     "poses_from_joints",
     "poses_from_state",
+    "poses_from_telemetry",
     "poses_from_world",
 ]

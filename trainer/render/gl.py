@@ -139,27 +139,28 @@ void main() {{
 
 _SKY_VS = """
 #version 330
+uniform mat3 eye_to_world;
+uniform vec2 tan_half;
 in vec2 in_ndc;
-out vec2 v_ndc;
+out vec3 v_dir;
 void main() {
-    v_ndc = in_ndc;
+    // the ray through a pixel is linear in its screen position: interpolate, normalise later
+    v_dir = eye_to_world * vec3(in_ndc.x * tan_half.x, in_ndc.y * tan_half.y, -1.0);
     gl_Position = vec4(in_ndc, 1.0, 1.0);  // on the far plane: drawn only where no mesh is
 }
 """
 
 _SKY_FS = f"""
 #version 330
-uniform mat3 eye_to_world;
-uniform vec2 tan_half;
 uniform vec3 centre;
 uniform vec3 sun;
 uniform vec2 phase_cs;
 uniform samplerCube albedo;
-in vec2 v_ndc;
+in vec3 v_dir;
 out vec4 f_color;
 const vec3 HAZE = vec3({HAZE_RGB[0]}, {HAZE_RGB[1]}, {HAZE_RGB[2]});
 void main() {{
-    vec3 d = normalize(eye_to_world * vec3(v_ndc.x * tan_half.x, v_ndc.y * tan_half.y, -1.0));
+    vec3 d = normalize(v_dir);
     float b = dot(d, centre);
     float disc = b * b - (dot(centre, centre) - 1.0);
     vec3 rgb;

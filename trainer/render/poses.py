@@ -8,6 +8,7 @@ one, all through the same forward kinematics of the URDF joint tree:
 |--------------------------|---------------------------------------------------------------|
 | ``poses_from_world``     | a live ``World`` through its named accessors (no pybullet call here) |
 | ``poses_from_state``     | a recording's ``/state`` message (vehicle pose, joint angles) |
+| ``poses_from_telemetry`` | the session's ``Telemetry`` snapshot (what the window draws)  |
 | ``poses_from_joints``    | an arm base pose, seven joint angles and a vehicle COM pose   |
 
 The arm's link frames follow from its base mount (``robots/station/mounts.yaml``) and the
@@ -17,6 +18,7 @@ report) and the URDF's fixed joints; the station sits at the world origin.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -38,6 +40,7 @@ from trainer.sim.joints import JOINT_NAMES
 
 if TYPE_CHECKING:
     from trainer.sim.world import World
+    from trainer.telemetry import Telemetry
 
 
 class LinkPose(NamedTuple):
@@ -128,6 +131,36 @@ def poses_from_world(world: World, scene: Scene) -> ScenePoses:
     )
 
 
+@functools.cache
+def _default_arm_base() -> tuple[Vec3, Quat]:
+    """The SSRMS base mount of robots/station/mounts.yaml, read once."""
+    from trainer.sim.layout import arm_base_mount
+
+    mount = arm_base_mount()
+    return mount.position_m, mount.orientation_xyzw
+
+
+def poses_from_telemetry(
+    telemetry: Telemetry,
+    scene: Scene,
+    *,
+    arm_base_position_m: Sequence[float] | None = None,
+    arm_base_orientation_xyzw: Sequence[float] | None = None,
+) -> ScenePoses:
+    """The poses of a ``Telemetry`` snapshot (joint angles and vehicle pose), so the window
+    draws its cameras from the snapshot it shows, never from the world (docs/DESIGN.md §2).
+    The arm base defaults to robots/station/mounts.yaml, as every scenario mounts it."""
+    default_position, default_orientation = _default_arm_base()
+    return poses_from_joints(
+        scene,
+        arm_base_position_m=arm_base_position_m or default_position,
+        arm_base_orientation_xyzw=arm_base_orientation_xyzw or default_orientation,
+        joint_angles_rad=telemetry.joint_angles_rad,
+        vehicle_position_m=telemetry.vehicle_position_world_m,
+        vehicle_orientation_xyzw=telemetry.vehicle_orientation_world_xyzw,
+    )
+
+
 def poses_from_state(
     state: Mapping[str, Any],
     scene: Scene,
@@ -138,12 +171,9 @@ def poses_from_state(
     """The poses of a recording's ``/state`` message (``Telemetry.state_record``): vehicle
     COM pose and joint angles; the arm base defaults to ``robots/station/mounts.yaml``.
     Raises ValueError naming the missing field."""
-    if arm_base_position_m is None or arm_base_orientation_xyzw is None:
-        from trainer.sim.layout import arm_base_mount
-
-        mount = arm_base_mount()
-        arm_base_position_m = arm_base_position_m or mount.position_m
-        arm_base_orientation_xyzw = arm_base_orientation_xyzw or mount.orientation_xyzw
+    default_position, default_orientation = _default_arm_base()
+    arm_base_position_m = arm_base_position_m or default_position
+    arm_base_orientation_xyzw = arm_base_orientation_xyzw or default_orientation
     try:
         vehicle = state["vehicle"]
         return poses_from_joints(

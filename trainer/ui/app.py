@@ -417,7 +417,7 @@ class FlyApp:
         session = attempt.session
         if force or session.time_s - attempt.last_slow_event_s >= SLOW_EVENT_GAP_S:
             total = self.pacer.slowed_s
-            session.note(
+            session.event(
                 "realtime_slowed",
                 behind_wall_s=round(total, 4),
                 since_last_s=round(total - attempt.slowed_reported_s, 4),

@@ -13,17 +13,20 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pygame
 import pytest
 
 from trainer.record.reader import read_recording
-from trainer.ui.feeds import STANDOFF_TIP_FRGF_M, Projection, point_in_lee
+from trainer.render import Scene, camera, poses_from_state
+from trainer.render.geometry import quat_to_matrix
+from trainer.ui.feeds import STANDOFF_TIP_FRGF_M
 from trainer.ui.theme import OVERLAY, READOUT
 from trainer.ui.workstation import Layout
 
-from .helpers import near
+from .helpers import assert_target_at, near
 
 CLI = [sys.executable, "-m", "trainer.cli"]
 
@@ -104,18 +107,10 @@ def test_fly_opens_a_real_window_with_the_target_and_numbers_and_sigterm_finaliz
     state = rec.states[-1]
     layout = Layout.for_size((1280, 720))
     main = layout.rects["main"]
-    p = point_in_lee(
-        state["lee"]["position_m"],
-        state["lee"]["orientation_xyzw"],
-        state["frgf"]["position_m"],
-        state["frgf"]["orientation_xyzw"],
-        STANDOFF_TIP_FRGF_M,
-    )
-    uv = Projection(*main.size).project_lee(p)
+    uv = lee_pixel_of_standoff(state, main.size)
     assert uv is not None
-    u, v = main.x + round(uv[0]), main.y + round(uv[1])
-    patch = image[v - 8 : v + 9, u - 8 : u + 9]
-    assert near(patch, (250, 250, 245), 20).sum() >= 8, "the stand-off cross is not there"
+    monitor = image[main.y : main.bottom, main.x : main.right]
+    assert_target_at(monitor, *uv)
     # The overlay's crosshair at the monitor's centre.
     cy, cx = main.centery, main.centerx
     assert near(image[cy - 3 : cy + 4, cx + 20 : cx + 60], OVERLAY, 10).any()
@@ -123,6 +118,19 @@ def test_fly_opens_a_real_window_with_the_target_and_numbers_and_sigterm_finaliz
     status = layout.rects["status"]
     region = image[status.y : status.bottom, status.x : status.right]
     assert near(region, READOUT, 10).sum() > 1500
+
+
+def lee_pixel_of_standoff(
+    state: dict[str, Any], size: tuple[int, int]
+) -> tuple[float, float] | None:
+    """Where the LEE camera (trainer/render/cameras.py) sees the target's stand-off cross in
+    the recorded state: the URDF kinematics of the joints, the fixture pose recorded."""
+    poses = poses_from_state(state, Scene.load("dragon", include_station=False))
+    frgf = state["frgf"]
+    world = np.asarray(frgf["position_m"]) + quat_to_matrix(frgf["orientation_xyzw"]) @ np.asarray(
+        STANDOFF_TIP_FRGF_M
+    )
+    return camera("lee", poses).project(world, size)
 
 
 def test_fly_bad_input_is_one_line_and_exit_2(tmp_path: Path) -> None:

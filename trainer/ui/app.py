@@ -39,7 +39,7 @@ from trainer.ui.aids import AidLevel
 from trainer.ui.alerts import MasterAlarm, alerts
 from trainer.ui.audio import AlarmTone
 from trainer.ui.calls import M2Caller
-from trainer.ui.feeds import CAMERAS, CameraFeed, SchematicFeed
+from trainer.ui.feeds import CAMERAS, CameraFeed, RenderedFeed, SchematicFeed
 from trainer.ui.pacing import Pacer
 from trainer.ui.screens import StartChoice, draw_end, draw_help, draw_start
 from trainer.ui.theme import AMBER, CYAN, READOUT, RED, TEXT, Colour, Fonts
@@ -90,6 +90,20 @@ def schematic_feed(
     return feed, feed.label
 
 
+def rendered_feed(
+    session: Session, telemetry: Callable[[], Telemetry | None]
+) -> tuple[CameraFeed, str]:
+    """The renderer's camera images; the schematic views if no renderer can start at all
+    (neither OpenGL nor pybullet's CPU renderer), said on screen."""
+    try:
+        feed = RenderedFeed(session.scenario, telemetry)
+    except Exception as exc:  # the window still flies: the monitors become schematic
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        schematic = SchematicFeed(telemetry)
+        return schematic, f"{schematic.label} ({first[:60]})"
+    return feed, feed.label
+
+
 class FlyApp:
     """The window (see the module docstring). ``run()`` until the trainee quits; tests
     drive ``frame()`` with a fake ``clock``/``sleep``."""
@@ -100,7 +114,7 @@ class FlyApp:
         *,
         clock: Callable[[], float] = time.perf_counter,
         sleep: Callable[[float], None] = time.sleep,
-        feed_factory: FeedFactory = schematic_feed,
+        feed_factory: FeedFactory = rendered_feed,
         input_source: InputSource | None = None,
     ) -> None:
         self.options = options
@@ -165,6 +179,7 @@ class FlyApp:
         session.listeners.append(lambda ev: self._on_event(attempt, ev))
         self.attempt = attempt
         self.telemetry = session.last_telemetry
+        self._close_feed()
         feed, self.feed_label = self._feed_factory(session, lambda: self.telemetry)
         self.workstation = Workstation(feed, self.screen.get_size())
         self.alarm = MasterAlarm()
@@ -205,7 +220,7 @@ class FlyApp:
         self.tone.stop()
         self.finished.append(attempt)
         self.attempt = None
-        self.workstation = None
+        self._close_feed()
         self.state = "end"
 
     def _on_event(self, attempt: Attempt, ev: SessionEvent) -> None:
@@ -441,7 +456,16 @@ class FlyApp:
             return f"gamepad: {active[0].name}"[:28] if active else "keyboard"
         return self.options.input_kind
 
+    def _close_feed(self) -> None:
+        """Release the camera feed (the renderer's OpenGL context) of the last attempt."""
+        if self.workstation is not None:
+            closer = getattr(self.workstation.feed, "close", None)
+            if closer is not None:
+                closer()
+        self.workstation = None
+
     def close(self) -> None:
+        self._close_feed()
         self.tone.stop()
         pygame.quit()
 

@@ -20,11 +20,13 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import pygame
 
+from trainer.scenario.model import Scenario
 from trainer.sim.metrics import column, rows_from_quat, sub, to_frame
 from trainer.telemetry import Telemetry
 
@@ -96,6 +98,55 @@ def point_in_lee(
 def target_pixel(t: Telemetry, size: tuple[int, int]) -> tuple[float, float] | None:
     """Where the stand-off cross of the fixture's target appears on a LEE image of ``size``."""
     return Projection(*size).project_lee(frgf_point_in_lee(t, STANDOFF_TIP_FRGF_M))
+
+
+class RenderedFeed:
+    """The monitors drawn by ``trainer.render`` (OpenGL via EGL, or its CPU fallback at a
+    reduced size) from the poses of the snapshot shown, lit as the scenario says."""
+
+    def __init__(self, scenario: Scenario, telemetry: Callable[[], Telemetry | None]) -> None:
+        from trainer.render import Renderer, Scene
+
+        self._scenario = scenario
+        self._telemetry = telemetry
+        self._scene = Scene.for_scenario(scenario)
+        self._renderer = Renderer.create(self._scene)
+        self._poses_of: tuple[int, Any] | None = None
+        self._blank: dict[tuple[int, int], RGBImage] = {}
+        # Say on screen when the images come from the slow CPU fallback (the issue's rule).
+        self.label = self._renderer.fallback_reason or ""
+
+    def __call__(self, camera: str, size: tuple[int, int]) -> RGBImage:
+        from trainer.render import lighting_for, poses_from_telemetry
+
+        t = self._telemetry()
+        if t is None:
+            blank = self._blank.get(size)
+            if blank is None:
+                blank = self._blank[size] = np.zeros((size[1], size[0], 3), np.uint8)
+            return blank
+        if self._poses_of is None or self._poses_of[0] != id(t):
+            self._poses_of = (id(t), poses_from_telemetry(t, self._scene))
+        light = lighting_for(self._scenario, t.time_s)
+        return self._renderer.render(camera, self._poses_of[1], size, light)  # type: ignore[arg-type]
+
+    def close(self) -> None:
+        self._renderer.close()
+
+
+def standoff_pixel(t: Telemetry, size: tuple[int, int]) -> tuple[float, float] | None:
+    """Where the rendered LEE camera shows the stand-off cross of the fixture's target, on
+    an image of ``size`` (the renderer's camera geometry, trainer/render/cameras.py)."""
+    from trainer.render import Scene, camera, poses_from_telemetry
+
+    r_f = rows_from_quat(t.frgf_orientation_world_xyzw)
+    p = STANDOFF_TIP_FRGF_M
+    world = tuple(
+        t.frgf_position_world_m[i] + r_f[i][0] * p[0] + r_f[i][1] * p[1] + r_f[i][2] * p[2]
+        for i in range(3)
+    )
+    poses = poses_from_telemetry(t, Scene.load("dragon", include_station=False))
+    return camera("lee", poses).project(world, size)
 
 
 class SchematicFeed:

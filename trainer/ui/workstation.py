@@ -95,6 +95,8 @@ class Workstation:
         self.feed = feed
         self.counts = RefreshCounts()
         self._surfaces: dict[str, pygame.Surface] = {}
+        self._overlay_layer: pygame.Surface | None = None
+        self._strips: dict[tuple[int, int], pygame.Surface] = {}
         self.resize(size)
 
     def resize(self, size: tuple[int, int]) -> None:
@@ -135,11 +137,17 @@ class Workstation:
             surface.fill((6, 6, 8))
             fonts.text(surface, "NO VIDEO", rect.center, 40 if main else 26, RED, anchor="center")
         else:
-            image = self.feed(camera, rect.size)
-            surface.blit(_to_surface(image), (0, 0))
-            if camera == "lee":
-                draw_overlay(surface, rect, t, state.scenario.envelope, state.aids, fonts)
+            image = _to_surface(self.feed(camera, rect.size))
+            if image.get_size() != rect.size:  # the renderer's reduced CPU fallback
+                image = pygame.transform.scale(image, rect.size)
+            surface.blit(image, (0, 0))
+            if camera == "lee" and state.aids.overlay:
+                self._overlay(surface, t, state)
         pygame.draw.rect(surface, PANEL_EDGE, rect, 1)
+        strip = pygame.Rect(
+            1, rect.h - round(20 * fonts.scale), rect.w - 2, round(19 * fonts.scale)
+        )
+        surface.blit(self._strip(strip.size), strip)  # titles stay legible on a bright image
         fonts.text(
             surface,
             CAMERA_TITLES.get(camera, camera.upper()),
@@ -167,6 +175,27 @@ class Workstation:
             )
         if main:
             self.counts.main_camera[camera] = self.counts.main_camera.get(camera, 0) + 1
+
+    def _overlay(self, surface: pygame.Surface, t: Telemetry, state: FrameState) -> None:
+        """The overlay with a 1-pixel dark shadow, so its green reads on the white hull
+        and the black sky alike."""
+        layer = self._overlay_layer
+        if layer is None or layer.get_size() != surface.get_size():
+            layer = self._overlay_layer = pygame.Surface(surface.get_size(), pygame.SRCALPHA)
+        layer.fill((0, 0, 0, 0))
+        draw_overlay(layer, layer.get_rect(), t, state.scenario.envelope, state.aids, self.fonts)
+        shadow = pygame.mask.from_surface(layer, 127).to_surface(
+            setcolor=(0, 0, 0, 255), unsetcolor=(0, 0, 0, 0)
+        )
+        surface.blit(shadow, (1, 1))
+        surface.blit(layer, (0, 0))
+
+    def _strip(self, size: tuple[int, int]) -> pygame.Surface:
+        strip = self._strips.get(size)
+        if strip is None:
+            strip = self._strips[size] = pygame.Surface(size, pygame.SRCALPHA)
+            strip.fill((0, 0, 0, 150))
+        return strip
 
     def _panels(self, t: Telemetry, state: FrameState) -> None:
         fonts = self.fonts

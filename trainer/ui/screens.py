@@ -37,6 +37,13 @@ WINDOW_KEYS: tuple[tuple[str, str], ...] = (
     ("F5", "reset: end this attempt and fly it again"),
     ("Esc", "end the attempt (the recording is finalized)"),
 )
+CAPTURE_STEPS: tuple[str, ...] = (
+    "1. Wait for Houston's free-drift call; stay outside 1.5 m until then.",
+    "2. Cartesian mode, LEE frame: centre the stand-off cross on the crosshair, level the "
+    "wings, keep the P/Y dot centred.",
+    "3. Close slowly; small, slow corrections (the arm oscillates).",
+    "4. IN RANGE: hold the trigger for a quarter second.",
+)
 AXIS_LABELS = {
     "thc_x": "THC x  forward / back",
     "thc_y": "THC y  left / right",
@@ -300,9 +307,10 @@ def draw_help(surface: pygame.Surface, fonts: Fonts, bindings: Bindings) -> None
     def column(x: float, title: str, rows: list[tuple[str, str]]) -> None:
         fonts.text(surface, title, (x, y0), 22, CYAN)
         y = y0 + 26 * s
+        key_w = max([fonts.get(18).size(k)[0] for k, _ in rows] + [60]) + 12 * s
         for key, what in rows:
             fonts.text(surface, key, (x, y), 18, READOUT)
-            fonts.text(surface, what, (x + 96 * s, y), 18, TEXT)
+            fonts.text(surface, what, (x + key_w, y), 18, TEXT)
             y += 19 * s
 
     def axis_rows(table: Any) -> list[tuple[str, str]]:
@@ -312,10 +320,10 @@ def draw_help(surface: pygame.Surface, fonts: Fonts, bindings: Bindings) -> None
             if b is None:
                 continue
             if b.axis is not None:
-                key = f"{b.axis}{' inv' if b.invert else ''}"
+                key = _pad_name(b.axis)
             else:
-                key = f"{b.positive or '-'} / {b.negative or '-'}"
-            rows.append((key.upper(), AXIS_LABELS.get(axis, axis)))
+                key = f"{_pad_name(b.positive or '-')} / {_pad_name(b.negative or '-')}"
+            rows.append((key, AXIS_LABELS.get(axis, axis)))
         return rows
 
     def button_rows(table: Any) -> list[tuple[str, str]]:
@@ -324,13 +332,21 @@ def draw_help(surface: pygame.Surface, fonts: Fonts, bindings: Bindings) -> None
             guard = bindings.guards_s.get(button)
             extra = f"  (hold {guard:g} s)" if guard else ""
             rows.append(
-                (" ".join(n.upper() for n in names), f"{button.value.replace('_', ' ')}{extra}")
+                (" ".join(_pad_name(n) for n in names), f"{button.value.replace('_', ' ')}{extra}")
             )
         return rows
 
     column(inner.x, "KEYBOARD", axis_rows(kb) + button_rows(kb))
     column(inner.x + col_w, "GAMEPAD", axis_rows(pad) + button_rows(pad))
     column(inner.x + 2 * col_w, "WINDOW", list(WINDOW_KEYS))
+    y = y0 + (26 + 19 * len(WINDOW_KEYS) + 24) * s
+    fonts.text(surface, "CAPTURE", (inner.x + 2 * col_w, y), 22, CYAN)
+    y += 26 * s
+    for line in CAPTURE_STEPS:
+        for part in _wrap(fonts, line, col_w - 10, 18):
+            fonts.text(surface, part, (inner.x + 2 * col_w, y), 18, TEXT)
+            y += 19 * s
+        y += 4 * s
     fonts.text(
         surface,
         "Senses: LEE frame, +x into the image, +z image-up. Fly slowly: oscillation is the big enemy.",
@@ -338,3 +354,26 @@ def draw_help(surface: pygame.Surface, fonts: Fonts, bindings: Bindings) -> None
         18,
         DIM,
     )
+
+
+# Short names of the SDL game-controller inputs, as printed on pads (the help page).
+_PAD_NAMES = {
+    "leftx": "L STICK X",
+    "lefty": "L STICK Y",
+    "rightx": "R STICK X",
+    "righty": "R STICK Y",
+    "lefttrigger": "LT",
+    "righttrigger": "RT",
+    "leftshoulder": "LB",
+    "rightshoulder": "RB",
+    "leftstick": "L3",
+    "rightstick": "R3",
+    "dpup": "D-UP",
+    "dpdown": "D-DOWN",
+    "dpleft": "D-LEFT",
+    "dpright": "D-RIGHT",
+}
+
+
+def _pad_name(name: str) -> str:
+    return _PAD_NAMES.get(name, name.upper())

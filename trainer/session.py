@@ -22,6 +22,7 @@ from trainer.control import ArmController, apply
 from trainer.errors import SimulationDivergedError
 from trainer.input.state import Button, HandControllerState
 from trainer.observation import build_telemetry
+from trainer.record.sink import RecordingSink
 from trainer.record.writer import RecordingWriter
 from trainer.scenario.build import initial_world_spec, scenario_to_json
 from trainer.scenario.model import Scenario
@@ -29,6 +30,7 @@ from trainer.scoring.accumulate import ScoreAccumulator
 from trainer.scoring.envelope import tier_of
 from trainer.sim.capture import CaptureState, LeeCapture
 from trainer.sim.contacts import detect_contacts
+from trainer.sim.frames import FrameTree
 from trainer.sim.metrics import (
     CaptureMetrics,
 )
@@ -77,6 +79,7 @@ class Session:
         pilot: str = "none",
         recording_path: Path | None = None,
         extra_metadata: dict[str, Any] | None = None,
+        recorder: RecordingSink | None = None,
     ) -> None:
         self.scenario = scenario
         self.seed = seed
@@ -115,8 +118,10 @@ class Session:
         self.last_telemetry: Telemetry | None = None
         self.listeners: list[Callable[[SessionEvent], None]] = []
         self.recording_path = recording_path
-        self.recorder: RecordingWriter | None = None
-        if recording_path is not None:
+        self._frames: FrameTree | None = None
+        # ``recorder`` replaces the file: the replay verifier compares instead of writing
+        self.recorder: RecordingSink | None = recorder
+        if recorder is None and recording_path is not None:
             self.recorder = RecordingWriter(
                 recording_path,
                 {
@@ -258,6 +263,7 @@ class Session:
         if self.recorder is not None and not self.paused:
             if self.tick_count % STATE_EVERY_TICKS == 0:
                 self.recorder.write_state(self.time_s, telemetry.state_record())
+                self.recorder.write_tf(self.time_s, self._tf_transforms())
             if self.tick_count % CHECKPOINT_EVERY_TICKS == 0:
                 self.recorder.write_checkpoint(
                     self.tick_count, self.time_s, self.world.step_count, self.world.state_digest()
@@ -267,6 +273,20 @@ class Session:
         return telemetry
 
     _connected_before = True
+
+    def _tf_transforms(self) -> list[dict[str, Any]]:
+        """The frame tree for /tf (trainer/sim/frames.py), as foxglove.FrameTransform fields."""
+        if self._frames is None:
+            self._frames = FrameTree(self.world)
+        return [
+            {
+                "parent_frame_id": parent,
+                "child_frame_id": child,
+                "translation": {"x": p[0], "y": p[1], "z": p[2]},
+                "rotation": {"x": q[0], "y": q[1], "z": q[2], "w": q[3]},
+            }
+            for parent, child, p, q in self._frames.transforms()
+        ]
 
     def _biased(self, hc: HandControllerState) -> HandControllerState:
         if self._bias_thc == (0.0, 0.0, 0.0) and self._bias_rhc == (0.0, 0.0, 0.0):

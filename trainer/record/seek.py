@@ -208,6 +208,15 @@ class IndexedRecording:
 
     def _add_pending(self, pending: tuple[int, Chunk], channels: set[int] | None) -> None:
         offset, chunk = pending
+        if not channels or not channels <= self._topics.keys():
+            # the writer puts its channel records inside the chunks (the first one, in
+            # practice): only a chunk that names an unknown channel is decompressed here
+            try:
+                for record in breakup_chunk(chunk, validate_crc=True):
+                    if isinstance(record, Channel):
+                        self._topics.setdefault(record.id, record.topic)
+            except Exception:  # damaged: reported when the chunk is read for its messages
+                pass
         self._chunks.append(
             ChunkEntry(
                 offset,

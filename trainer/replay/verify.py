@@ -119,6 +119,10 @@ def first_difference(
     return None
 
 
+class _CutReachedError(Exception):
+    """The replay reached the end of a recording cut off by a crash."""
+
+
 class _DivergedError(Exception):
     def __init__(self, divergence: Divergence) -> None:
         super().__init__(divergence.sentence())
@@ -158,6 +162,8 @@ class VerifyingSink:
             else RecordedMessage(raw[0], raw[1], self._recording.payload(raw[0], raw[2], raw[1]))
         )
         tick = self._tick_of()
+        if recorded is None and not self._recording.complete:
+            raise _CutReachedError  # a crashed session: everything up to its cut matched
         if recorded is None:
             raise _DivergedError(
                 Divergence(tick, time_s, channel, "message", "(recording ends)", _summary(replayed))
@@ -256,6 +262,8 @@ def verify_recording(path: Path | str) -> VerifyResult:
                     )
         except _DivergedError as exc:
             divergence = exc.divergence
+        except _CutReachedError:
+            pass
         finally:
             wall = time.perf_counter() - t0
             if session is not None:

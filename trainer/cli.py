@@ -38,7 +38,16 @@ def _cmd_grade(args: argparse.Namespace) -> int:
     )
 
 
+def _check_recording(path: Path) -> None:
+    """Refuse a file that is not a recording before pybullet is imported (its banner would
+    otherwise join the one-line error)."""
+    from trainer.record.seek import open_recording
+
+    open_recording(path).close()
+
+
 def _cmd_replay(args: argparse.Namespace) -> int:
+    _check_recording(args.recording)
     if args.verify:
         from trainer.replay.verify import run_verify_command
 
@@ -49,6 +58,9 @@ def _cmd_replay(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
+    _check_recording(args.recording)
+    if args.out is not None and args.out.exists() and not args.out.is_dir():
+        raise TrainerError(f"--out {args.out}: not a folder")
     from trainer.debrief.command import run_report_command
 
     return run_report_command(args.recording, args.out)

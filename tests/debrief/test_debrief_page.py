@@ -9,7 +9,9 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image
@@ -111,8 +113,11 @@ def test_page_opens_offline_and_shows_its_plots(debrief: Path, tmp_path: Path) -
     assert count.get(OUTSIDE_BAND, 0) > 20_000
 
 
-def test_report_json_carries_the_debrief(debrief: Path) -> None:
+def test_report_json_carries_the_debrief(
+    debrief: Path, report_schema: Callable[[Mapping[str, Any]], None]
+) -> None:
     report = json.loads((debrief / "report.json").read_text())
+    report_schema(report)  # docs/report.schema.json, the debrief block included
     assert report["format"] == "canadarm-trainer/report@1"
     assert report["outcome"] == "captured" and report["passed"] is True
     d = report["debrief"]

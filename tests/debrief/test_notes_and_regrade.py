@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 from trainer.debrief.command import build_debrief
 from trainer.debrief.notes import append_note, notes_path, read_notes
@@ -39,7 +41,7 @@ def test_no_sidecar_no_notes(tmp_path: Path) -> None:
 
 
 def test_a_cut_off_recording_is_re_flown_and_graded_as_cut(
-    graded_recording: Path, tmp_path: Path
+    graded_recording: Path, tmp_path: Path, report_schema: Callable[[Mapping[str, Any]], None]
 ) -> None:
     cut = tmp_path / "cut.mcap"
     data = graded_recording.read_bytes()
@@ -51,4 +53,4 @@ def test_a_cut_off_recording_is_re_flown_and_graded_as_cut(
     assert "cut off" in report["outcome_reason"]
     assert "sequential scan" in report["debrief"]["recording_notice"]
     assert "flown again from its scenario, seed and inputs" in page
-    json.dumps(report)  # plain JSON
+    report_schema(json.loads(json.dumps(report)))

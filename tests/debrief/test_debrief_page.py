@@ -59,7 +59,8 @@ def test_page_is_self_contained(debrief: Path) -> None:
     assert not re.search(r"https?://", page)
     sources = re.findall(r'\b(?:src|href)="([^"]*)"', page)
     assert sources and all(s.startswith("data:image/png;base64,") for s in sources)
-    assert len(re.findall(r"<img\b", page)) == 10  # range, six envelope plots, joints, HC, timeline
+    # final approach, range, six envelope plots, joints, hand controllers, timeline
+    assert len(re.findall(r"<img\b", page)) == 11
 
 
 def test_page_opens_offline_and_shows_its_plots(debrief: Path, tmp_path: Path) -> None:
@@ -89,7 +90,7 @@ def test_page_opens_offline_and_shows_its_plots(debrief: Path, tmp_path: Path) -
     dom = subprocess.run(
         [*base, "--dump-dom", url], capture_output=True, text=True, timeout=120, check=True
     ).stdout
-    assert dom.count("<img") == 10
+    assert dom.count("<img") == 11
     assert "CAPTURED: PASS" in dom
     assert "Closing rate steady; &lt;good&gt; &amp; calm." in dom  # notes shown, escaped
 

@@ -48,7 +48,14 @@ def build_debrief(recording: IndexedRecording) -> tuple[dict[str, Any], str]:
     trigger = report.get("trigger") if isinstance(report.get("trigger"), dict) else None
     drift = report.get("free_drift_start_s")
     drift_s = float(drift) if isinstance(drift, int | float) else None
-    figures = [Figure("Range", plots.range_plot(series, trigger, drift_s))]
+    figures = [
+        Figure(
+            "Final approach",
+            plots.final_approach_plot(series, scenario.envelope, trigger),
+            wide=True,
+        ),
+        Figure("Range", plots.range_plot(series, trigger, drift_s)),
+    ]
     figures += [
         Figure(key, plots.envelope_plot(series, key, scenario.envelope, trigger, drift_s))
         for key in METRIC_KEYS

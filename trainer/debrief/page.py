@@ -59,7 +59,7 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .plots { display: grid; grid-template-columns: 1fr 1fr; gap: 12px; }
 figure { margin: 0; border: 1px solid var(--line); border-radius: 6px; padding: 6px; background: #fff; }
 figure img { width: 100%; height: auto; display: block; }
-figure.wide { grid-column: 1 / -1; } figure.wide img { max-width: 900px; margin: 0 auto; }
+figure.wide { grid-column: 1 / -1; } figure.wide img { max-width: 1100px; margin: 0 auto; }
 .legend { color: var(--muted); font-size: 12px; margin: 0 0 8px; }
 .swatch { display: inline-block; width: 12px; height: 12px; vertical-align: -2px; border: 1px solid #ccc; }
 .note { background: #eafaf1; }

@@ -95,20 +95,18 @@ def _clip_note(ax: Axes, values: np.ndarray, low: float, high: float) -> None:
         )
 
 
-def envelope_plot(
-    series: Series,
-    quantity: str,
-    envelope: Envelope,
-    trigger: dict[str, Any] | None,
+def _draw_envelope(
+    ax: Axes,
+    t: np.ndarray,
+    values: np.ndarray,
+    tier: Tier | RangeTier,
+    unit: str,
+    trigger_s: object,
+    trigger_value: object,
     drift_s: float | None,
-) -> bytes:
-    """One capture quantity over time on its envelope bands (see the module docstring)."""
-    title, unit = QUANTITY_LABELS[quantity]
-    values = series.metrics[quantity]
-    tier = getattr(envelope, quantity)
-    fig, (ax,) = _figure()
-    trigger_s = trigger.get("time_s") if trigger else None
-    trigger_value = trigger.get(quantity) if trigger else None
+    label_size: int = 8,
+) -> str:
+    """The bands, the line, the marks; returns the limits in words."""
     if isinstance(tier, RangeTier):
         (lo_full, hi_full), (lo_allowed, hi_allowed) = tier.full, tier.allowed
         low = lo_allowed - 2.0 * (hi_allowed - lo_allowed)
@@ -120,7 +118,6 @@ def envelope_plot(
         ax.axhspan(hi_allowed, high, color=OUTSIDE_COLOUR, linewidth=0)
         band = f"full {lo_full:g}–{hi_full:g} {unit}, allowed {lo_allowed:g}–{hi_allowed:g} {unit}"
     else:
-        assert isinstance(tier, Tier)
         full, allowed = tier.full, tier.allowed
         finite = values[np.isfinite(values)]
         peak = float(finite.max()) if len(finite) else allowed
@@ -132,12 +129,13 @@ def envelope_plot(
         ax.axhspan(full, allowed, color=ALLOWED_COLOUR, linewidth=0)
         ax.axhspan(allowed, high, color=OUTSIDE_COLOUR, linewidth=0)
         band = f"full ≤ {full:g} {unit}, allowed ≤ {allowed:g} {unit}"
-    ax.plot(series.t_s, values, color=LINE_COLOUR, linewidth=1.3)
-    _marks(ax, drift_s, trigger_s)
+    ax.plot(t, values, color=LINE_COLOUR, linewidth=1.3)
+    _marks(ax, drift_s, trigger_s if isinstance(trigger_s, int | float) else None)
     if isinstance(trigger_s, int | float) and isinstance(trigger_value, int | float):
+        y = min(max(float(trigger_value), low), high)
         ax.plot(
             [trigger_s],
-            [min(max(float(trigger_value), low), high)],
+            [y],
             marker="o",
             markersize=8,
             markerfacecolor="none",
@@ -146,17 +144,85 @@ def envelope_plot(
         )
         ax.annotate(
             f"trigger: {float(trigger_value):.3g} {unit}",
-            (trigger_s, min(max(float(trigger_value), low), high)),
+            (trigger_s, y),
             textcoords="offset points",
             xytext=(-8, 8),
             ha="right",
-            fontsize=8,
+            fontsize=label_size,
             color=TRIGGER_COLOUR,
         )
     ax.set_ylim(low, high)
     _clip_note(ax, values, low, high)
+    return band
+
+
+def envelope_plot(
+    series: Series,
+    quantity: str,
+    envelope: Envelope,
+    trigger: dict[str, Any] | None,
+    drift_s: float | None,
+) -> bytes:
+    """One capture quantity over the whole session on its envelope bands."""
+    title, unit = QUANTITY_LABELS[quantity]
+    fig, (ax,) = _figure()
+    band = _draw_envelope(
+        ax,
+        series.t_s,
+        series.metrics[quantity],
+        getattr(envelope, quantity),
+        unit,
+        trigger.get("time_s") if trigger else None,
+        trigger.get(quantity) if trigger else None,
+        drift_s,
+    )
     _finish(ax, f"{title}  ({band})", unit, series.duration_s)
     ax.set_xlabel("simulation time (s)", fontsize=8)
+    return png(fig)
+
+
+FINAL_APPROACH_S = 20.0  # E: the last stretch of a capture, where the corrections are made
+
+
+def final_approach_plot(
+    series: Series, envelope: Envelope, trigger: dict[str, Any] | None
+) -> bytes:
+    """All six quantities over the ``FINAL_APPROACH_S`` before the trigger (or before the
+    end when it was never pulled), small multiples with the same bands."""
+    trigger_s = trigger.get("time_s") if trigger else None
+    end = float(trigger_s) if isinstance(trigger_s, int | float) else series.duration_s
+    start = max(0.0, end - FINAL_APPROACH_S)
+    stop = min(series.duration_s, end + 2.0)
+    mask = (series.t_s >= start) & (series.t_s <= stop)
+    fig, grid = plt.subplots(2, 3, figsize=(WIDTH_IN * 1.45, 4.6), dpi=DPI)
+    fig.patch.set_facecolor("white")
+    for ax, quantity in zip(grid.flat, QUANTITY_LABELS, strict=True):
+        title, unit = QUANTITY_LABELS[quantity]
+        _draw_envelope(
+            ax,
+            series.t_s[mask],
+            series.metrics[quantity][mask],
+            getattr(envelope, quantity),
+            unit,
+            trigger_s,
+            trigger.get(quantity) if trigger else None,
+            None,
+            label_size=7,
+        )
+        ax.set_title(title.split(" (")[0], fontsize=9, loc="left")
+        ax.set_ylabel(unit, fontsize=8)
+        ax.set_xlim(start, max(stop, start + 1.0))
+        ax.tick_params(labelsize=7)
+        ax.grid(alpha=0.25, linewidth=0.6)
+    what = "the trigger" if isinstance(trigger_s, int | float) else "the end (no trigger)"
+    fig.suptitle(
+        f"Final approach: the {FINAL_APPROACH_S:.0f} s before {what}",
+        fontsize=11,
+        x=0.01,
+        ha="left",
+    )
+    fig.supxlabel("simulation time (s)", fontsize=8)
+    fig.tight_layout()
     return png(fig)
 
 

@@ -99,7 +99,8 @@ def test_tf_frames_follow_the_recorded_lee_and_fixture(graded_recording: Path) -
     with open_recording(graded_recording) as rec:
         for state in states[:: len(states) // 6]:
             t = state["time_s"]
-            (tf,) = [m.payload for m in rec.messages(["/tf"], t, t)]
+            tf = rec.transforms_at(t)
+            assert tf is not None
             transforms = tf["transforms"]
             stamp = transforms[0]["timestamp"]
             assert stamp["sec"] * 1_000_000_000 + stamp["nsec"] == round(t * 1e9)

@@ -24,7 +24,8 @@ The seeking API is the same either way.
 | duration_s               | end_time_s - start_time_s                                      |
 | events(), checkpoints()  | every /events or /checkpoint message (reads only their chunks) |
 | state_at(t), input_at(t) | the last /state or /input message at or before t (the first   |
-|                          | one for a t before it); None when the channel is empty        |
+| transforms_at(t)         | one for a t before it); None when the channel is empty; the   |
+|                          | /tf frame tree likewise                                        |
 | messages(topics, ...)    | messages of some channels in time order, streamed chunk by chunk |
 
 Errors: the same one-line ``RecordingError`` as ``read_recording`` for a file that is not
@@ -63,6 +64,7 @@ from trainer.record.schemas import (
     METADATA_NAME,
     STATE_TOPIC,
     SUMMARY_METADATA_NAME,
+    TF_TOPIC,
 )
 
 NS_PER_S = 1_000_000_000
@@ -341,6 +343,12 @@ class IndexedRecording:
     def input_at(self, time_s: float) -> dict[str, Any] | None:
         """The /input message (hand controllers, mode, frame) at or last before ``time_s``."""
         return self._latest(INPUT_TOPIC, time_s)
+
+    def transforms_at(self, time_s: float) -> dict[str, Any] | None:
+        """The /tf message (the frame tree: every arm link, the LEE, the vehicle and its
+        FRGF, trainer/sim/frames.py) at or last before ``time_s``: what a viewer needs to
+        draw the scene from a recording."""
+        return self._latest(TF_TOPIC, time_s)
 
     def messages(
         self,

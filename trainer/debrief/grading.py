@@ -29,7 +29,7 @@ def stored_report(recording: IndexedRecording) -> dict[str, Any] | None:
 def regrade(recording: IndexedRecording, scenario: Scenario) -> dict[str, Any]:
     """Fly the recording again headless and grade it."""
     source = replay_source(recording)
-    inputs = recorded_inputs(recording)
+    inputs = recorded_inputs(recording)  # streamed
     ends = [e for e in recording.events() if e.get("kind") == "end"]
     session = Session(scenario, source.seed, pilot=source.pilot)
     try:

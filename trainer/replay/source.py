@@ -6,6 +6,7 @@ in the metadata, never today's file of the same id), its seed and its /input str
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -61,23 +62,22 @@ def replay_source(recording: IndexedRecording) -> ReplaySource:
     )
 
 
-def recorded_inputs(recording: IndexedRecording) -> list[HandControllerState]:
-    """The hand-controller state of every recorded control tick, in order (a 30-minute
-    session is 108,000 small immutable states)."""
-    states: list[HandControllerState] = []
+def recorded_inputs(recording: IndexedRecording) -> Iterator[HandControllerState]:
+    """The hand-controller state of every recorded control tick, in order, streamed chunk
+    by chunk (a verifier reading the same chunks for its comparison finds them in the
+    reader's cache). A held input yields the same state object again."""
     previous: dict[str, Any] | None = None
+    state = HandControllerState()
     for i, message in enumerate(recording.messages([INPUT_TOPIC])):
         payload = message.payload
         key = {k: payload.get(k) for k in ("thc", "rhc", "buttons", "connected")}
-        if previous is not None and key == previous:
-            states.append(states[-1])  # a held input: share the state
-            continue
-        try:
-            states.append(HandControllerState.from_dict(payload))
-        except (ValueError, TypeError) as exc:
-            raise RecordingError(
-                f"recording {recording.path}: /input message {i} (t = {message.time_s:.3f} s) "
-                f"is not a hand-controller state ({exc})"
-            ) from None
-        previous = key
-    return states
+        if key != previous:
+            try:
+                state = HandControllerState.from_dict(payload)
+            except (ValueError, TypeError) as exc:
+                raise RecordingError(
+                    f"recording {recording.path}: /input message {i} "
+                    f"(t = {message.time_s:.3f} s) is not a hand-controller state ({exc})"
+                ) from None
+            previous = key
+        yield state

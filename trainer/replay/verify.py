@@ -240,15 +240,14 @@ def verify_recording(path: Path | str) -> VerifyResult:
         try:
             # the constructor already writes: the timeline's events at t = 0
             session = Session(source.scenario, source.seed, pilot=source.pilot, recorder=sink)
-            index = 0
             while not session.finished:
-                if index >= len(inputs):
+                state = next(inputs, None)
+                if state is None:
                     if end_reason is None or not recording.complete:
                         break  # a cut-off recording: verified up to its cut
                     session.stop(end_reason)
                     break
-                session.tick(inputs[index])
-                index += 1
+                session.tick(state)
             if divergence is None:
                 leftover = sink.next_recorded()
                 if leftover is not None and recording.complete:

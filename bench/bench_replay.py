@@ -9,8 +9,8 @@
    changes every tick as a person's does). Then, in a fresh process so its memory is the
    reader's own: open the recording, and seek to 100 random instants (``state_at`` and
    ``input_at``): median and worst time, resident memory (budget ≤ 0.2 s worst, aim
-   ≤ 10 ms; ≤ 150 MB). The whole-file sequential reader is timed the same way, for
-   comparison.
+   ≤ 10 ms; ≤ 150 MB). ``report`` of the same recording is timed with its peak memory
+   (≤ 150 MB), and the whole-file sequential reader too, for comparison.
 
 Run: ``python bench/bench_replay.py [--minutes 30] [--keep FILE] [--verify-long]``;
 ``--seek FILE`` runs only part 2 on an existing recording.
@@ -82,7 +82,9 @@ class WeavingPilot:
 
 def make_long_recording(path: Path, minutes: float) -> float:
     import trainer.session as session_module
+    from trainer.grade import session_facts
     from trainer.scenario.loader import load_scenario
+    from trainer.scoring.report import build_report
 
     session_module.SESSION_CAP_S = minutes * 60.0 + 1.0  # the benchmark's long session
     scenario = load_scenario("basic-drill")
@@ -94,8 +96,10 @@ def make_long_recording(path: Path, minutes: float) -> float:
         while not session.finished and session.time_s < minutes * 60.0:
             telemetry = session.tick(pilot.next_state(telemetry))  # type: ignore[arg-type]
         session.stop("end of the benchmark session")
+        report = build_report(session_facts(session, path.name))
+        session.close(summary={"outcome": report["outcome"], "passed": False, "report": report})
     finally:
-        session.close(summary={"outcome": session.outcome, "passed": False})
+        session.close()  # idempotent; closes the file after an exception too
     wall = time.perf_counter() - t0
     print(
         f"recorded {session.time_s / 60:.1f} min of {scenario.id} in {wall:.0f} s "
@@ -141,6 +145,23 @@ def bench_seek(path: Path) -> None:
     recording.close()
 
 
+def bench_report(path: Path) -> None:
+    """``report`` on the long recording, in this (fresh) process: time and peak memory."""
+    from trainer.debrief.command import build_debrief
+    from trainer.record.seek import open_recording
+
+    t0 = time.perf_counter()
+    with open_recording(path) as recording:
+        report, page = build_debrief(recording)
+    wall = time.perf_counter() - t0
+    _, peak = rss_mb()
+    print(
+        f"report (debrief.html {len(page) / 1e6:.1f} MB, report.json) of the long recording: "
+        f"{wall:.1f} s, {peak:.0f} MB peak resident (budget <= 150 MB); "
+        f"source: {report['debrief']['report_source']}"
+    )
+
+
 def bench_sequential(path: Path) -> None:
     from trainer.record import read_recording
 
@@ -173,6 +194,7 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, default=None, help="write the long recording here")
     parser.add_argument("--seek", type=Path, default=None, help="only seek in this recording")
     parser.add_argument("--sequential", type=Path, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--report", type=Path, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--verify-long", action="store_true", help="also verify the long one")
     args = parser.parse_args()
     if args.seek is not None:
@@ -181,13 +203,16 @@ def main() -> None:
     if args.sequential is not None:
         bench_sequential(args.sequential)
         return
+    if args.report is not None:
+        bench_report(args.report)
+        return
     print("(figures depend on the machine's load: note it with them)")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         bench_verify(folder)
         long_path = args.keep or folder / "long.mcap"
         make_long_recording(long_path, args.minutes)
-        for flag in ("--seek", "--sequential"):
+        for flag in ("--seek", "--report", "--sequential"):
             subprocess.run([sys.executable, __file__, flag, str(long_path)], check=True)
         if args.verify_long:
             bench_verify_long(long_path)

@@ -54,3 +54,34 @@ def test_a_cut_off_recording_is_re_flown_and_graded_as_cut(
     assert "sequential scan" in report["debrief"]["recording_notice"]
     assert "flown again from its scenario, seed and inputs" in page
     report_schema(json.loads(json.dumps(report)))
+
+
+def test_a_session_the_trainee_quit_verifies_and_debriefs_with_its_aids(tmp_path: Path) -> None:
+    """Like a `fly` session: the aid level in the metadata, the trainee quits, no graded
+    report stored: replay reproduces the quit, and the debrief re-flies and grades it."""
+    from trainer.input.state import HandControllerState
+    from trainer.replay.verify import verify_recording
+    from trainer.scenario.loader import load_scenario
+    from trainer.session import Session
+
+    path = tmp_path / "flown.mcap"
+    session = Session(
+        load_scenario("basic-drill"),
+        3,
+        pilot="keyboard",
+        recording_path=path,
+        extra_metadata={"aids": "guided", "trainee": "ada"},
+    )
+    for i in range(150):
+        session.tick(HandControllerState(thc=(0.3 if i < 60 else 0.0, 0.0, 0.0)))
+    session.stop()
+    session.close(summary={"outcome": session.outcome, "passed": False})
+
+    result = verify_recording(path)
+    assert result.reproduced, result.divergence
+    with open_recording(path) as rec:
+        report, page = build_debrief(rec)
+    assert report["debrief"]["aids"] == "guided"
+    assert report["debrief"]["report_source"] == "re-flown from the recording"
+    assert report["outcome_reason"] == "stopped by the user"
+    assert "aids <b>guided</b>" in page and "trainee <b>ada</b>" in page

@@ -80,3 +80,23 @@ def test_marks_follow_the_documented_thresholds() -> None:
     marks = {m.name: m.mark for m in technique.metrics}
     assert marks["corrections per minute"] == NEEDS_WORK
     assert any(m.mark == SATISFACTORY for m in technique.metrics)  # 12 reversals
+
+
+def test_hands_off_is_not_marked_as_good_technique() -> None:
+    scenario = load_scenario("crs20-capture")
+    s = series([(0.0, 0.0, 0.0)] * 600, [(0.02, 0.0, 0.0)] * 600)
+    report = {
+        "outcome": "timeout",
+        "passed": False,
+        "free_drift_start_s": 0.0,
+        "trigger": None,
+        "time_to_capture_s": None,
+        "misses": 0,
+        "contacts": [],
+        "metrics": {"hand_controller_reversals": 0},
+        "score": {"components": {}},
+    }
+    hc = hand_controller_metrics(s, report)
+    _, task, technique = lesson_marks(report, s, scenario, hc)
+    assert technique.mark == "n/a"
+    assert task.mark == NEEDS_WORK

@@ -246,6 +246,16 @@ def _task(report: dict[str, Any], scenario: Scenario) -> tuple[Metric, ...]:
 
 
 def _technique(hc: HandControllerMetrics) -> tuple[Metric, ...]:
+    if hc.active_share == 0.0 and hc.reversals == 0:
+        # nobody flew: no technique to judge (a hands-off run is not "good" technique)
+        return (
+            Metric(
+                "hand controllers used",
+                f"no input beyond ±{AXIS_IN_USE:g} in {hc.window_s:.0f} s",
+                NOT_APPLICABLE,
+                "nothing to mark",
+            ),
+        )
     return (
         Metric(
             f"reversals (swings past ±{REVERSAL_THRESHOLD:g})",

@@ -81,14 +81,15 @@ class WeavingPilot:
 
 
 def make_long_recording(path: Path, minutes: float) -> float:
-    import trainer.session as session_module
+    import trainer.scoring.judge as judge_module
     from trainer.grade import session_facts
     from trainer.scenario.loader import load_scenario
     from trainer.scoring.report import build_report
+    from trainer.session import Session
 
-    session_module.SESSION_CAP_S = minutes * 60.0 + 1.0  # the benchmark's long session
+    judge_module.SESSION_CAP_S = minutes * 60.0 + 1.0  # the benchmark's long session
     scenario = load_scenario("basic-drill")
-    session = session_module.Session(scenario, 1, pilot="weaving", recording_path=path)
+    session = Session(scenario, 1, pilot="weaving", recording_path=path)
     pilot = WeavingPilot()
     t0 = time.perf_counter()
     telemetry = session.last_telemetry
@@ -176,10 +177,10 @@ def bench_sequential(path: Path) -> None:
 
 
 def bench_verify_long(path: Path) -> None:
-    import trainer.session as session_module
+    import trainer.scoring.judge as judge_module
     from trainer.replay.verify import verify_recording
 
-    session_module.SESSION_CAP_S = 1e9  # as when it was recorded: only its inputs end it
+    judge_module.SESSION_CAP_S = 1e9  # as when it was recorded: only its inputs end it
     result = verify_recording(path)
     _, peak = rss_mb()
     print(

@@ -239,7 +239,7 @@ def verify_recording(path: Path | str) -> VerifyResult:
         t0 = time.perf_counter()
         try:
             # the constructor already writes: the timeline's events at t = 0
-            session = Session(source.scenario, source.seed, pilot=source.pilot, recorder=sink)
+            session = Session(source.scenario, source.seed, pilot=source.pilot, recording_sink=sink)
             while not session.finished:
                 state = next(inputs, None)
                 if state is None:

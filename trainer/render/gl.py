@@ -29,13 +29,14 @@ import numpy as np
 import numpy.typing as npt
 
 from trainer.render import shaders
-from trainer.render.cameras import CameraSpec, look_at
+from trainer.render.cameras import CameraSpec
 from trainer.render.earth import albedo_cube_faces
 from trainer.render.geometry import FloatArray
 from trainer.render.lighting import Lighting, SpotLight
 from trainer.render.poses import ScenePoses
 from trainer.render.scene import Scene
 from trainer.render.shaders import MAX_FLOODS
+from trainer.render.shadows import SunShadows
 from trainer.sim.orbit import EARTH_RADIUS_M
 
 _NADIR = np.array([0.0, 0.0, -1.0])
@@ -43,25 +44,6 @@ _FBO_CACHE = 4  # image sizes kept (three monitors and a resize)
 # Light scattered off the station and arm into shadowed parts (E: keeps shadowed sides
 # dark grey rather than black, as the real camera video shows).
 AMBIENT = 0.035
-# The sun's shadow map (E, chosen on the rendered views and bench/bench_render.py): a
-# square of 2 x SHADOW_HALF_M around the work site (the LEE and the fixture; Dragon's
-# arrays span 16 m, the arm's booms 7 m each) seen from the sun, SHADOW_DEPTH_M deep
-# toward it so the station above casts too; 1024 texels: 2 cm a texel, the LEE's and
-# the stand-off's shadows on the fixture readable. Its depth pass costs about as much as
-# a 640x480 view on llvmpipe (2048 texels cost 3x more), so it is redrawn only when a
-# link has moved SHADOW_REDRAW_M (a quarter texel) or turned SHADOW_REDRAW_RAD, or the
-# sun has moved as much: at the arm's few cm/s, every few frames.
-SHADOW_SIZE = 1024
-SHADOW_HALF_M = 10.0
-SHADOW_REDRAW_M = 0.005
-SHADOW_REDRAW_RAD = 0.0005  # 0.03°: 5 mm at the 10 m of the map's edge
-SHADOW_DEPTH_M = 80.0
-# Depth bias against self-shadowing (E: 2 cm, under the 3 cm FRGF plate), plus a slope
-# term in the depth pass.
-SHADOW_BIAS_M = 0.02
-_TO_UNIT = np.array(
-    [[0.5, 0.0, 0.0, 0.5], [0.0, 0.5, 0.0, 0.5], [0.0, 0.0, 0.5, 0.5], [0.0, 0.0, 0.0, 1.0]]
-)
 
 
 def _perspective(fov_y_deg: float, aspect: float, near: float, far: float) -> FloatArray:
@@ -123,19 +105,6 @@ def _set_floods(
     prog["flood_inv_half2"].value = [1.0 / f.half_m**2 for f in floods] + [0.0] * pad
 
 
-def _same_shadow(drawn: tuple[FloatArray, FloatArray], state: FloatArray, sun: FloatArray) -> bool:
-    """Whether the shadow map drawn for ``drawn`` (link rows, sun) still holds."""
-    old_state, old_sun = drawn
-    if old_state.shape != state.shape:
-        return False
-    moved = np.abs(state[:, :3] - old_state[:, :3]).max(initial=0.0)
-    # |q1 . q2| = cos(angle / 2): the largest turn of any link
-    cos_half = np.abs((state[:, 3:] * old_state[:, 3:]).sum(axis=1)).min(initial=1.0)
-    turned = 2.0 * math.acos(min(1.0, float(cos_half)))
-    sun_turned = math.acos(min(1.0, float(sun @ old_sun)))
-    return bool(moved < SHADOW_REDRAW_M and max(turned, sun_turned) < SHADOW_REDRAW_RAD)
-
-
 class GLBackend:
     """Draws a ``Scene`` with moderngl. Create with ``GLBackend(scene)``; raises
     ``Exception`` subclasses of moderngl/EGL when no OpenGL 3.3 context can be made."""
@@ -179,14 +148,8 @@ class GLBackend:
                     ctx.vertex_array(self._depth_prog, [(vbo, "3f 6x4", "in_pos")]),
                 )
             )
-        self._shadow_map = ctx.depth_texture((SHADOW_SIZE, SHADOW_SIZE))
-        self._shadow_map.compare_func = "<="
-        self._shadow_map.filter = (moderngl.LINEAR, moderngl.LINEAR)  # 2x2 filtered edges
-        self._shadow_fbo = ctx.framebuffer(depth_attachment=self._shadow_map)
-        # the link poses (one row each: position, quaternion) and the sun the shadow map was
-        # drawn for, and its world -> map matrix
-        self._shadow_of: tuple[FloatArray, FloatArray] | None = None
-        self._shadow_vp = np.eye(4)
+        self._sun_shadows = SunShadows(ctx, self._depth_u["light_mvp"])
+        self._depth_vaos = [(key, depth_vao) for key, _, _, depth_vao in self._links]
         tri = np.array([[-1.0, -1.0], [3.0, -1.0], [-1.0, 3.0]], dtype="f4")
         self._sky_vao = ctx.vertex_array(
             self._sky_prog, [(ctx.buffer(tri.tobytes()), "2f", "in_ndc")]
@@ -228,7 +191,7 @@ class GLBackend:
         w, h = size
         shadows = self.shadows and lighting.sun_intensity > 0.0
         if shadows:
-            self._draw_shadow_map(poses, lighting.sun_direction)
+            self._sun_shadows.update(poses, lighting.sun_direction, self._depth_vaos)
         target, resolve = self._framebuffers(size)
         target.use()
         ctx.viewport = (0, 0, w, h)
@@ -250,8 +213,11 @@ class GLBackend:
         prog["ambient"].value = AMBIENT
         prog["shadows"].value = 1.0 if shadows else 0.0
         if shadows:
-            self._shadow_map.use(1)
-            prog["shadow_map"].value = 1
+            near, far = self._sun_shadows.textures
+            near.use(1)
+            far.use(2)
+            prog["shadow_near"].value = 1
+            prog["shadow_far"].value = 2
         _set_floods(prog, floods, view)
         if lamp is not None:
             prog["lamp_pos"].value = _eye(view, lamp.position_m)
@@ -260,7 +226,8 @@ class GLBackend:
             prog["lamp_i"].value = lamp.intensity
             prog["lamp_inv_half2"].value = 1.0 / lamp.half_m**2
         mv_uniform = prog["mv"]
-        light_uniform = prog["light_mvp"]
+        near_uniform = prog["light_near"]
+        far_uniform = prog["light_far"]
         links = poses.links
         draws: list[tuple[float, FloatArray, FloatArray, Any]] = []
         for key, lamp_vao, day_vao, _ in self._links:
@@ -276,10 +243,11 @@ class GLBackend:
         draws.sort(key=lambda d: -d[0])
         ctx.enable(moderngl.DEPTH_TEST)
         ctx.depth_func = "<="
-        to_map = _TO_UNIT @ self._shadow_vp
+        to_near, to_far = self._sun_shadows.to_map
         for _, mv, model, vao in draws:
             mv_uniform.write(_f4(mv))
-            light_uniform.write(_f4(to_map @ model))
+            near_uniform.write(_f4(to_near @ model))
+            far_uniform.write(_f4(to_far @ model))
             vao.render(moderngl.TRIANGLES)
 
         # Earth and sky last, on the far plane: shaded only where no mesh was drawn.
@@ -301,58 +269,6 @@ class GLBackend:
         data = target.read(components=3, alignment=1)
         image = np.frombuffer(data, dtype=np.uint8).reshape(h, w, 3)
         return np.ascontiguousarray(image[::-1])  # OpenGL's row 0 is the bottom
-
-    def _draw_shadow_map(self, poses: ScenePoses, sun: tuple[float, float, float]) -> None:
-        """The depth of the scene seen from the sun, redrawn only when the links or the
-        sun have moved enough to show (see SHADOW_REDRAW_M); one map serves every camera."""
-        links = poses.links
-        state = np.array(
-            [
-                (*links[k].position_m, *links[k].orientation_xyzw)
-                for k, *_ in self._links
-                if k in links
-            ]
-        ).reshape(-1, 7)
-        s = np.asarray(sun, dtype=float)
-        if self._shadow_of is not None and _same_shadow(self._shadow_of, state, s):
-            return
-        if "arm/tip_lee" in links and "vehicle/frgf_tip" in links:
-            site = 0.5 * (
-                np.asarray(links["arm/tip_lee"].position_m)
-                + np.asarray(links["vehicle/frgf_tip"].position_m)
-            )
-        else:
-            site = np.zeros(3)
-        eye = site + SHADOW_DEPTH_M * 0.5 * s
-        r_view = (
-            _CAMERA_TO_EYE
-            @ look_at(eye, site, (0.0, 0.0, 1.0) if abs(s[2]) < 0.99 else (1.0, 0.0, 0.0)).T
-        )
-        view = np.eye(4)
-        view[:3, :3] = r_view
-        view[:3, 3] = -r_view @ eye
-        ortho = np.diag([1.0 / SHADOW_HALF_M, 1.0 / SHADOW_HALF_M, -2.0 / SHADOW_DEPTH_M, 1.0])
-        ortho[2, 3] = -1.0
-        bias = np.eye(4)
-        bias[2, 3] = -SHADOW_BIAS_M * 2.0 / SHADOW_DEPTH_M  # toward the sun, in map depth
-        self._shadow_vp = bias @ ortho @ view
-        ctx = self.ctx
-        self._shadow_fbo.use()
-        ctx.viewport = (0, 0, SHADOW_SIZE, SHADOW_SIZE)
-        self._shadow_fbo.clear(depth=1.0)
-        ctx.enable(moderngl.DEPTH_TEST)
-        ctx.depth_func = "<="
-        ctx.polygon_offset = (1.5, 2.0)  # slope-scaled bias: grazing faces do not self-shadow
-        light_uniform = self._depth_u["light_mvp"]
-        vp = ortho @ view
-        for key, _, _, depth_vao in self._links:
-            pose = links.get(key)
-            if pose is None:
-                continue
-            light_uniform.write(_f4(vp @ pose.matrix()))
-            depth_vao.render(moderngl.TRIANGLES)
-        ctx.polygon_offset = (0.0, 0.0)
-        self._shadow_of = (state, s)
 
     def close(self) -> None:
         self.ctx.release()

@@ -12,9 +12,9 @@ from __future__ import annotations
 from trainer.render.earth import ATMOSPHERE_RADII, HAZE_RGB
 
 MAX_FLOODS = 4
-# Shadow lookups are offset from the surface along its normal by two shadow-map texels
-# (trainer.render.gl: 1.4 cm a texel), against self-shadowing at grazing sun.
-SHADOW_NORMAL_OFFSET_M = 0.03
+# Shadow lookups are offset from the surface along its normal by about one texel of each
+# map (trainer.render.shadows: 6 mm and 2.4 cm), against self-shadowing at grazing sun.
+SHADOW_NORMAL_OFFSET_M = (0.008, 0.03)
 # Image brightness above which a camera compresses toward white instead of clipping (E:
 # keeps white modules in full sun from burning out the fixture's grey plate).
 KNEE = 0.6
@@ -22,10 +22,12 @@ KNEE = 0.6
 MESH_VS = f"""
 #version 330
 #define MAX_FLOODS {MAX_FLOODS}
-const float SHADOW_NORMAL_OFFSET_M = {SHADOW_NORMAL_OFFSET_M};
+const float NEAR_OFFSET_M = {SHADOW_NORMAL_OFFSET_M[0]};
+const float FAR_OFFSET_M = {SHADOW_NORMAL_OFFSET_M[1]};
 uniform mat4 mv;
 uniform mat4 proj;
-uniform mat4 light_mvp;
+uniform mat4 light_near;
+uniform mat4 light_far;
 uniform vec3 sun_dir;
 uniform float sun_i;
 uniform vec3 nadir_dir;
@@ -45,7 +47,8 @@ out vec3 v_normal;
 out vec3 v_color;
 out vec3 v_lit;
 out vec3 v_sun;
-out vec3 v_shadow;
+out vec3 v_near;
+out vec3 v_far;
 float spot(vec3 to_lamp, vec3 n, vec3 axis, float cos_edge, float intensity, float inv_half2) {{
     float d2 = dot(to_lamp, to_lamp);
     vec3 l = to_lamp * inversesqrt(d2);
@@ -67,7 +70,8 @@ void main() {{
     v_sun = sun_i * (in_color * max(dot(n, sun_dir), 0.0) + vec3(0.25 * h));
     // looked up a little off the surface, along its normal: a curved face turning away
     // from the sun does not shadow itself (orthographic: w = 1)
-    v_shadow = (light_mvp * vec4(in_pos + SHADOW_NORMAL_OFFSET_M * in_normal, 1.0)).xyz;
+    v_near = (light_near * vec4(in_pos + NEAR_OFFSET_M * in_normal, 1.0)).xyz;
+    v_far = (light_far * vec4(in_pos + FAR_OFFSET_M * in_normal, 1.0)).xyz;
     v_pos = p.xyz;
     v_normal = n;
     v_color = in_color;
@@ -76,15 +80,21 @@ void main() {{
 """
 
 # The sun's share of a pixel: 1 in sunlight, 0 in a shadow, filtered (2x2) at the edge;
-# 1 outside the shadow map's square (nothing there casts onto the work site).
+# from the near map where it reaches, else the far one, else 1 (trainer.render.shadows).
 _SUNLIT = """
-uniform sampler2DShadow shadow_map;
+uniform sampler2DShadow shadow_near;
+uniform sampler2DShadow shadow_far;
 uniform float shadows;
+in vec3 v_near;
+in vec3 v_far;
+bool inside(vec3 c) {
+    return all(greaterThan(c.xy, vec2(0.0))) && all(lessThan(c.xy, vec2(1.0)));
+}
 float sunlit() {
     if (shadows < 0.5) return 1.0;
-    if (any(lessThan(v_shadow.xy, vec2(0.0))) || any(greaterThan(v_shadow.xy, vec2(1.0))))
-        return 1.0;
-    return texture(shadow_map, v_shadow);
+    if (inside(v_near)) return texture(shadow_near, v_near);
+    if (inside(v_far)) return texture(shadow_far, v_far);
+    return 1.0;
 }
 """
 
@@ -109,7 +119,6 @@ in vec3 v_normal;
 in vec3 v_color;
 in vec3 v_lit;
 in vec3 v_sun;
-in vec3 v_shadow;
 out vec4 f_color;
 {_SUNLIT}
 {_TONE}
@@ -128,7 +137,6 @@ MESH_DAY_FS = f"""
 #version 330
 in vec3 v_lit;
 in vec3 v_sun;
-in vec3 v_shadow;
 out vec4 f_color;
 {_SUNLIT}
 {_TONE}

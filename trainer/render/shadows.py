@@ -8,10 +8,11 @@ between the tip LEE and the fixture's shaft tip), seen along the sun:
 | map  | half-width       | texel  | for                                              |
 |------|------------------|--------|--------------------------------------------------|
 | near | ``NEAR_HALF_M``  | 6 mm   | the LEE camera's world: the stand-off's shadow on its plate |
-| far  | ``FAR_HALF_M``   | 2.4 cm | Dragon and its arrays, the booms, the station's shadow |
+| far  | ``FAR_HALF_M``   | 4.7 cm | Dragon and its arrays, the booms, the station's shadow |
 
-Both reach ``DEPTH_M`` toward the sun, so the station above casts too. A depth pass costs
-about as much as a 640x480 view on llvmpipe, so the maps are redrawn only when a link has
+Both reach ``DEPTH_M`` toward the sun, so the station above casts too. Drawing both costs
+about two 480x360 views on llvmpipe (bench/bench_render.py; the lookups themselves add
+~5% to a view), so the maps are redrawn only when a link has
 moved ``REDRAW_M`` or turned ``REDRAW_RAD``, or the sun has turned as much: at the arm's
 few cm/s that is every few frames, and one set of maps serves every camera.
 """
@@ -28,7 +29,9 @@ from trainer.render.cameras import look_at
 from trainer.render.geometry import FloatArray
 from trainer.render.poses import ScenePoses
 
-SIZE = 1024  # texels a side (E: 2048 costs 3x the depth pass)
+# texels a side, near and far (E: a 1024 map's depth pass costs twice a 512 one's, a
+# 2048 one three times more again)
+SIZES = (1024, 512)
 NEAR_HALF_M = 3.0  # E: the LEE camera sees ±0.3 m at the trigger, ±0.7 m at 2.5 m
 FAR_HALF_M = 12.0  # E: Dragon's arrays reach 8 m from its axis, a boom is 7 m
 DEPTH_M = 80.0  # toward the sun: the station's modules and truss are 10-20 m above
@@ -36,7 +39,7 @@ DEPTH_M = 80.0  # toward the sun: the station's modules and truss are 10-20 m ab
 # the slope-scaled polygon offset of the depth pass and the shaders' normal offset.
 BIAS_M = (0.01, 0.02)
 REDRAW_M = 0.003  # E: half a near texel
-REDRAW_RAD = 0.0005  # E: 0.03°, 3 mm at the near map's 3 m edge... and 6 mm at the far one
+REDRAW_RAD = 0.001  # E: 0.06°, 3 mm at the near map's 3 m edge
 _TO_UNIT = np.array(
     [[0.5, 0.0, 0.0, 0.5], [0.0, 0.5, 0.0, 0.5], [0.0, 0.0, 0.5, 0.5], [0.0, 0.0, 0.0, 1.0]]
 )
@@ -56,8 +59,8 @@ class SunShadows:
         self._depth_uniform = depth_uniform
         self.textures: list[Any] = []
         self._fbos: list[Any] = []
-        for _ in (NEAR_HALF_M, FAR_HALF_M):
-            texture = ctx.depth_texture((SIZE, SIZE))
+        for size in SIZES:
+            texture = ctx.depth_texture((size, size))
             texture.compare_func = "<="
             texture.filter = (moderngl.LINEAR, moderngl.LINEAR)  # 2x2 filtered edges
             self.textures.append(texture)
@@ -106,7 +109,7 @@ class SunShadows:
             self.to_map[i] = _TO_UNIT @ bias @ ortho @ view
             fbo = self._fbos[i]
             fbo.use()
-            ctx.viewport = (0, 0, SIZE, SIZE)
+            ctx.viewport = (0, 0, SIZES[i], SIZES[i])
             fbo.clear(depth=1.0)
             vp = ortho @ view
             for key, vao in depth_vaos:

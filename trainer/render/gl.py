@@ -11,8 +11,9 @@ against 34–130 ms for pybullet's CPU renderer):
   and the lights of the view;
 * the framebuffers of each image size are kept and reused; no multisampling by default
   (``samples=4`` costs 3-4x on llvmpipe, measured by bench/bench_render.py);
-* the sun and Earthshine are lit per vertex, the lamps of the night pass per pixel, and
-  the links are drawn nearest first: llvmpipe's cost is the shading of each pixel;
+* the sun and Earthshine are lit per vertex, the camera's lamp of the night pass and the
+  sun's shadow (``trainer.render.shadows``) per pixel, and the links are drawn nearest
+  first: llvmpipe's cost is the shading of each pixel (``trainer.render.shaders``);
 * the Earth and sky are one full-screen triangle on the far plane, drawn last so that
   only the pixels no mesh covers are shaded, from a cube-map albedo
   (``trainer.render.earth``).

@@ -13,8 +13,8 @@ from trainer.render.earth import ATMOSPHERE_RADII, HAZE_RGB
 
 MAX_FLOODS = 4
 # Shadow lookups are offset from the surface along its normal by about one texel of each
-# map (trainer.render.shadows: 6 mm and 4.7 cm), against self-shadowing at grazing sun.
-SHADOW_NORMAL_OFFSET_M = (0.008, 0.05)
+# map (trainer.render.shadows: 8 mm and 4.7 cm), against self-shadowing at grazing sun.
+SHADOW_NORMAL_OFFSET_M = (0.01, 0.05)
 # Image brightness above which a camera compresses toward white instead of clipping (E:
 # keeps white modules in full sun from burning out the fixture's grey plate).
 KNEE = 0.6

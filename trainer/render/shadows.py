@@ -7,12 +7,12 @@ between the tip LEE and the fixture's shaft tip), seen along the sun:
 
 | map  | half-width       | texel  | for                                              |
 |------|------------------|--------|--------------------------------------------------|
-| near | ``NEAR_HALF_M``  | 6 mm   | the LEE camera's world: the stand-off's shadow on its plate |
+| near | ``NEAR_HALF_M``  | 8 mm   | the LEE camera's world: the stand-off's shadow on its plate |
 | far  | ``FAR_HALF_M``   | 4.7 cm | Dragon and its arrays, the booms, the station's shadow |
 
 Both reach ``DEPTH_M`` toward the sun, so the station above casts too. Drawing both costs
-about two 480x360 views on llvmpipe (bench/bench_render.py; the lookups themselves add
-~5% to a view), so the maps are redrawn only when a link has
+about one 480x360 view on llvmpipe (bench/bench_render.py; the lookups themselves add ~5%
+to a view), so the maps are redrawn only when a link has
 moved ``REDRAW_M`` or turned ``REDRAW_RAD``, or the sun has turned as much: at the arm's
 few cm/s that is every few frames, and one set of maps serves every camera.
 """
@@ -31,15 +31,15 @@ from trainer.render.poses import ScenePoses
 
 # texels a side, near and far (E: a 1024 map's depth pass costs twice a 512 one's, a
 # 2048 one three times more again)
-SIZES = (1024, 512)
-NEAR_HALF_M = 3.0  # E: the LEE camera sees ±0.3 m at the trigger, ±0.7 m at 2.5 m
+SIZES = (512, 512)
+NEAR_HALF_M = 2.0  # E: the LEE camera sees ±0.3 m at the trigger, ±0.7 m at 2.5 m
 FAR_HALF_M = 12.0  # E: Dragon's arrays reach 8 m from its axis, a boom is 7 m
 DEPTH_M = 80.0  # toward the sun: the station's modules and truss are 10-20 m above
 # Depth bias against a surface shadowing itself (E: under the 3 cm FRGF plate), on top of
 # the slope-scaled polygon offset of the depth pass and the shaders' normal offset.
 BIAS_M = (0.01, 0.02)
-REDRAW_M = 0.003  # E: half a near texel
-REDRAW_RAD = 0.001  # E: 0.06°, 3 mm at the near map's 3 m edge
+REDRAW_M = 0.004  # E: half a near texel
+REDRAW_RAD = 0.002  # E: 0.11°, 4 mm at the near map's 2 m edge
 _TO_UNIT = np.array(
     [[0.5, 0.0, 0.0, 0.5], [0.0, 0.5, 0.0, 0.5], [0.0, 0.0, 0.5, 0.5], [0.0, 0.0, 0.0, 1.0]]
 )
@@ -63,6 +63,9 @@ class SunShadows:
             texture = ctx.depth_texture((size, size))
             texture.compare_func = "<="
             texture.filter = (moderngl.LINEAR, moderngl.LINEAR)  # 2x2 filtered edges
+            # clamped: at the map's edge the filter must not wrap to the opposite side
+            texture.repeat_x = False
+            texture.repeat_y = False
             self.textures.append(texture)
             self._fbos.append(ctx.framebuffer(depth_attachment=texture))
         # world -> [0, 1]^3 map coordinates (with the depth bias), near and far

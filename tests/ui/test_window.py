@@ -14,6 +14,7 @@ import pygame
 import pytest
 
 from trainer.grade import resolve_pilot, run_graded
+from trainer.history import HistoryStore
 from trainer.input.state import Button
 from trainer.record.reader import read_recording
 from trainer.scenario.loader import load_scenario
@@ -80,6 +81,12 @@ def test_autopilot_capture_through_the_window_end_screen_and_grade_reproduces_it
 
     rec = read_recording(out / "session.mcap")
     assert rec.metadata["aids"] == "guided" and rec.metadata["trainee"] == "Test Trainee"
+    # The attempt joined the trainee's history, with its aid level.
+    with HistoryStore() as store:
+        mine = [
+            a for a in store.attempts("Test Trainee") if a.recording and str(out) in a.recording
+        ]
+    assert len(mine) == 1 and mine[0].aids == "guided" and mine[0].outcome == "captured"
     # grade --pilot RECORDING: the same outcome, trigger and score.
     scenario = load_scenario("crs20-capture")
     pilot, name = resolve_pilot(str(out / "session.mcap"), scenario)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -29,6 +30,8 @@ from typing import Any
 import pygame
 
 from trainer.grade import write_session_reports
+from trainer.history.store import HistoryError, history_path, record_attempt
+from trainer.history.store import data_dir as history_data_dir
 from trainer.input.source import AutoInput, InputSource, make_input
 from trainer.input.state import Button, HandControllerState
 from trainer.pilots import Pilot, make_pilot
@@ -40,7 +43,7 @@ from trainer.ui.alerts import MasterAlarm, alerts
 from trainer.ui.audio import AlarmTone
 from trainer.ui.calls import M2Caller
 from trainer.ui.feeds import CAMERAS, CameraFeed, RenderedFeed, SchematicFeed
-from trainer.ui.pacing import Pacer
+from trainer.ui.pacing import Due, Pacer
 from trainer.ui.screens import StartChoice, draw_end, draw_help, draw_start
 from trainer.ui.theme import AMBER, CYAN, READOUT, RED, TEXT, Colour, Fonts
 from trainer.ui.workstation import REFERENCE_SIZE, FrameState, Workstation
@@ -80,6 +83,7 @@ class Attempt:
     last_contact_s: float | None = None
     report: dict[str, Any] | None = None
     slowed_reported_s: float = 0.0
+    history_error: str | None = None
     last_slow_event_s: float = -1e9
 
 
@@ -148,6 +152,7 @@ class FlyApp:
         self._pending: list[pygame.event.Event] = []
         self._camera_held = False
         self._next_frame: float | None = None
+        self._warm = False
         self.frame_times: list[float] = []
         self.telemetry: Telemetry | None = None
         self.feed_label = ""
@@ -187,7 +192,7 @@ class FlyApp:
         self._log(attempt, f"{scenario.title}: seed {seed}, aids {aids.value}.", CYAN)
         self.state = "flying"
         self.pacer = Pacer()
-        self.pacer.start(self._clock())
+        self._warm = False
 
     def _out_dir(self, scenario_id: str) -> Path:
         n = len(self.finished) + (1 if self.attempt is not None else 0) + 1
@@ -217,6 +222,16 @@ class FlyApp:
         attempt.report = write_session_reports(
             session, attempt.out_dir, aids=attempt.aids.value, trainee=attempt.trainee or None
         )
+        try:  # the attempt joins the trainee's history (`canadarm-trainer history`)
+            record_attempt(
+                attempt.report,
+                trainee=attempt.trainee or None,
+                aids=attempt.aids.value,
+                recording=session.recording_path,
+            )
+        except HistoryError as exc:  # its report is on disk: a warning, not a lost attempt
+            attempt.history_error = str(exc)
+            print(f"canadarm-trainer fly: warning: history not updated: {exc}", file=sys.stderr)
         self.tone.stop()
         self.finished.append(attempt)
         self.attempt = None
@@ -307,6 +322,12 @@ class FlyApp:
             ("recording", str(attempt.out_dir / "session.mcap")),
             ("report", str(attempt.out_dir / "report.json")),
             ("debrief", str(attempt.out_dir / "report.md")),
+            (
+                "history",
+                f"NOT UPDATED: {attempt.history_error}"
+                if attempt.history_error
+                else f"{history_path()} (canadarm-trainer history)",
+            ),
         ]
 
     def _window_event(self, event: pygame.event.Event) -> None:
@@ -374,8 +395,10 @@ class FlyApp:
         assert attempt is not None and self.workstation is not None
         session = attempt.session
         self._pending.extend(events)
-        now = self._clock()
-        due = self.pacer.due(now)
+        # The attempt's first frame draws every display once (the renderer compiles its
+        # shaders then) with no tick; the clock starts after it, so that warm-up is not
+        # counted as the machine falling behind.
+        due = self.pacer.due(self._clock()) if self._warm else Due(0, 0.0)
         if due.dropped_s > 0.0:
             self._slowed(attempt)
         for _ in range(due.ticks):
@@ -411,6 +434,9 @@ class FlyApp:
             banner=self._banner(t),
         )
         self.workstation.draw(self.screen, t, state)
+        if not self._warm:
+            self._warm = True
+            self.pacer.start(self._clock())
 
     def _next_state(self, attempt: Attempt) -> HandControllerState:
         events, self._pending = self._pending, []
@@ -471,6 +497,6 @@ class FlyApp:
 
 
 def default_data_dir() -> Path:
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("canadarm-trainer")) / "sessions"
+    """Where an attempt's folder goes without ``--out``: beside the trainee history, in
+    the user's data folder (``$CANADARM_TRAINER_DATA_DIR`` first, trainer/history)."""
+    return history_data_dir() / "sessions"

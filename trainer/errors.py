@@ -38,6 +38,10 @@ class BindingsError(TrainerError):
     """A hand-controller bindings file is malformed or inconsistent."""
 
 
+class OutputError(TrainerError):
+    """An output path (``--out``) cannot hold the files a command writes."""
+
+
 class DeviceError(TrainerError):
     """An input device cannot be opened or used."""
 
@@ -58,3 +62,27 @@ class ValidationError(ScenarioError):
     def __init__(self, problems: list[str]) -> None:
         super().__init__("\n".join(problems))
         self.problems = list(problems)
+
+    def one_line(self) -> str:
+        """The first problem, and how many more there are (a command that is not
+        ``validate`` reports a bad file in one line)."""
+        if not self.problems:
+            return "invalid"
+        first = self.problems[0]
+        more = len(self.problems) - 1
+        tail = self.problems[-1]
+        if more and ": and " in tail and tail.rstrip("s").endswith("more problem"):
+            # Problems kept a screenful and counted the rest: "FILE: and N more problems".
+            digits = tail.rsplit(": and ", 1)[1].split(" ")[0].replace(",", "")
+            more = len(self.problems) - 2 + (int(digits) if digits.isdigit() else 0)
+        if more <= 0:
+            return first
+        return f"{first} (and {more} more problem{'s' if more > 1 else ''}; `validate` lists them)"
+
+
+def one_line(error: TrainerError) -> str:
+    """The error as the single stderr line a command prints (STYLE §5)."""
+    if isinstance(error, ValidationError):
+        return error.one_line()
+    lines = str(error).splitlines()
+    return " ".join(line.strip() for line in lines if line.strip()) or type(error).__name__

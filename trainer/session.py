@@ -24,6 +24,7 @@ from trainer.input.state import Button, HandControllerState
 from trainer.observation import build_telemetry
 from trainer.record.writer import RecordingWriter
 from trainer.scenario.build import initial_world_spec, scenario_to_json
+from trainer.scenario.defaults import SESSION_CAP_S
 from trainer.scenario.model import Scenario
 from trainer.scoring.accumulate import ScoreAccumulator
 from trainer.scoring.envelope import tier_of
@@ -40,9 +41,6 @@ CONTROL_TICK_S = CONTROL_STEPS * PHYSICS_STEP_S
 assert abs(CONTROL_TICK_S - 1.0 / 60.0) < 1e-12, "control tick must be 1/60 s"
 STATE_EVERY_TICKS = 6  # /state at 10 Hz (DESIGN §7: at least 10 Hz)
 CHECKPOINT_EVERY_TICKS = 60  # a physics-state digest every simulated second
-# A session with no hard time limit (the easy and drill scenarios) still ends (E: ten
-# minutes is longer than any capture flown; the trainee can always start again).
-SESSION_CAP_S = 600.0
 # ABORT: Dragon fires thrusters away from the station (REFERENCE §2: 18 Draco of 400 N;
 # E: two thrusters' worth, straight nadir), and the session ends once the retreat shows.
 ABORT_THRUST_N = 800.0
@@ -236,6 +234,9 @@ class Session:
                 effective, self.world, payload_mass_kg=self._payload_mass(), paused=self.paused
             )
             apply(output, self.world)
+            self._safing(
+                output.telemetry.safed, output.telemetry.stopping, output.telemetry.safed_reason
+            )
             if not self.paused:
                 self.world.step(CONTROL_STEPS)
                 self.tick_count += 1
@@ -267,6 +268,28 @@ class Session:
         return telemetry
 
     _connected_before = True
+    _safing_since_s: float | None = None
+    _safing_cause: str | None = None
+    _safing_reported = False
+
+    def _safing(self, safed: bool, stopping: bool, reason: str | None) -> None:
+        """One ``arm_safed`` event per safing, when the controlled stop has brought the arm
+        to rest and the brakes are on (trainer.control.stop)."""
+        if not safed:
+            self._safing_since_s = None
+            self._safing_reported = False
+            return
+        if self._safing_since_s is None:
+            self._safing_since_s = self.time_s
+            self._safing_cause = reason
+        if not stopping and not self._safing_reported:
+            self._safing_reported = True
+            self._event(
+                "arm_safed",
+                cause=self._safing_cause,
+                stop_s=round(self.time_s - self._safing_since_s, 6),
+                brakes="on",
+            )
 
     def _biased(self, hc: HandControllerState) -> HandControllerState:
         if self._bias_thc == (0.0, 0.0, 0.0) and self._bias_rhc == (0.0, 0.0, 0.0):

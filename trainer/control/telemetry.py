@@ -74,6 +74,7 @@ class ControlTelemetry:
     | selected_joint                         | joint name driven in single-joint mode         |
     | brakes_on                              | the operator's brake selection (toggle)        |
     | safed, safed_reason                    | safing state and why (None when not safed)     |
+    | stopping                               | a controlled stop is in progress (control/stop)|
     | warnings                               | advisories this tick                           |
     | manipulability                         | sqrt(det(Jn Jn^T)), normalised Jacobian (kinematics.py) |
     | tip_velocity_world_m_s                 | commanded LEE origin velocity, world frame     |
@@ -89,6 +90,7 @@ class ControlTelemetry:
     brakes_on: bool
     safed: bool
     safed_reason: str | None
+    stopping: bool
     warnings: tuple[ControlWarning, ...]
     manipulability: float
     tip_velocity_world_m_s: tuple[float, float, float]
@@ -107,6 +109,7 @@ class ControlTelemetry:
             "brakes_on": self.brakes_on,
             "safed": self.safed,
             "safed_reason": self.safed_reason,
+            "stopping": self.stopping,
             "warnings": [w.to_dict() for w in self.warnings],
             "manipulability": _json_float(self.manipulability),
             "tip_velocity_world_m_s": list(self.tip_velocity_world_m_s),

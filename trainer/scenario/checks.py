@@ -15,21 +15,40 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from trainer.scenario.defaults import SESSION_CAP_S
+
 MISSING: Any = object()  # "key absent", distinct from an explicit YAML null
 
 
+MAX_LINES = 20
+"""At most a screenful of error lines per file; the rest is counted ("and N more")."""
+
+
 class Problems:
-    """The error lines of one file, in the order they were found."""
+    """The error lines of one file, in the order they were found: the first ``MAX_LINES``
+    are kept, the others only counted, so a file of 300,000 unknown keys costs 20 lines."""
 
     def __init__(self, file_label: str) -> None:
         self.file_label = file_label
-        self.lines: list[str] = []
+        self._lines: list[str] = []
+        self.count = 0
 
     def add(self, path: str, message: str) -> None:
-        self.lines.append(f"{self.file_label}: {path or '(top level)'}: {message}")
+        self.count += 1
+        if len(self._lines) < MAX_LINES:
+            self._lines.append(f"{self.file_label}: {path or '(top level)'}: {message}")
+
+    @property
+    def lines(self) -> list[str]:
+        """The kept lines, then ``FILE: and N more problems`` when some were dropped."""
+        more = self.count - len(self._lines)
+        if more <= 0:
+            return list(self._lines)
+        plural = "s" if more > 1 else ""
+        return [*self._lines, f"{self.file_label}: and {more:,} more problem{plural}"]
 
     def __bool__(self) -> bool:
-        return bool(self.lines)
+        return self.count > 0
 
 
 def show(value: Any, limit: int = 60) -> str:
@@ -236,3 +255,176 @@ def _looks_numeric(text: str) -> bool:
         return math.isfinite(float(text))
     except ValueError:
         return False
+
+
+# ---------------------------------------------------------------------------------------
+# Plausibility at the boundary: values that parse but make no physical sense.
+#
+# A scenario that passes the type checks above may still ask for a vehicle at 1e9 m/s, a
+# sigma of 1000 m/s or an envelope that counts a shaft far outside the LEE as captured;
+# the session would grade it with exit status 0. These bounds refuse such files with the
+# key path and the bound. Each is generous: it marks where a number stops being a
+# scenario and becomes a typo, never a training choice. Tags as in docs/REFERENCE.md.
+#
+# | key path                                   | bound            | reason (tag)                                     |
+# |--------------------------------------------|------------------|--------------------------------------------------|
+# | vehicle.position_m                         | |p| <= 200 m     | the keep-out sphere: capture starts inside it,   |
+# |                                            |                  | within reach of a 17.6 m arm (REFERENCE §1, §3 S)|
+# | vehicle.velocity_m_s                       | |v| <= 0.2 m/s   | 10x the 0.02 m/s abort closing speed (§4 E);     |
+# |                                            |                  | faster leaves the arm's reach in a minute (E)    |
+# | vehicle.angular_velocity_deg_s             | |w| <= 3 deg/s   | 10x the 0.3 deg/s allowed capture rate (§4 E)    |
+# | vehicle.attitude_rpy_deg[i]                | |a| <= 360 deg   | an angle; more than a turn is a typo             |
+# | vehicle.mass_kg                            | 100 - 116,000 kg | SSRMS payload capacity (§1 S); lighter than the  |
+# |                                            |                  | 190 kg LEE (§1.2 S) is no free flyer (E)         |
+# | vehicle.inertia_kg_m2[i]                   | 1 - 1e8 kg m^2   | Dragon is 1e4-2e4 (§2 E); 1e8 exceeds any payload|
+# |                                            |                  | the arm can move (E: 116 t at 30 m radius)       |
+# | vehicle.dispersions.position_m[i]          | sigma <= 2 m     | 3 sigma = 6 m: half the 10-12 m capture-point    |
+# |                                            |                  | distance (§2 S); more starts inside the station  |
+# | vehicle.dispersions.velocity_m_s[i]        | sigma <= 0.05 m/s| 2.5x the abort closing speed (§4 E)              |
+# | vehicle.dispersions.attitude_deg[i]        | sigma <= 30 deg  | 3x the 10 deg allowed misalignment (§4 E)        |
+# | vehicle.dispersions.angular_velocity_deg_s[i] | sigma <= 1 deg/s | 3x the 0.3 deg/s allowed rate (§4 E)          |
+# | envelope.lateral_offset_m.allowed          | <= 0.21 m        | the LEE mouth's inner radius (robots/ssrms       |
+# |                                            |                  | README, E; sim.capture.MOUTH_RADIUS_M): farther  |
+# |                                            |                  | off the axis the shaft is outside the snares     |
+# | envelope.axial_depth_m.allowed             | within [0, 0.273] m | < 0 the shaft tip is outside the mouth and the |
+# |                                            |                  | snares close on nothing; past the 0.273 m shaft  |
+# |                                            |                  | (§1.2 S) the base plate is on the LEE face       |
+# | envelope.pitch_yaw_misalignment_deg.allowed| <= 37.6 deg      | D: atan(0.21 / 0.273): a shaft tilted more cannot|
+# |                                            |                  | lie within the mouth radius along its length     |
+# | envelope.relative_speed_m_s.allowed        | <= 0.09 m/s      | the session counts a contact faster than this as |
+# |                                            |                  | an impact (session.COLLISION_SPEED_M_S, E)       |
+# | envelope.relative_rate_deg_s.allowed       | <= 3 deg/s       | 10x the 0.3 deg/s estimate (§4 E)                |
+# | timeline[i].time_s                         | <= 600 s         | the session ends at defaults.SESSION_CAP_S: a    |
+# |                                            |                  | later event never happens                        |
+# | time_limits.{full_credit,penalty_until,hard_limit}_s | <= 600 s | same cap: a limit beyond it is never reached |
+# | time_limits.drift_sphere_radius_m          | <= 17.6 m        | the arm's length (§1 S): a fixture farther than  |
+# |                                            |                  | that from its start is out of reach anyway       |
+# | abort.closing_speed_limit_m_s              | <= 0.2 m/s       | 10x the 0.02 m/s estimate (§4 E)                 |
+LEE_MOUTH_RADIUS_M = 0.21  # robots/ssrms/README, E; equal to sim.capture.MOUTH_RADIUS_M
+FRGF_SHAFT_LENGTH_M = 0.273  # docs/REFERENCE.md §1.2, S medium
+
+
+class Bound:
+    """One plausibility bound: where (a key path, ``[*]`` for every list item), how
+    (``norm`` of a vector, ``each`` element, a ``value``, or a ``window`` [lo, hi] that
+    must lie inside [low, high]), the limits with their unit, and the reason (tagged)."""
+
+    __slots__ = ("high", "how", "low", "path", "reason", "unit")
+
+    def __init__(
+        self, path: str, how: str, low: float | None, high: float, unit: str, reason: str
+    ) -> None:
+        self.path, self.how, self.low, self.high = path, how, low, high
+        self.unit, self.reason = unit, reason
+
+
+BOUNDS: tuple[Bound, ...] = (
+    Bound("vehicle.position_m", "norm", None, 200.0, "m",
+          "the 200 m keep-out sphere (REFERENCE §3, S)"),
+    Bound("vehicle.velocity_m_s", "norm", None, 0.2, "m/s",
+          "10x the 0.02 m/s abort closing speed (REFERENCE §4, E)"),
+    Bound("vehicle.angular_velocity_deg_s", "norm", None, 3.0, "deg/s",
+          "10x the 0.3 deg/s allowed capture rate (REFERENCE §4, E)"),
+    Bound("vehicle.attitude_rpy_deg", "each", -360.0, 360.0, "deg", "an angle within a turn"),
+    Bound("vehicle.mass_kg", "value", 100.0, 116_000.0, "kg",
+          "from a free flyer heavier than the LEE to the SSRMS payload capacity (REFERENCE §1)"),
+    Bound("vehicle.inertia_kg_m2", "each", 1.0, 1e8, "kg m^2",
+          "beyond any payload the arm can move (E)"),
+    Bound("vehicle.dispersions.position_m", "each", None, 2.0, "m",
+          "3 sigma would reach half the 10-12 m capture-point distance (REFERENCE §2, S)"),
+    Bound("vehicle.dispersions.velocity_m_s", "each", None, 0.05, "m/s",
+          "2.5x the abort closing speed (REFERENCE §4, E)"),
+    Bound("vehicle.dispersions.attitude_deg", "each", None, 30.0, "deg",
+          "3x the 10 deg allowed misalignment (REFERENCE §4, E)"),
+    Bound("vehicle.dispersions.angular_velocity_deg_s", "each", None, 1.0, "deg/s",
+          "3x the 0.3 deg/s allowed rate (REFERENCE §4, E)"),
+    Bound("envelope.lateral_offset_m.allowed", "value", None, LEE_MOUTH_RADIUS_M, "m",
+          "the LEE mouth's inner radius: farther off the axis the shaft misses the snares"),
+    Bound("envelope.axial_depth_m.allowed", "window", 0.0, FRGF_SHAFT_LENGTH_M, "m",
+          "below 0 the shaft tip is outside the LEE mouth; past the 0.273 m shaft "
+          "(REFERENCE §1.2, S) the base plate is on the LEE face"),
+    Bound("envelope.pitch_yaw_misalignment_deg.allowed", "value", None, 37.6, "deg",
+          "atan(0.21 m mouth radius / 0.273 m shaft), D: a shaft tilted more cannot lie "
+          "inside the mouth"),
+    Bound("envelope.relative_speed_m_s.allowed", "value", None, 0.09, "m/s",
+          "the session counts a contact faster than this as an impact"),
+    Bound("envelope.relative_rate_deg_s.allowed", "value", None, 3.0, "deg/s",
+          "10x the 0.3 deg/s estimate (REFERENCE §4, E)"),
+    Bound("timeline[*].time_s", "value", None, SESSION_CAP_S, "s",
+          "every session ends by then: a later event never happens"),
+    Bound("time_limits.full_credit_s", "value", None, SESSION_CAP_S, "s",
+          "every session ends by then"),
+    Bound("time_limits.penalty_until_s", "value", None, SESSION_CAP_S, "s",
+          "every session ends by then"),
+    Bound("time_limits.hard_limit_s", "value", None, SESSION_CAP_S, "s",
+          "every session ends by then"),
+    Bound("time_limits.drift_sphere_radius_m", "value", None, 17.6, "m",
+          "the arm's length (REFERENCE §1, S): farther is out of reach anyway"),
+    Bound("abort.closing_speed_limit_m_s", "value", None, 0.2, "m/s",
+          "10x the 0.02 m/s estimate (REFERENCE §4, E)"),
+)  # fmt: skip
+
+
+def _at(node: Any, parts: list[str], path: str) -> list[tuple[str, Any]]:
+    """The values at a dotted path (``[*]``: every item of a list) with their own paths."""
+    if not parts:
+        return [(path, node)]
+    head, rest = parts[0], parts[1:]
+    star = head.endswith("[*]")
+    key = head[:-3] if star else head
+    if not isinstance(node, Mapping) or key not in node:
+        return []
+    child = node[key]
+    here = join(path, key)
+    if not star:
+        return _at(child, rest, here)
+    if not isinstance(child, list):
+        return []
+    out: list[tuple[str, Any]] = []
+    for i, item in enumerate(child):
+        out.extend(_at(item, rest, join(here, i)))
+    return out
+
+
+def _outside(bound: Bound, x: float) -> bool:
+    return x > bound.high or (bound.low is not None and x < bound.low)
+
+
+def _limits(bound: Bound) -> str:
+    if bound.low is None:
+        return f"at most {bound.high:g} {bound.unit}"
+    return f"between {bound.low:g} and {bound.high:g} {bound.unit}"
+
+
+def check_bounds(problems: Problems, resolved: Mapping[str, Any]) -> None:
+    """Check a resolved scenario mapping (every value already type-checked) against
+    ``BOUNDS``; one line per value outside, with its key path, the bound and the reason."""
+    for bound in BOUNDS:
+        for path, value in _at(resolved, bound.path.split("."), ""):
+            if value is None:
+                continue
+            if bound.how == "norm":
+                size = math.sqrt(math.fsum(float(v) * float(v) for v in value))
+                if _outside(bound, size):
+                    problems.add(
+                        path,
+                        f"magnitude {size:g} {bound.unit} is implausible: must be "
+                        f"{_limits(bound)} ({bound.reason}), got {show(value)}",
+                    )
+            elif bound.how == "each":
+                for i, v in enumerate(value):
+                    if _outside(bound, float(v)):
+                        problems.add(
+                            join(path, i),
+                            f"must be {_limits(bound)} ({bound.reason}), got {show(v)}",
+                        )
+            elif bound.how == "window":
+                lo, hi = float(value[0]), float(value[1])
+                if _outside(bound, lo) or _outside(bound, hi):
+                    problems.add(
+                        path,
+                        f"must lie within [{bound.low:g}, {bound.high:g}] {bound.unit} "
+                        f"({bound.reason}), got {show(value)}",
+                    )
+            elif _outside(bound, float(value)):
+                problems.add(path, f"must be {_limits(bound)} ({bound.reason}), got {show(value)}")

@@ -378,4 +378,7 @@ def parse(p: Problems, data: Any, ctx: Context, source_path: Path | None = None)
     raw["scoring"] = _scoring(p, top.get("scoring", MISSING))
     if p:
         return None
+    checks.check_bounds(p, raw)  # only once every value has its type: plausibility
+    if p:
+        return None
     return _build(raw, source_path)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -25,7 +26,7 @@ ENV = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"}
 
 
 def run(
-    *args: str, timeout: float = 60.0, prefix: tuple[str, ...] = ()
+    *args: str, timeout: float = 60.0, prefix: tuple[str, ...] = (), umask: int = -1
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [*prefix, *CLI, *args],
@@ -34,6 +35,7 @@ def run(
         timeout=timeout,
         env=ENV,
         check=False,
+        umask=umask,
     )
 
 
@@ -177,8 +179,16 @@ def test_a_recording_replays_with_its_own_scenario_and_seed(
     tmp_path: Path, easy_seed_3: Path
 ) -> None:
     out = tmp_path / "out"
-    result = run("grade", "crs20-capture-easy", "--pilot", str(easy_seed_3), "--out", str(out))
+    result = run(
+        "grade", "crs20-capture-easy", "--pilot", str(easy_seed_3), "--out", str(out),
+        umask=0o027,
+    )  # fmt: skip
     assert result.returncode == 0, result.stderr
+    assert result.stderr == "", "no banner, no warning"
+    modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in out.iterdir()}
+    assert modes == dict.fromkeys(["report.json", "report.md", "session.mcap"], 0o640), (
+        "every output file as the umask asks, like the recording"
+    )
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     assert report["seed"] == 3, "the recording's seed, not the default 7"
     assert report["scenario"]["id"] == "crs20-capture-easy"

@@ -10,7 +10,7 @@ import math
 import numpy as np
 import pytest
 
-from trainer.control import ArmController
+from trainer.control.controller import ArmController
 from trainer.control.stop import STOP_LIMIT_S, ControlledStop
 from trainer.input.state import HandControllerState
 from trainer.scenario.loader import load_scenario
@@ -30,14 +30,14 @@ def _fly_then_unplug(
     session = Session(load_scenario("basic-drill"), 1)
     for _ in range(120):
         telemetry = session.tick(hc)
-    speeds = [float(np.linalg.norm(telemetry.lee_velocity_m_s))]
+    speeds = [float(np.linalg.norm(telemetry.lee_velocity_world_m_s))]
     rates = [session.world.drives.commanded_rates()]
-    braked = [all(telemetry.brakes)]
+    braked = [all(telemetry.joint_brakes_engaged)]
     for _ in range(ticks_after):
         telemetry = session.tick(LOST)
-        speeds.append(float(np.linalg.norm(telemetry.lee_velocity_m_s)))
+        speeds.append(float(np.linalg.norm(telemetry.lee_velocity_world_m_s)))
         rates.append(session.world.drives.commanded_rates())
-        braked.append(all(telemetry.brakes))
+        braked.append(all(telemetry.joint_brakes_engaged))
     return speeds, rates, braked, session
 
 

@@ -9,7 +9,7 @@ import numpy as np
 import pygame
 import pytest
 
-from trainer.control import ArmController
+from trainer.control.controller import ArmController
 from trainer.input.bindings import load_bindings
 from trainer.input.source import LOST, AutoInput, FocusGuard
 from trainer.input.state import Button

@@ -17,9 +17,9 @@ from trainer.sim.capture import (
     RIGIDIZE_TIME_S,
     SNARE_TIME_S,
     CaptureEvent,
-    CaptureState,
     LeeCapture,
 )
+from trainer.sim.capture_state import CaptureState
 from trainer.sim.contacts import detect_contacts
 from trainer.sim.joints import JOINT_TORQUE_LIMIT_NM
 from trainer.sim.layout import default_world_spec

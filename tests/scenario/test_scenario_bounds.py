@@ -8,6 +8,7 @@ import copy
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 import yaml
 
@@ -110,3 +111,39 @@ def test_the_bounds_mirror_the_physics() -> None:
     assert by_path["envelope.axial_depth_m.allowed"].high == checks.FRGF_SHAFT_LENGTH_M
     # the reasons are documented, each one
     assert all(b.reason and b.unit for b in BOUNDS)
+
+
+# ------------------------------------------------------------------ start-pose clearance
+@pytest.mark.parametrize(
+    ("position", "words"),
+    [
+        ([0.0, 0.0, 0.0], ["overlapping the station", "inside"]),
+        ([8.5, 0.0, -7.0], ["overlapping the arm", "capture_ready", "elbow_pitch"]),
+        ([2.4, 4.5, -7.4], ["overlapping the arm", "shoulder_pitch"]),
+    ],
+    ids=["in-destiny", "under-the-lee", "on-the-boom"],
+)
+def test_a_vehicle_starting_inside_the_station_or_the_arm_is_refused(
+    tmp_path: Path, position: list[float], words: list[str]
+) -> None:
+    data = copy.deepcopy(GOOD)
+    data["vehicle"]["position_m"] = position
+    path = tmp_path / "crs20-capture.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    problems = validate_file(path)
+    assert len(problems) == 1 and ": vehicle.position_m: " in problems[0], problems
+    for word in words:
+        assert word in problems[0], (word, problems[0])
+    assert "1.83 m" in problems[0], "the bound and its reason"
+
+
+def test_the_clearance_geometry_is_the_physics_geometry() -> None:
+    from trainer.resources import data_dir
+    from trainer.scenario.clearance import arm_points, station_primitives
+
+    robots = data_dir("robots")
+    name, tip = arm_points(robots, "capture_ready")[-1]
+    # robots/ssrms/poses.yaml: the LEE mouth at (8.5, 0.0, -6.877) in capture_ready
+    assert name == "tip LEE" and np.allclose(tip, (8.5, 0.0, -6.877), atol=0.01)
+    urdf = (robots / "station" / "station.urdf").read_text(encoding="utf-8")
+    assert len(station_primitives(robots / "station" / "station.urdf")) == urdf.count("<collision")

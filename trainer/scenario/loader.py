@@ -40,6 +40,7 @@ from trainer.errors import ResourceError, ScenarioError, ValidationError
 from trainer.resources import data_dir, scenarios_dir
 from trainer.scenario import schema
 from trainer.scenario.checks import Problems
+from trainer.scenario.clearance import check_start_clearance
 from trainer.scenario.model import Scenario
 
 SUFFIXES = (".yaml", ".yml")
@@ -227,8 +228,24 @@ def _check(path: Path, label: str) -> tuple[Scenario | None, list[str]]:
         return None, problems.lines
     stem = path.stem if path.suffix in SUFFIXES else None
     ctx = schema.Context(stem, _pose_names(), _vehicle_models())
-    scenario = schema.parse(problems, data, ctx, source_path=path)
+    scenario = _parse(problems, data, ctx, source_path=path)
     return scenario, problems.lines
+
+
+def _parse(
+    problems: Problems, data: Any, ctx: schema.Context, source_path: Path | None = None
+) -> Scenario | None:
+    """The schema, then the start pose's clearance from the station and the arm."""
+    scenario = schema.parse(problems, data, ctx, source_path=source_path)
+    if scenario is None:
+        return None
+    try:
+        robots = data_dir("robots")
+    except ResourceError:
+        return scenario  # the pose and model checks have said so already
+    v = scenario.vehicle
+    check_start_clearance(problems, v.model, v.position_m, scenario.arm.initial_pose, robots)
+    return None if problems else scenario
 
 
 def load_scenario(id_or_path: str | Path) -> Scenario:
@@ -250,7 +267,7 @@ def scenario_from_json(data: Any, label: str) -> Scenario:
     file: a recording replays with the numbers it was flown with, never trusted blindly."""
     problems = Problems(label)
     ctx = schema.Context(None, _pose_names(), _vehicle_models())
-    scenario = schema.parse(problems, data, ctx)
+    scenario = _parse(problems, data, ctx)
     if scenario is None:
         raise ValidationError(problems.lines)
     return scenario

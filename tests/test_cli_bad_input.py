@@ -297,3 +297,25 @@ def test_out_may_not_overwrite_the_recording_being_replayed(tmp_path: Path) -> N
     refused(run("grade", "crs20-capture-easy", "--pilot", str(recording), "--out", str(out)),
             "overwrite")  # fmt: skip
     assert recording.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        (b"a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+         + b"".join(f"a{i}: &a{i} [{', '.join(['*a' if i == 0 else f'*a{i - 1}'] * 10)}]\n".encode()
+                    for i in range(6)), ["more than 5,000 values"]),
+        (b"x: " + b"[" * 3000 + b"]" * 3000 + b"\n", ["nested more than 12 levels"]),
+        (b"k: " + b"v" * (200 * 1024), ["too large"]),
+        ("thc: 1\n".encode("utf-16"), ["not UTF-8"]),
+    ],
+    ids=["alias-bomb", "deep", "large", "utf-16"],
+)  # fmt: skip
+def test_devices_refuses_a_hostile_bindings_file_in_one_line(
+    tmp_path: Path, content: bytes, words: list[str]
+) -> None:
+    bindings = tmp_path / "bindings.yaml"
+    bindings.write_bytes(content)
+    refused(
+        run("devices", "--once", "--bindings", str(bindings), timeout=10), "bindings.yaml", *words
+    )

@@ -38,6 +38,7 @@ import yaml
 
 from trainer.errors import BindingsError
 from trainer.input.state import Button
+from trainer.yamlfile import FileTooLargeError, parse_bounded, read_bounded
 
 APP_NAME = "canadarm-trainer"
 DEFAULT_BINDINGS_PATH = Path(__file__).resolve().parent / "default_bindings.yaml"
@@ -167,17 +168,30 @@ def parse_bindings(text: str, name: str = "bindings.yaml") -> Bindings:
     return _Validator(origin).bindings(merged, (DEFAULT_BINDINGS_PATH, Path(name)))
 
 
+# What a bindings file may cost to read (trainer.yamlfile): the packaged one is 4 KiB,
+# 5 levels deep and ~300 values; well beyond that is no bindings file.
+MAX_FILE_BYTES = 64 * 1024
+MAX_DEPTH = 12
+MAX_VALUES = 5_000
+
+
 def _read_yaml(path: Path) -> dict[str, Any]:
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BindingsError(f"{path}: cannot read bindings file: {exc}") from exc
+        text = read_bounded(path, MAX_FILE_BYTES)
+    except FileTooLargeError:
+        raise BindingsError(
+            f"{path}: too large for a bindings file (at most {MAX_FILE_BYTES // 1024} KiB)"
+        ) from None
+    except UnicodeDecodeError as exc:
+        raise BindingsError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    except OSError as exc:
+        raise BindingsError(f"{path}: cannot read bindings file: {exc.strerror or exc}") from None
     return _parse_yaml(text, str(path))
 
 
 def _parse_yaml(text: str, name: str) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(text)
+        data = parse_bounded(text, MAX_DEPTH, MAX_VALUES, "a bindings file")
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""

@@ -16,6 +16,8 @@ reported together.
 What a bad file can cost is bounded before and while it is parsed, so that a hostile or
 mistaken file is refused in a fraction of a second with one line:
 
+Bounds (``trainer.yamlfile`` counts them while reading):
+
 | bound                  | value     | why                                                    |
 |------------------------|-----------|--------------------------------------------------------|
 | file size              | 256 KiB   | the shipped scenarios are ~4 KiB; 60x that is no scenario |
@@ -33,8 +35,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from yaml.events import AliasEvent
-from yaml.nodes import MappingNode, Node, SequenceNode
 
 from trainer.errors import ResourceError, ScenarioError, ValidationError
 from trainer.resources import data_dir, scenarios_dir
@@ -42,88 +42,14 @@ from trainer.scenario import schema
 from trainer.scenario.checks import Problems
 from trainer.scenario.clearance import check_start_clearance
 from trainer.scenario.model import Scenario
+from trainer.yamlfile import FileTooLargeError, YamlBoundError, parse_bounded, read_bounded
 
 SUFFIXES = (".yaml", ".yml")
 # robots/ folders that are not vehicles (the arm and the station it is mounted on).
 _NOT_VEHICLES = ("ssrms", "station")
-MAX_FILE_BYTES = 256 * 1024
-MAX_DEPTH = 20
-MAX_VALUES = 10_000
-
-
-class _TooMuch(yaml.YAMLError):
-    """A bound of the module docstring was crossed at ``mark``."""
-
-    def __init__(self, message: str, mark: yaml.Mark | None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.mark = mark
-
-
-class _BoundedLoader(yaml.SafeLoader):
-    """``yaml.SafeLoader`` that counts nesting depth and values (aliases expanded) as it
-    composes, and stops at the first bound crossed; a recursive alias is refused too."""
-
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self._depth = 0
-        self._values = 0
-        self._metrics: dict[int, tuple[int, int]] = {}  # id(node): (values, depth) expanded
-
-    def _count(self, values: int, depth: int, mark: yaml.Mark | None) -> None:
-        self._values += values
-        if self._values > MAX_VALUES:
-            raise _TooMuch(
-                f"more than {MAX_VALUES:,} values (aliases expanded): far more than a "
-                "scenario holds (an alias bomb?)",
-                mark,
-            )
-        if depth > MAX_DEPTH:
-            raise _TooMuch(
-                f"nested more than {MAX_DEPTH} levels deep: not a scenario (one needs 5)", mark
-            )
-
-    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
-        if self.check_event(AliasEvent):
-            event = self.peek_event()  # type: ignore[no-untyped-call]
-            target = self.anchors.get(event.anchor)
-            if target is not None:
-                metrics = self._metrics.get(id(target))
-                if metrics is None:
-                    raise _TooMuch(
-                        f"alias *{event.anchor} refers to a node that contains it "
-                        "(a recursive structure)",
-                        event.start_mark,
-                    )
-                self._count(metrics[0], self._depth + metrics[1], event.start_mark)
-            return super().compose_node(parent, index)
-        mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
-        self._depth += 1
-        self._count(1, self._depth, mark)
-        node = super().compose_node(parent, index)
-        self._depth -= 1
-        if node is None:
-            return None
-        children: list[Node] = []
-        if isinstance(node, SequenceNode):
-            children = list(node.value)
-        elif isinstance(node, MappingNode):
-            children = [n for pair in node.value for n in pair]
-        values, depth = 1, 1
-        for child in children:
-            child_values, child_depth = self._metrics.get(id(child), (1, 1))
-            values += child_values
-            depth = max(depth, 1 + child_depth)
-        self._metrics[id(node)] = (values, depth)
-        return node
-
-
-def _parse_bounded(text: str) -> Any:
-    loader = _BoundedLoader(text)
-    try:
-        return loader.get_single_data()
-    finally:
-        loader.dispose()
+MAX_FILE_BYTES = 256 * 1024  # the shipped scenarios are ~4 KiB
+MAX_DEPTH = 20  # a scenario needs 5: vehicle.dispersions.position_m[0]
+MAX_VALUES = 10_000  # a scenario holds ~150
 
 
 def scenario_ids() -> list[str]:
@@ -177,20 +103,13 @@ def _vehicle_models() -> list[str] | None:
 def _read_yaml(path: Path, label: str, problems: Problems) -> Any:
     """The parsed document; raises ScenarioError if unreadable, records bad YAML syntax."""
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES and path.is_file():
-            raise ScenarioError(
-                f"{label}: (file): {size:,} bytes is too large for a scenario file "
-                f"(at most {MAX_FILE_BYTES // 1024} KiB; the shipped ones are ~4 KiB)"
-            )
-        with path.open("rb") as f:  # a special file may not report its size: read no more
-            data = f.read(MAX_FILE_BYTES + 1)
-        if len(data) > MAX_FILE_BYTES:
-            raise ScenarioError(
-                f"{label}: (file): too large for a scenario file (at most "
-                f"{MAX_FILE_BYTES // 1024} KiB)"
-            )
-        text = data.decode("utf-8")
+        text = read_bounded(path, MAX_FILE_BYTES)
+    except FileTooLargeError as exc:
+        size = f"{exc.size:,} bytes is" if exc.size is not None else "it is"
+        raise ScenarioError(
+            f"{label}: (file): {size} too large for a scenario file (at most "
+            f"{MAX_FILE_BYTES // 1024} KiB; the shipped ones are ~4 KiB)"
+        ) from None
     except FileNotFoundError:
         raise ScenarioError(f"{label}: (file): cannot read: no such file") from None
     except IsADirectoryError:
@@ -201,16 +120,12 @@ def _read_yaml(path: Path, label: str, problems: Problems) -> Any:
         ) from None
     except OSError as exc:
         raise ScenarioError(f"{label}: (file): cannot read: {exc.strerror}") from None
-    if "\x00" in text:
-        problems.add("(file)", "contains NUL bytes: a binary file, not a scenario")
-        return None
     try:
-        return _parse_bounded(text)
-    except _TooMuch as exc:
-        where = f"line {exc.mark.line + 1}, column {exc.mark.column + 1}" if exc.mark else "(file)"
-        problems.add(where, exc.message)
-    except RecursionError:  # a bound above should come first; never a traceback
-        problems.add("(file)", f"nested too deeply to read (more than {MAX_DEPTH} levels)")
+        return parse_bounded(text, MAX_DEPTH, MAX_VALUES, "a scenario")
+    except YamlBoundError as exc:
+        mark = exc.problem_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "(file)"
+        problems.add(where, exc.problem or "too large")
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "(file)"

@@ -75,6 +75,7 @@ def test_grade_arguments_are_refused_in_one_line(
 
 def test_unknown_commands_and_scenarios_are_one_line(tmp_path: Path) -> None:
     refused(run("fly-me"), "fly-me")
+    refused(run("fly", "--duration", "nan"), "--duration", "nan")
     refused(run("grade"), "scenario")
     refused(run("grade", "crs20-captur", "--out", str(tmp_path / "o")), "crs20-capture")
     refused(run("validate"), "PATH")

@@ -19,6 +19,7 @@ its build banner silenced (``trainer.sim.engine``) before a command that builds 
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -40,6 +41,18 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.prog}: {message} (see `{self.prog} --help`)\n")
+
+
+def seconds_value(text: str) -> float:
+    """A duration in seconds: finite, above 0, at most a day (the session's own cap is
+    far below; a longer one is a typo)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not (math.isfinite(value) and 0.0 < value <= 86_400.0):
+        raise argparse.ArgumentTypeError(f"expected seconds above 0 and at most 86400, got {text}")
+    return value
 
 
 def seed_value(text: str) -> int:
@@ -98,7 +111,9 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     handlers: dict[str, Handler] = {}
 
     fly = sub.add_parser("fly", help="fly a capture (headless world demonstration for now)")
-    fly.add_argument("--duration", type=float, default=99.0, help="simulated seconds (default 99)")
+    fly.add_argument(
+        "--duration", type=seconds_value, default=99.0, help="simulated seconds (default 99)"
+    )
     handlers["fly"] = _cmd_fly
 
     grade = sub.add_parser(

@@ -59,9 +59,11 @@ class SimulationDivergedError(TrainerError):
 class ValidationError(ScenarioError):
     """One or more validation failures, one line each (``file: key.path: what``)."""
 
-    def __init__(self, problems: list[str]) -> None:
+    def __init__(self, problems: list[str], total: int | None = None) -> None:
         super().__init__("\n".join(problems))
         self.problems = list(problems)
+        # ``problems`` may hold a screenful and a closing "and N more" line: the count
+        self.total = len(problems) if total is None else total
 
     def one_line(self) -> str:
         """The first problem, and how many more there are (a command that is not
@@ -69,12 +71,7 @@ class ValidationError(ScenarioError):
         if not self.problems:
             return "invalid"
         first = self.problems[0]
-        more = len(self.problems) - 1
-        tail = self.problems[-1]
-        if more and ": and " in tail and tail.rstrip("s").endswith("more problem"):
-            # Problems kept a screenful and counted the rest: "FILE: and N more problems".
-            digits = tail.rsplit(": and ", 1)[1].split(" ")[0].replace(",", "")
-            more = len(self.problems) - 2 + (int(digits) if digits.isdigit() else 0)
+        more = self.total - 1
         if more <= 0:
             return first
         return f"{first} (and {more} more problem{'s' if more > 1 else ''}; `validate` lists them)"

@@ -257,49 +257,7 @@ def _looks_numeric(text: str) -> bool:
         return False
 
 
-# ---------------------------------------------------------------------------------------
-# Plausibility at the boundary: values that parse but make no physical sense.
-#
-# A scenario that passes the type checks above may still ask for a vehicle at 1e9 m/s, a
-# sigma of 1000 m/s or an envelope that counts a shaft far outside the LEE as captured;
-# the session would grade it with exit status 0. These bounds refuse such files with the
-# key path and the bound. Each is generous: it marks where a number stops being a
-# scenario and becomes a typo, never a training choice. Tags as in docs/REFERENCE.md.
-#
-# | key path                                   | bound            | reason (tag)                                     |
-# |--------------------------------------------|------------------|--------------------------------------------------|
-# | vehicle.position_m                         | |p| <= 200 m     | the keep-out sphere: capture starts inside it,   |
-# |                                            |                  | within reach of a 17.6 m arm (REFERENCE §1, §3 S)|
-# | vehicle.velocity_m_s                       | |v| <= 0.2 m/s   | 10x the 0.02 m/s abort closing speed (§4 E);     |
-# |                                            |                  | faster leaves the arm's reach in a minute (E)    |
-# | vehicle.angular_velocity_deg_s             | |w| <= 3 deg/s   | 10x the 0.3 deg/s allowed capture rate (§4 E)    |
-# | vehicle.attitude_rpy_deg[i]                | |a| <= 360 deg   | an angle; more than a turn is a typo             |
-# | vehicle.mass_kg                            | 100 - 116,000 kg | SSRMS payload capacity (§1 S); lighter than the  |
-# |                                            |                  | 190 kg LEE (§1.2 S) is no free flyer (E)         |
-# | vehicle.inertia_kg_m2[i]                   | 1 - 1e8 kg m^2   | Dragon is 1e4-2e4 (§2 E); 1e8 exceeds any payload|
-# |                                            |                  | the arm can move (E: 116 t at 30 m radius)       |
-# | vehicle.dispersions.position_m[i]          | sigma <= 2 m     | 3 sigma = 6 m: half the 10-12 m capture-point    |
-# |                                            |                  | distance (§2 S); more starts inside the station  |
-# | vehicle.dispersions.velocity_m_s[i]        | sigma <= 0.05 m/s| 2.5x the abort closing speed (§4 E)              |
-# | vehicle.dispersions.attitude_deg[i]        | sigma <= 30 deg  | 3x the 10 deg allowed misalignment (§4 E)        |
-# | vehicle.dispersions.angular_velocity_deg_s[i] | sigma <= 1 deg/s | 3x the 0.3 deg/s allowed rate (§4 E)          |
-# | envelope.lateral_offset_m.allowed          | <= 0.21 m        | the LEE mouth's inner radius (robots/ssrms       |
-# |                                            |                  | README, E; sim.capture.MOUTH_RADIUS_M): farther  |
-# |                                            |                  | off the axis the shaft is outside the snares     |
-# | envelope.axial_depth_m.allowed             | within [0, 0.273] m | < 0 the shaft tip is outside the mouth and the |
-# |                                            |                  | snares close on nothing; past the 0.273 m shaft  |
-# |                                            |                  | (§1.2 S) the base plate is on the LEE face       |
-# | envelope.pitch_yaw_misalignment_deg.allowed| <= 37.6 deg      | D: atan(0.21 / 0.273): a shaft tilted more cannot|
-# |                                            |                  | lie within the mouth radius along its length     |
-# | envelope.relative_speed_m_s.allowed        | <= 0.09 m/s      | the session counts a contact faster than this as |
-# |                                            |                  | an impact (session.COLLISION_SPEED_M_S, E)       |
-# | envelope.relative_rate_deg_s.allowed       | <= 3 deg/s       | 10x the 0.3 deg/s estimate (§4 E)                |
-# | timeline[i].time_s                         | <= 600 s         | the session ends at defaults.SESSION_CAP_S: a    |
-# |                                            |                  | later event never happens                        |
-# | time_limits.{full_credit,penalty_until,hard_limit}_s | <= 600 s | same cap: a limit beyond it is never reached |
-# | time_limits.drift_sphere_radius_m          | <= 17.6 m        | the arm's length (§1 S): a fixture farther than  |
-# |                                            |                  | that from its start is out of reach anyway       |
-# | abort.closing_speed_limit_m_s              | <= 0.2 m/s       | 10x the 0.02 m/s estimate (§4 E)                 |
+# --- plausibility at the boundary (check_bounds has the table of bounds and reasons) ---
 LEE_MOUTH_RADIUS_M = 0.21  # robots/ssrms/README, E; equal to sim.capture.MOUTH_RADIUS_M
 FRGF_SHAFT_LENGTH_M = 0.273  # docs/REFERENCE.md §1.2, S medium
 
@@ -320,36 +278,36 @@ class Bound:
 
 BOUNDS: tuple[Bound, ...] = (
     Bound("vehicle.position_m", "norm", None, 200.0, "m",
-          "the 200 m keep-out sphere (REFERENCE §3, S)"),
+          "the 200 m keep-out sphere (docs/REFERENCE.md §3, S)"),
     Bound("vehicle.velocity_m_s", "norm", None, 0.2, "m/s",
-          "10x the 0.02 m/s abort closing speed (REFERENCE §4, E)"),
+          "10x the 0.02 m/s abort closing speed (docs/REFERENCE.md §4, E)"),
     Bound("vehicle.angular_velocity_deg_s", "norm", None, 3.0, "deg/s",
-          "10x the 0.3 deg/s allowed capture rate (REFERENCE §4, E)"),
+          "10x the 0.3 deg/s allowed capture rate (docs/REFERENCE.md §4, E)"),
     Bound("vehicle.attitude_rpy_deg", "each", -360.0, 360.0, "deg", "an angle within a turn"),
     Bound("vehicle.mass_kg", "value", 100.0, 116_000.0, "kg",
-          "from a free flyer heavier than the LEE to the SSRMS payload capacity (REFERENCE §1)"),
+          "from a free flyer heavier than the LEE to the SSRMS payload capacity (docs/REFERENCE.md §1)"),
     Bound("vehicle.inertia_kg_m2", "each", 1.0, 1e8, "kg m^2",
           "beyond any payload the arm can move (E)"),
     Bound("vehicle.dispersions.position_m", "each", None, 2.0, "m",
-          "3 sigma would reach half the 10-12 m capture-point distance (REFERENCE §2, S)"),
+          "3 sigma would reach half the 10-12 m capture-point distance (docs/REFERENCE.md §2, S)"),
     Bound("vehicle.dispersions.velocity_m_s", "each", None, 0.05, "m/s",
-          "2.5x the abort closing speed (REFERENCE §4, E)"),
+          "2.5x the abort closing speed (docs/REFERENCE.md §4, E)"),
     Bound("vehicle.dispersions.attitude_deg", "each", None, 30.0, "deg",
-          "3x the 10 deg allowed misalignment (REFERENCE §4, E)"),
+          "3x the 10 deg allowed misalignment (docs/REFERENCE.md §4, E)"),
     Bound("vehicle.dispersions.angular_velocity_deg_s", "each", None, 1.0, "deg/s",
-          "3x the 0.3 deg/s allowed rate (REFERENCE §4, E)"),
+          "3x the 0.3 deg/s allowed rate (docs/REFERENCE.md §4, E)"),
     Bound("envelope.lateral_offset_m.allowed", "value", None, LEE_MOUTH_RADIUS_M, "m",
           "the LEE mouth's inner radius: farther off the axis the shaft misses the snares"),
     Bound("envelope.axial_depth_m.allowed", "window", 0.0, FRGF_SHAFT_LENGTH_M, "m",
           "below 0 the shaft tip is outside the LEE mouth; past the 0.273 m shaft "
-          "(REFERENCE §1.2, S) the base plate is on the LEE face"),
+          "(docs/REFERENCE.md §1.2, S) the base plate is on the LEE face"),
     Bound("envelope.pitch_yaw_misalignment_deg.allowed", "value", None, 37.6, "deg",
           "atan(0.21 m mouth radius / 0.273 m shaft), D: a shaft tilted more cannot lie "
           "inside the mouth"),
     Bound("envelope.relative_speed_m_s.allowed", "value", None, 0.09, "m/s",
           "the session counts a contact faster than this as an impact"),
     Bound("envelope.relative_rate_deg_s.allowed", "value", None, 3.0, "deg/s",
-          "10x the 0.3 deg/s estimate (REFERENCE §4, E)"),
+          "10x the 0.3 deg/s estimate (docs/REFERENCE.md §4, E)"),
     Bound("timeline[*].time_s", "value", None, SESSION_CAP_S, "s",
           "every session ends by then: a later event never happens"),
     Bound("time_limits.full_credit_s", "value", None, SESSION_CAP_S, "s",
@@ -359,9 +317,9 @@ BOUNDS: tuple[Bound, ...] = (
     Bound("time_limits.hard_limit_s", "value", None, SESSION_CAP_S, "s",
           "every session ends by then"),
     Bound("time_limits.drift_sphere_radius_m", "value", None, 17.6, "m",
-          "the arm's length (REFERENCE §1, S): farther is out of reach anyway"),
+          "the arm's length (docs/REFERENCE.md §1, S): farther is out of reach anyway"),
     Bound("abort.closing_speed_limit_m_s", "value", None, 0.2, "m/s",
-          "10x the 0.02 m/s estimate (REFERENCE §4, E)"),
+          "10x the 0.02 m/s estimate (docs/REFERENCE.md §4, E)"),
 )  # fmt: skip
 
 
@@ -398,7 +356,52 @@ def _limits(bound: Bound) -> str:
 
 def check_bounds(problems: Problems, resolved: Mapping[str, Any]) -> None:
     """Check a resolved scenario mapping (every value already type-checked) against
-    ``BOUNDS``; one line per value outside, with its key path, the bound and the reason."""
+    ``BOUNDS``; one line per value outside, with its key path, the bound and the reason.
+
+    A scenario that passes the type checks may still ask for a vehicle at 1e9 m/s, a sigma
+    of 1000 m/s or an envelope that counts a shaft far outside the LEE as captured, and
+    the session would grade it with exit status 0. Each bound marks where a number stops
+    being a scenario and becomes a typo, never a training choice; tags S/D/E and sections
+    as in docs/REFERENCE.md (E: an estimate, with its reason):
+
+    | key path                                  | bound              | reason                                          |
+    |-------------------------------------------|--------------------|-------------------------------------------------|
+    | vehicle.position_m                        | norm ≤ 200 m       | the keep-out sphere the crew captures inside    |
+    |                                           |                    | (docs/REFERENCE.md §3, S)                       |
+    | vehicle.velocity_m_s                      | norm ≤ 0.2 m/s     | 10x the 0.02 m/s abort closing speed (§4, E):   |
+    |                                           |                    | faster leaves the arm's reach within a minute   |
+    | vehicle.angular_velocity_deg_s            | norm ≤ 3 deg/s     | 10x the 0.3 deg/s allowed capture rate (§4, E)  |
+    | vehicle.attitude_rpy_deg[i]               | within ±360 deg    | an angle; more than a turn is a typo            |
+    | vehicle.mass_kg                           | 100 to 116,000 kg  | the SSRMS payload capacity (§1, S); lighter     |
+    |                                           |                    | than the 190 kg LEE (§1.2, S) is no free flyer  |
+    | vehicle.inertia_kg_m2[i]                  | 1 to 1e8 kg m²     | Dragon is 1e4 to 2e4 (§2, E); 1e8 is beyond any |
+    |                                           |                    | payload the arm can move (E)                    |
+    | vehicle.dispersions.position_m[i]         | σ ≤ 2 m            | 3σ reaches half the 10–12 m capture-point       |
+    |                                           |                    | distance (§2, S)                                |
+    | vehicle.dispersions.velocity_m_s[i]       | σ ≤ 0.05 m/s       | 2.5x the abort closing speed (§4, E)            |
+    | vehicle.dispersions.attitude_deg[i]       | σ ≤ 30 deg         | 3x the 10 deg allowed misalignment (§4, E)      |
+    | vehicle.dispersions.angular_velocity_deg_s[i] | σ ≤ 1 deg/s    | 3x the 0.3 deg/s allowed rate (§4, E)           |
+    | envelope.lateral_offset_m.allowed         | ≤ 0.21 m           | the LEE mouth's inner radius (robots/ssrms      |
+    |                                           |                    | README, E; sim.capture.MOUTH_RADIUS_M): the     |
+    |                                           |                    | shaft farther off the axis misses the snares    |
+    | envelope.axial_depth_m.allowed            | within [0, 0.273] m| below 0 the shaft tip is outside the mouth;     |
+    |                                           |                    | past the 0.273 m shaft (§1.2, S) the base plate |
+    |                                           |                    | is on the LEE face                              |
+    | envelope.pitch_yaw_misalignment_deg.allowed | ≤ 37.6 deg       | atan(0.21 / 0.273), D: a shaft tilted more      |
+    |                                           |                    | cannot lie inside the mouth                     |
+    | envelope.relative_speed_m_s.allowed       | ≤ 0.09 m/s         | the session counts a faster contact as an       |
+    |                                           |                    | impact (session.COLLISION_SPEED_M_S, E)         |
+    | envelope.relative_rate_deg_s.allowed      | ≤ 3 deg/s          | 10x the 0.3 deg/s estimate (§4, E)              |
+    | timeline[i].time_s                        | ≤ 600 s            | every session ends by defaults.SESSION_CAP_S:   |
+    |                                           |                    | a later event never happens                     |
+    | time_limits.{full_credit,penalty_until,hard_limit}_s | ≤ 600 s | the same cap: a later limit is never reached |
+    | time_limits.drift_sphere_radius_m         | ≤ 17.6 m           | the arm's length (§1, S): farther is out of     |
+    |                                           |                    | reach anyway                                    |
+    | abort.closing_speed_limit_m_s             | ≤ 0.2 m/s          | 10x the 0.02 m/s estimate (§4, E)               |
+
+    The start pose's clearance from the station and the arm is geometry, not a number:
+    ``trainer.scenario.clearance``.
+    """
     for bound in BOUNDS:
         for path, value in _at(resolved, bound.path.split("."), ""):
             if value is None:

@@ -136,15 +136,15 @@ def _read_yaml(path: Path, label: str, problems: Problems) -> Any:
     return None
 
 
-def _check(path: Path, label: str) -> tuple[Scenario | None, list[str]]:
+def _check(path: Path, label: str) -> tuple[Scenario | None, Problems]:
     problems = Problems(label)
     data = _read_yaml(path, label, problems)
     if problems:
-        return None, problems.lines
+        return None, problems
     stem = path.stem if path.suffix in SUFFIXES else None
     ctx = schema.Context(stem, _pose_names(), _vehicle_models())
     scenario = _parse(problems, data, ctx, source_path=path)
-    return scenario, problems.lines
+    return scenario, problems
 
 
 def _parse(
@@ -168,7 +168,7 @@ def load_scenario(id_or_path: str | Path) -> Scenario:
     path, label = resolve(id_or_path)
     scenario, problems = _check(path, label)
     if scenario is None:
-        raise ValidationError(problems)
+        raise ValidationError(problems.lines, problems.count)
     return scenario
 
 
@@ -184,7 +184,7 @@ def scenario_from_json(data: Any, label: str) -> Scenario:
     ctx = schema.Context(None, _pose_names(), _vehicle_models())
     scenario = _parse(problems, data, ctx)
     if scenario is None:
-        raise ValidationError(problems.lines)
+        raise ValidationError(problems.lines, problems.count)
     return scenario
 
 
@@ -194,4 +194,4 @@ def validate_file(path: str | Path) -> list[str]:
         _, problems = _check(Path(path), str(path))
     except ScenarioError as exc:
         return [str(exc)]
-    return problems
+    return problems.lines

@@ -135,6 +135,8 @@ def test_a_signal_ends_the_session_with_a_finalized_recording(
     tmp_path: Path, sig: signal.Signals
 ) -> None:
     out = tmp_path / "out"
+    out.mkdir()
+    (out / "report.json").write_text("{}", encoding="utf-8")  # an earlier run's
     process = subprocess.Popen(
         [*CLI, "grade", "crs20-capture", "--pilot", "none", "--out", str(out)],
         stdout=subprocess.PIPE,
@@ -156,6 +158,7 @@ def test_a_signal_ends_the_session_with_a_finalized_recording(
     assert rec.events[-1]["kind"] == "end"
     assert sig.name in rec.events[-1]["reason"]
     assert not (out / "report.json").exists(), "no report of a session that did not end"
+    assert not (out / "report.md").exists()
 
 
 # ------------------------------------------------------------------ recordings as pilots
@@ -320,3 +323,11 @@ def test_devices_refuses_a_hostile_bindings_file_in_one_line(
     refused(
         run("devices", "--once", "--bindings", str(bindings), timeout=10), "bindings.yaml", *words
     )
+
+
+def test_many_seeds_check_every_existing_seed_folder_first(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    (out / "seed-2" / "report.md").mkdir(parents=True)
+    refused(run("grade", "crs20-capture", "--seeds", "1..2", "--out", str(out)),
+            "seed-2", "report.md")  # fmt: skip
+    assert sorted(p.name for p in out.iterdir()) == ["seed-2"], "seed 1 never ran"

@@ -203,6 +203,10 @@ def run_graded(
     """Run one session to its end and write its report; a recording pilot ends the
     session where its inputs end (a recording cut off by a crash is graded up to the cut)."""
     out_dir.mkdir(parents=True, exist_ok=True)
+    for stale in ("report.json", "report.md"):
+        # A report of an earlier run must not sit next to this run's recording if this
+        # one is interrupted: the folder would then describe two different sessions.
+        (out_dir / stale).unlink(missing_ok=True)
     recording = out_dir / "session.mcap" if record else None
     session = Session(scenario, seed, pilot=pilot_name, recording_path=recording)
     t0 = time.perf_counter()
@@ -289,17 +293,40 @@ def run_grade_command(
         seeds = [DEFAULT_SEED]
     many = len(seeds) > 1
     check_output_folder(out, () if many else OUTPUT_NAMES)
+    if many:  # every seed's folder that exists already, before the first session
+        for seed in seeds:
+            if (out / f"seed-{seed}").exists():
+                check_output_folder(out / f"seed-{seed}")
     if plan is not None:
         target = out / "session.mcap"
         if target.exists() and os.path.samefile(target, plan.replay.path):
             raise OutputError(
                 f"--out {out}: would overwrite the recording being replayed ({plan.replay.path})"
             )
-    results = []
+    results: list[tuple[int, GradeResult]] = []
+    try:
+        _grade_seeds(scenario, pilot, plan, seeds, out, many, results)
+    except KeyboardInterrupt:
+        if many and results:
+            print(file=sys.stderr)  # end the progress line: the interruption gets its own
+        raise
+    if many:
+        print(file=sys.stderr)
+    _print_table(results, out, many)
+    return 0
+
+
+def _grade_seeds(
+    scenario: Scenario,
+    pilot: str,
+    plan: ReplayPlan | None,
+    seeds: Sequence[int],
+    out: Path,
+    many: bool,
+    results: list[tuple[int, GradeResult]],
+) -> None:
     for i, seed in enumerate(seeds):
         target_dir = out / f"seed-{seed}" if many else out
-        if many:
-            check_output_folder(target_dir)
         if plan is not None:
             flyer: Pilot = RecordedPilot(plan.replay.path, plan.replay.states)
             name = f"recording:{plan.replay.path.name}"
@@ -317,10 +344,6 @@ def run_grade_command(
                 file=sys.stderr,
                 flush=True,
             )
-    if many:
-        print(file=sys.stderr)
-    _print_table(results, out, many)
-    return 0
 
 
 def _print_table(results: Iterable[tuple[int, GradeResult]], out: Path, many: bool) -> None:

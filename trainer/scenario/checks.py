@@ -47,6 +47,11 @@ class Problems:
         plural = "s" if more > 1 else ""
         return [*self._lines, f"{self.file_label}: and {more:,} more problem{plural}"]
 
+    @property
+    def full(self) -> bool:
+        """A screenful is kept: further problems are only counted (skip costly hints)."""
+        return len(self._lines) >= MAX_LINES
+
     def __bool__(self) -> bool:
         return self.count > 0
 
@@ -131,6 +136,8 @@ def mapping(
     for key in node:
         if not isinstance(key, str):
             problems.add(join(path, str(key)), f"keys must be strings, got {show(key)}")
+        elif key not in known and problems.full:
+            problems.add(join(path, key), "unknown key")  # only counted: no hint to compute
         elif key not in known:
             hint = suggestion(key, known)
             close = difflib.get_close_matches(key, missing, n=1, cutoff=0.6)

@@ -11,6 +11,7 @@ import tempfile
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from importlib import metadata as importlib_metadata
 from pathlib import Path
 from typing import Any
 
@@ -131,6 +132,13 @@ class ReplayPlan:
     notices: list[str] = field(default_factory=list)
 
 
+def _pybullet_version() -> str:
+    try:
+        return importlib_metadata.version("pybullet")
+    except importlib_metadata.PackageNotFoundError:
+        return "unknown"
+
+
 def _recorded_seed(replay: Replay) -> int:
     seed = replay.metadata.get("seed")
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
@@ -151,6 +159,13 @@ def plan_replay(
         notices.append(
             f"The recording is incomplete: {replay.notice}. It was replayed and graded only "
             f"up to the cut (t = {replay.last_input_time_s:.1f} s)."
+        )
+    recorded_build = replay.metadata.get("pybullet_version")
+    build = _pybullet_version()
+    if recorded_build != build:
+        notices.append(
+            f"The recording was made with pybullet {recorded_build} and replayed with "
+            f"{build}: the physics may differ, and so may the grade."
         )
     use = scenario
     if recorded_id != scenario.id:

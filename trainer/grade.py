@@ -10,7 +10,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import metadata as importlib_metadata
 from pathlib import Path
 from typing import Any
@@ -98,28 +98,10 @@ def check_output_folder(out: Path, names: Sequence[str] = OUTPUT_NAMES) -> None:
 def session_facts(
     session: Session, recording: str | None, notices: Sequence[str] = ()
 ) -> SessionFacts:
-    assert session.outcome is not None and session.outcome_reason is not None
-    return SessionFacts(
-        scenario=session.scenario,
-        seed=session.seed,
-        pilot=session.pilot,
-        outcome=session.outcome,
-        outcome_reason=session.outcome_reason,
-        free_drift_start_s=session.free_drift_start_s,
-        trigger_time_s=session.trigger_time_s,
-        trigger_metrics=session.trigger_metrics,
-        misses=session.misses,
-        captured_at_s=session.captured_at_s,
-        aborted_at_s=session.aborted_at_s,
-        abort_correct=session.abort_correct,
-        closing_speed_at_abort_m_s=session.closing_speed_at_abort_m_s,
-        peak_closing_speed_m_s=session.peak_closing_speed_m_s,
-        end_time_s=session.time_s,
-        accumulator=session.score,
-        recording=recording,
-        events=[{"time_s": e.time_s, "kind": e.kind, **e.detail} for e in session.events],
-        notices=list(notices),
-    )
+    """The facts of a finished session for its report (``recording``: the file name),
+    with the notices the reader must see first."""
+    facts = session.facts(recording)
+    return replace(facts, notices=list(notices)) if notices else facts
 
 
 @dataclass(frozen=True)
@@ -228,7 +210,6 @@ def run_graded(
     finished = False
     try:
         telemetry = session.last_telemetry
-        assert telemetry is not None
         while not session.finished:
             if isinstance(pilot, RecordedPilot) and pilot.exhausted:
                 session.stop(f"the recording's inputs end at t = {session.time_s:.1f} s")

@@ -101,7 +101,7 @@ def test_every_shipped_scenario_is_inside_every_bound(scenario_id: str) -> None:
 
 
 def test_the_bounds_mirror_the_physics() -> None:
-    from trainer.session import COLLISION_SPEED_M_S
+    from trainer.session.contacts import COLLISION_SPEED_M_S
     from trainer.sim.capture import MOUTH_RADIUS_M
 
     assert checks.LEE_MOUTH_RADIUS_M == MOUTH_RADIUS_M

@@ -94,7 +94,6 @@ class ControlTelemetry:
     brakes_on: bool
     safed: bool
     safed_reason: str | None
-    stopping: bool
     warnings: tuple[ControlWarning, ...]
     manipulability: float
     lee_velocity_command_world_m_s: tuple[float, float, float]
@@ -102,6 +101,7 @@ class ControlTelemetry:
     lee_speed_limit_m_s: float
     lee_rate_limit_rad_s: float
     payload_mass_kg: float
+    stopping: bool = False  # a controlled stop in progress (trainer.control.stop)
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready (NaN becomes null) for the recorder and the UI."""

@@ -29,6 +29,7 @@ import numpy as np
 import numpy.typing as npt
 import pybullet as pb
 
+from trainer.clock import PHYSICS_STEP_S as PHYSICS_STEP_S
 from trainer.errors import ModelError
 from trainer.sim.divergence import check_state, finite_vector
 from trainer.sim.drives import JOINT_LIMIT_MARGIN_RAD as JOINT_LIMIT_MARGIN_RAD
@@ -38,15 +39,15 @@ from trainer.sim.joints import JOINT_NAMES as JOINT_NAMES  # re-exported: the wo
 from trainer.sim.joints import JOINT_RATE_LIMIT_RAD_S as JOINT_RATE_LIMIT_RAD_S
 from trainer.sim.metrics import CaptureMetrics, capture_metrics
 from trainer.sim.orbit import ISS_ALTITUDE_M, cw_acceleration, mean_motion_rad_s
+from trainer.sim.rotation import matrix_from_quat
 from trainer.sim.snare import SnareConstraint
 from trainer.sim.state import FramePose, Snapshot, VehicleState
 
 FloatArray = npt.NDArray[np.float64]
 
 
-PHYSICS_STEP_S = (
-    1.0 / 240.0
-)  # DESIGN §3; 1/60 s lets a captured payload give 7.5 mm (PYBULLET_NOTES)
+# The physics step lives in trainer/clock.py (re-exported here for the world's users);
+# 1/60 s would let a captured payload give 7.5 mm (PYBULLET_NOTES).
 SOLVER_ITERATIONS = 100  # PYBULLET_NOTES: capture constraint give 0.19 mm at 100 iterations
 # The CW acceleration is re-evaluated once per control tick (4 steps) and applied before
 # every step. Its change over 1/60 s is negligible (D: d/dt(3n²z) = 3n²·ż ≈ 3.8e-6 s⁻² ×
@@ -196,9 +197,7 @@ class World:
         except KeyError as exc:
             raise ModelError(f"{self._model_path('ssrms')}: missing joint or link {exc}") from None
         self.arm_links = {k: v for k, v in arm_links.items() if not k.startswith("joint:")}
-        self._base_rotation = np.array(
-            pb.getMatrixFromQuaternion(list(spec.arm_base_orientation_xyzw))
-        ).reshape(3, 3)
+        self._base_rotation = matrix_from_quat(spec.arm_base_orientation_xyzw)
         if len(spec.initial_joint_angles_rad) != len(JOINT_NAMES):
             raise ModelError(
                 f"initial joint angles: expected 7 values, got {len(spec.initial_joint_angles_rad)}"
@@ -326,7 +325,7 @@ class World:
         pos, orn = pb.getBasePositionAndOrientation(self.vehicle, physicsClientId=c)
         j = np.asarray(impulse_world_n_s, dtype=float)
         r = np.asarray(point_world_m, dtype=float) - np.asarray(pos)
-        rot = np.array(pb.getMatrixFromQuaternion(orn)).reshape(3, 3)
+        rot = matrix_from_quat(orn)
         inertia_body = np.array(pb.getDynamicsInfo(self.vehicle, -1, physicsClientId=c)[2])
         dw = rot @ ((rot.T @ np.cross(r, j)) / inertia_body)
         new_v = np.asarray(v) + j / self.vehicle_mass_kg

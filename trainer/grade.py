@@ -23,7 +23,7 @@ from trainer.scenario.loader import load_scenario, scenario_from_json
 from trainer.scenario.model import Scenario
 from trainer.scoring.report import SessionFacts, build_report, report_markdown
 from trainer.session import Session
-from trainer.signals import interruption_name
+from trainer.signals import deferred, interruption_name
 
 OUTPUT_NAMES = ("report.json", "report.md", "session.mcap")
 DEFAULT_SEED = 7
@@ -219,13 +219,15 @@ def run_graded(
         facts = session_facts(session, recording.name if recording else None, notices)
         report = build_report(facts)
         finished = True
-        session.close(summary={"outcome": report["outcome"], "passed": report["passed"]})
+        with deferred():  # a signal now waits for the recording's footer
+            session.close(summary={"outcome": report["outcome"], "passed": report["passed"]})
     except BaseException as exc:
-        if not finished:
-            why = "interrupted" if isinstance(exc, KeyboardInterrupt) else "stopped by an error"
-            name = f" ({interruption_name(exc)})" if isinstance(exc, KeyboardInterrupt) else ""
-            session.stop(f"the grading run was {why}{name}")
-        session.close()
+        with deferred():
+            if not finished:
+                why = "interrupted" if isinstance(exc, KeyboardInterrupt) else "stopped by an error"
+                name = f" ({interruption_name(exc)})" if isinstance(exc, KeyboardInterrupt) else ""
+                session.stop(f"the grading run was {why}{name}")
+            session.close()
         raise
     write_atomically(out_dir / "report.json", json.dumps(report, indent=2) + "\n")
     write_atomically(out_dir / "report.md", report_markdown(report, scenario, facts.events))

@@ -11,6 +11,8 @@ alike: inside it, each of those signals raises ``SessionInterrupted`` (a subclas
 thread, once. A second signal while the session is being finalized is ignored, so a
 double Ctrl-C or a TERM that follows a HUP cannot cut the finalization short; SIGKILL
 still ends the process. The previous handlers come back when the block exits.
+``deferred()`` holds the signals back around a step that must not be cut in two (closing a
+recording), delivering them right after it.
 
 | signal  | exit status (128 + number, the shell's convention) |
 |---------|-----------------------------------------------------|
@@ -81,3 +83,20 @@ def ending_on_signals(
     finally:
         for sig, old in previous.items():
             signal.signal(sig, old)
+
+
+@contextmanager
+def deferred(signals: tuple[signal.Signals, ...] = ENDING_SIGNALS) -> Iterator[None]:
+    """Hold ``signals`` back for the duration of the block (finalizing a recording: a
+    signal arriving mid-write would leave it without its footer); they are delivered,
+    and raise as usual, when the block ends. Outside the main thread it does nothing."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(
+        signal, "pthread_sigmask"
+    ):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, set(signals))
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)

@@ -253,8 +253,8 @@ def test_a_recording_cut_off_by_a_crash_is_graded_up_to_the_cut(
 
 
 def _rewrite_inputs(source: Path, target: Path, change: dict[str, object] | None) -> Path:
-    """``source`` with its /input messages replaced: ``change`` merged into tick 5's, or
-    no /input at all when None."""
+    """``source`` with its /input messages replaced: ``change`` merged into tick 5's (an
+    empty change drops tick 5), or no /input at all when None."""
     rec = read_recording(source)
     reserved = ("format", "trainer_version", "pybullet_version", "pybullet_api_version")
     metadata = {k: v for k, v in rec.metadata.items() if k not in reserved}
@@ -263,6 +263,8 @@ def _rewrite_inputs(source: Path, target: Path, change: dict[str, object] | None
             for message in rec.inputs:
                 payload = {k: v for k, v in message.items() if k not in ("tick", "time_s")}
                 if message["tick"] == 5:
+                    if not change:
+                        continue
                     payload = {**payload, **change}
                 writer.write_input(message["tick"], message["time_s"], payload)
         for event in rec.events:
@@ -280,8 +282,16 @@ def _rewrite_inputs(source: Path, target: Path, change: dict[str, object] | None
         ({"rhc": [0.0, "fast", 0.0]}, ["tick 5", "rhc[1]"]),
         ({"connected": "false"}, ["tick 5", "connected", "'false'"]),
         ({"buttons": ["warp"]}, ["tick 5", "buttons[0]", "'warp'"]),
+        ({}, ["tick 6", "follows tick 4", "missing"]),
     ],
-    ids=["no-inputs", "out-of-range", "wrong-type", "connected-as-text", "unknown-button"],
+    ids=[
+        "no-inputs",
+        "out-of-range",
+        "wrong-type",
+        "connected-as-text",
+        "unknown-button",
+        "a-tick-missing",
+    ],
 )
 def test_a_recording_with_bad_inputs_is_refused_naming_tick_and_field(
     tmp_path: Path, easy_seed_3: Path, change: dict[str, object] | None, words: list[str]

@@ -8,8 +8,9 @@ corrected guess of it would grade a session that never happened.
 
 | field       | must be                                               |
 |-------------|-------------------------------------------------------|
-| tick        | an integer >= 0, never smaller than the previous one  |
-|             | (it repeats while the session was paused)             |
+| tick        | an integer: 0 first, then the previous one or the next|
+|             | (it repeats while the session was paused; a gap means |
+|             | inputs are missing and the replay would drift)        |
 | time_s      | a finite number >= 0                                  |
 | thc, rhc    | 3 finite numbers in [-1, 1] (a deflection)            |
 | buttons     | a list of workstation button names (input.state)      |
@@ -56,13 +57,17 @@ def _number(value: Any) -> bool:
 
 def check_input(path: Path, index: int, message: dict[str, Any], previous_tick: int) -> int:
     """Raise RecordingError naming the tick and field of the first bad value; returns the
-    message's tick."""
+    message's tick (``previous_tick`` is -1 before the first message)."""
     tick = message.get("tick")
     if not _number(tick) or not isinstance(tick, int) or tick < 0:
         raise _fail(path, f"message {index}", f"tick must be an integer >= 0, got {tick!r}")
     where = f"at tick {tick}"
-    if tick < previous_tick:
-        raise _fail(path, where, f"tick goes back (after tick {previous_tick})")
+    if previous_tick < 0 and tick != 0:
+        raise _fail(path, where, "the first /input message must be tick 0 (inputs missing)")
+    if previous_tick >= 0 and tick not in (previous_tick, previous_tick + 1):
+        raise _fail(
+            path, where, f"follows tick {previous_tick}: inputs are missing or out of order"
+        )
     time_s = message.get("time_s")
     if not isinstance(time_s, int | float) or not _number(time_s) or not 0 <= time_s < math.inf:
         raise _fail(path, where, f"time_s must be a finite number >= 0, got {time_s!r}")
@@ -101,7 +106,7 @@ def load_replay(path: Path) -> Replay:
         where = f"; {rec.notice}" if rec.notice else ""
         raise RecordingError(f"recording {path} has no /input messages: nothing to replay{where}")
     states: list[HandControllerState] = []
-    previous = 0
+    previous = -1
     last_time = 0.0
     for index, message in enumerate(rec.inputs):
         previous = check_input(path, index, message, previous)

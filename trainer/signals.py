@@ -73,6 +73,9 @@ def ending_on_signals(
         if fired:
             return  # finalizing after the first one: let it finish
         fired = True
+        if _State.critical:
+            _State.pending = signum  # deferred() raises it when its block ends
+            return
         raise SessionInterrupted(signum)
 
     previous: dict[signal.Signals, Any] = {}
@@ -83,20 +86,28 @@ def ending_on_signals(
     finally:
         for sig, old in previous.items():
             signal.signal(sig, old)
+        _State.pending = None
+
+
+class _State:
+    """What the handler needs across the blocks: inside ``deferred()`` a signal is noted,
+    not raised (a signal sent to the process may be delivered through any thread, so
+    masking it in the main thread alone would not hold it back)."""
+
+    critical = 0
+    pending: int | None = None
 
 
 @contextmanager
-def deferred(signals: tuple[signal.Signals, ...] = ENDING_SIGNALS) -> Iterator[None]:
-    """Hold ``signals`` back for the duration of the block (finalizing a recording: a
-    signal arriving mid-write would leave it without its footer); they are delivered,
-    and raise as usual, when the block ends. Outside the main thread it does nothing."""
-    if threading.current_thread() is not threading.main_thread() or not hasattr(
-        signal, "pthread_sigmask"
-    ):
-        yield
-        return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, set(signals))
+def deferred() -> Iterator[None]:
+    """Hold an ending signal back for the duration of the block (finalizing a recording:
+    a signal arriving mid-write would leave it without its footer); it raises
+    SessionInterrupted when the block ends. Only meaningful inside ``ending_on_signals``."""
+    _State.critical += 1
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        _State.critical -= 1
+    if _State.critical == 0 and _State.pending is not None:
+        signum, _State.pending = _State.pending, None
+        raise SessionInterrupted(signum)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from trainer.errors import OutputError, TrainerError
+from trainer.history.store import HistoryError, record_attempt
 from trainer.pilots import Pilot, RecordedPilot, make_pilot
 from trainer.pilots.replay import Replay, load_replay
 from trainer.scenario.defaults import SEED_MAX
@@ -220,7 +221,11 @@ def run_graded(
         report = build_report(facts)
         finished = True
         with deferred():  # a signal now waits for the recording's footer
-            session.close(summary={"outcome": report["outcome"], "passed": report["passed"]})
+            # the whole graded report rides in the recording, so `report` need not
+            # re-simulate
+            session.close(
+                summary={"outcome": report["outcome"], "passed": report["passed"], "report": report}
+            )
     except BaseException as exc:
         with deferred():
             if not finished:
@@ -270,6 +275,21 @@ def _check_pilot_path(pilot: str) -> Path:
     return path
 
 
+def add_to_history(result: GradeResult, trainee: str | None) -> None:
+    """The graded session joins the trainee's history; a database that cannot be written
+    costs a warning, not the grade (its report is already on disk)."""
+    recording = result.out_dir / "session.mcap"
+    try:
+        record_attempt(
+            result.report,
+            trainee=trainee,
+            aids=None,
+            recording=recording if recording.exists() else None,
+        )
+    except HistoryError as exc:
+        print(f"canadarm-trainer grade: warning: history not updated: {exc}", file=sys.stderr)
+
+
 def run_grade_command(
     scenario_ref: str,
     pilot: str,
@@ -277,6 +297,8 @@ def run_grade_command(
     out: Path,
     *,
     allow_mismatch: bool = False,
+    trainee: str | None = None,
+    history: bool = True,
 ) -> int:
     """``grade``: every input checked (scenario, pilot, seeds, output folder) before the
     first session starts, so a bad one costs nothing and writes nothing."""
@@ -303,7 +325,7 @@ def run_grade_command(
             )
     results: list[tuple[int, GradeResult]] = []
     try:
-        _grade_seeds(scenario, pilot, plan, seeds, out, many, results)
+        _grade_seeds(scenario, pilot, plan, seeds, out, results, (trainee, history))
     except KeyboardInterrupt:
         if many and results:
             print(file=sys.stderr)  # end the progress line: the interruption gets its own
@@ -320,9 +342,13 @@ def _grade_seeds(
     plan: ReplayPlan | None,
     seeds: Sequence[int],
     out: Path,
-    many: bool,
     results: list[tuple[int, GradeResult]],
+    history_of: tuple[str | None, bool],
 ) -> None:
+    """Grade each seed in turn (``results`` grows as they finish); ``history_of``: the
+    trainee and whether the sessions join the history."""
+    trainee, history = history_of
+    many = len(seeds) > 1
     for i, seed in enumerate(seeds):
         target_dir = out / f"seed-{seed}" if many else out
         if plan is not None:
@@ -332,6 +358,8 @@ def _grade_seeds(
             flyer, name = make_pilot(pilot, scenario), pilot
         notices = plan.notices if plan is not None else ()
         result = run_graded(scenario, seed, flyer, name, target_dir, notices=notices)
+        if history:
+            add_to_history(result, trainee)
         results.append((seed, result))
         if many:
             done = int(30 * (i + 1) / len(seeds))

@@ -108,6 +108,9 @@ def test_the_bounds_mirror_the_physics() -> None:
     by_path = {b.path: b for b in BOUNDS}
     assert by_path["envelope.relative_speed_m_s.allowed"].high == COLLISION_SPEED_M_S
     assert by_path["timeline[*].time_s"].high == defaults.SESSION_CAP_S
+    from trainer.scoring import judge
+
+    assert judge.SESSION_CAP_S == defaults.SESSION_CAP_S, "the cap the judge ends sessions at"
     assert by_path["envelope.axial_depth_m.allowed"].high == checks.FRGF_SHAFT_LENGTH_M
     # the reasons are documented, each one
     assert all(b.reason and b.unit for b in BOUNDS)

@@ -62,8 +62,9 @@ DISPERSIONS: dict[str, Any] = {
 
 
 # A session with no hard time limit (the easy and drill scenarios) still ends (E: ten
-# minutes is longer than any capture flown; the trainee can always start again). Timeline
-# events and time limits beyond it could never happen, so validation refuses them.
+# minutes is longer than any capture flown; the trainee can always start again): the
+# judge's SESSION_CAP_S (trainer.scoring.judge, kept equal by a test). Timeline events
+# and time limits beyond it could never happen, so validation refuses them.
 SESSION_CAP_S = 600.0
 
 # Seeds are stored in recordings and reports as JSON integers and seed numpy's generator,

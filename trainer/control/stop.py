@@ -5,14 +5,15 @@ the hand controllers' demand is ignored from that very tick; the arm must then s
 *along its path* and only then brake. Applying the brakes at once is what a real joint
 brake does, but each joint then stops on its own time: a pure rotation about the LEE,
 whose joint rates cancel at the tip, turns into a tip lunge (measured: 0.24 → 72 mm/s
-on the first tick, three times the 0.03 m/s allowed capture speed, REFERENCE §4), and a
+on the first tick, three times the 0.03 m/s allowed capture speed, docs/REFERENCE.md §4), and a
 full-rate translation coasts 76 mm with its speed rising again mid-way.
 
 So the joint-rate *vector* the controller last commanded is scaled down as a whole,
 
-    q̇(k) = s(k) · q̇₀,   s(k) = 1 − k / N,   k = 1 … N   (constant deceleration),
+    q̇(k) = s(k) · (q̇₀ + K (q_ref(k) − q(k))),   s(k) = 1 − k / N,   k = 1 … N,
 
-which keeps the tip twist J q̇ pointing the same way (J changes little over a stop) while
+(constant deceleration; q_ref is where the scaled motion has the joints now, so a joint
+that lags is pulled back onto the path), which keeps the tip twist J q̇ pointing the same way (J changes little over a stop) while
 its size falls monotonically to zero; then the drives hold zero rate until the joints are
 at rest, and the brakes go on. The ramp never advances while the session is paused (the
 world does not step). Measured in the world (basic-drill, capture_ready, unloaded): a

@@ -2,7 +2,7 @@
 
 This module only parses arguments and calls library functions. Every bad input ends as
 one line on stderr naming the argument or file at fault, and exit status 2; no Python
-traceback reaches a user for bad input (STYLE §5):
+traceback reaches a user for bad input (docs/STYLE.md §5, docs/DESIGN.md §5):
 
 | what went wrong                         | stderr (one line)                              | exit |
 |-----------------------------------------|------------------------------------------------|------|

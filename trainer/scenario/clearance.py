@@ -1,6 +1,6 @@
 """Start-pose clearance: a scenario must not start its vehicle inside the station or the arm.
 
-Checked on the nominal start (dispersions are a few tens of centimetres, REFERENCE §2, and
+Checked on the nominal start (dispersions are a few tens of centimetres, docs/REFERENCE.md §2, and
 bounded in ``checks.BOUNDS``) with the geometry the physics uses, read without pybullet so
 that ``validate`` stays cheap:
 

@@ -118,3 +118,17 @@ def test_at_noon_the_lee_shades_the_fixture_below_it(gl_renderer: Renderer, scen
     lit = gl_renderer.render("lee", poses, SIZE, noon)
     assert lit[v, u].min() > 120, lit[v, u]
     assert shaded[v, u].max() < 40, shaded[v, u]
+
+
+def test_a_recording_header_gives_the_scenarios_light() -> None:
+    from trainer.render import lighting_for_recorded
+    from trainer.scenario.build import scenario_to_json
+
+    night = load_scenario("crs20-night")
+    header = scenario_to_json(night)  # what a recording's metadata holds
+    assert lighting_for_recorded(header, 60.0) == lighting_for(night, 60.0)
+    # a recording from before the lighting section: the default daylight
+    old = {
+        k: v for k, v in scenario_to_json(load_scenario("crs20-capture")).items() if k != "lighting"
+    }
+    assert lighting_for_recorded(old, 0.0) == lighting_for(load_scenario("crs20-capture"), 0.0)

@@ -38,6 +38,7 @@ Public API (stable; the window and the replay viewer call exactly this)::
 | ``CameraSpec.project(point, size)`` | pixel of a world point (for overlays)               |
 | ``Lighting.orbit(phase_deg, beta_deg, time_s=)`` | sun, eclipse (``.night``), Earthshine |
 | ``lighting_for(scenario, time_s)`` | the scenario's ``lighting:`` section at a time       |
+| ``lighting_for_recorded(header_scenario, time_s)`` | the same from a recording's header |
 | ``dataclasses.replace(light, camera_lights=True)`` | the LEE/elbow lamps on in daylight too |
 
 Costs (bench/bench_render.py, Mesa llvmpipe on 2 cores): a few ms per 320x240-640x480
@@ -55,7 +56,7 @@ from trainer.render.cameras import (
     look_at,
     orbit_camera,
 )
-from trainer.render.lighting import Lighting, SpotLight, lighting_for
+from trainer.render.lighting import Lighting, SpotLight, lighting_for, lighting_for_recorded
 from trainer.render.poses import (
     LinkPose,
     ScenePoses,
@@ -80,6 +81,7 @@ __all__ = [
     "SpotLight",
     "camera",
     "lighting_for",
+    "lighting_for_recorded",
     "look_at",
     "orbit_camera",
     "poses_from_joints",

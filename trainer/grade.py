@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from trainer.errors import TrainerError
+from trainer.history.store import HistoryError, record_attempt
 from trainer.pilots import Pilot, RecordedPilot, make_pilot
 from trainer.scenario.loader import load_scenario
 from trainer.scenario.model import Scenario
@@ -72,7 +73,10 @@ def run_graded(
         wall = time.perf_counter() - t0
         facts = session_facts(session, recording.name if recording else None)
         report = build_report(facts)
-        session.close(summary={"outcome": report["outcome"], "passed": report["passed"]})
+        # the whole graded report rides in the recording, so `report` need not re-simulate
+        session.close(
+            summary={"outcome": report["outcome"], "passed": report["passed"], "report": report}
+        )
     except BaseException:
         session.stop("the grading run was interrupted")
         session.close()
@@ -96,7 +100,29 @@ def parse_seeds(text: str) -> list[int]:
         raise TrainerError(f"--seeds: expected N or A..B with A <= B, got {text!r}") from None
 
 
-def run_grade_command(scenario_ref: str, pilot: str, seeds: list[int], out: Path) -> int:
+def add_to_history(result: GradeResult, trainee: str | None) -> None:
+    """The graded session joins the trainee's history; a database that cannot be written
+    costs a warning, not the grade (its report is already on disk)."""
+    recording = result.out_dir / "session.mcap"
+    try:
+        record_attempt(
+            result.report,
+            trainee=trainee,
+            aids=None,
+            recording=recording if recording.exists() else None,
+        )
+    except HistoryError as exc:
+        print(f"canadarm-trainer grade: warning: history not updated: {exc}", file=sys.stderr)
+
+
+def run_grade_command(
+    scenario_ref: str,
+    pilot: str,
+    seeds: list[int],
+    out: Path,
+    trainee: str | None = None,
+    history: bool = True,
+) -> int:
     scenario = load_scenario(scenario_ref)
     results = []
     many = len(seeds) > 1
@@ -104,6 +130,8 @@ def run_grade_command(scenario_ref: str, pilot: str, seeds: list[int], out: Path
         flyer, name = resolve_pilot(pilot, scenario)
         target = out / f"seed-{seed}" if many else out
         result = run_graded(scenario, seed, flyer, name, target)
+        if history:
+            add_to_history(result, trainee)
         results.append((seed, result))
         if many:
             done = int(30 * (i + 1) / len(seeds))

@@ -18,7 +18,8 @@ Public API (stable; the window and the replay viewer call exactly this)::
     image = renderer.render("lee", poses, (480, 360), light)  # (H, W, 3) uint8, row 0 on top
     # pygame (in ui/ only): pygame.image.frombuffer(image, (w, h), "RGB")
     renderer.backend_name        # "OpenGL (llvmpipe ..., EGL)" or the CPU renderer
-    renderer.fallback_reason     # None, or "software fallback: reduced size (why)" to show
+    renderer.fallback_reason     # None, or "software fallback: reduced size (why)" to show;
+                                 # read it each frame: an OpenGL failure switches to the CPU
     renderer.image_size((w, h))  # what render returns: (w, h) on GL, reduced on the CPU
     renderer.shadows = False     # the sun's shadows (on by default; GL only)
     renderer.close()

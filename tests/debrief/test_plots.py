@@ -13,8 +13,7 @@ def test_a_long_series_keeps_its_spikes_in_few_points() -> None:
     y[54_321] = 0.9  # a one-tick jab
     y[70_000] = -0.7
     td, yd = decimate(t, y)
-    assert len(td) <= MAX_POINTS + 2 * (len(t) // (MAX_POINTS // 2))
-    assert len(td) < 6_000
+    assert len(td) <= MAX_POINTS + 60  # the bins, plus the few samples left over
     assert yd.max() == 0.9 and yd.min() == -0.7
     assert td[yd.argmax()] == t[54_321]
     assert np.all(np.diff(td) >= 0)  # still in time order

@@ -13,11 +13,10 @@ import numpy as np
 import pygame
 import pytest
 
-from trainer.grade import resolve_pilot, run_graded
+from trainer.grade import run_grade_command
 from trainer.history import HistoryStore
 from trainer.input.state import Button
 from trainer.record.reader import read_recording
-from trainer.scenario.loader import load_scenario
 from trainer.session import Session
 from trainer.telemetry import Telemetry
 from trainer.ui.aids import AidLevel
@@ -89,13 +88,17 @@ def test_autopilot_capture_through_the_window_end_screen_and_grade_reproduces_it
             a for a in store.attempts("Test Trainee") if a.recording and str(out) in a.recording
         ]
     assert len(mine) == 1 and mine[0].aids == "guided" and mine[0].outcome == "captured"
-    # grade --pilot RECORDING: the same outcome, trigger and score.
-    scenario = load_scenario("crs20-capture")
-    pilot, name = resolve_pilot(str(out / "session.mcap"), scenario)
-    graded = run_graded(scenario, 7, pilot, name, tmp_path / "grade")
-    assert graded.report["outcome"] == report["outcome"]
-    assert graded.report["trigger"] == report["trigger"]
-    assert graded.report["score"] == report["score"]
+    # grade --pilot RECORDING (its own scenario and seed): the same outcome, trigger, score.
+    assert (
+        run_grade_command(
+            "crs20-capture", str(out / "session.mcap"), None, tmp_path / "grade", history=False
+        )
+        == 0
+    )
+    graded = json.loads((tmp_path / "grade" / "report.json").read_text())
+    assert graded["outcome"] == report["outcome"]
+    assert graded["trigger"] == report["trigger"]
+    assert graded["score"] == report["score"]
 
 
 def test_keyboard_flies_the_arm_and_focus_loss_centres_the_controllers(

@@ -146,6 +146,7 @@ class FlyApp:
         self.help = False
         self.focused = True
         self.stop_reason: str | None = None  # set by a signal handler: finalize and exit
+        self.stop_signal: int | None = None
         self.attempt: Attempt | None = None
         self.finished: list[Attempt] = []
         self.workstation: Workstation | None = None

@@ -281,6 +281,14 @@ EVENT_KINDS: tuple[tuple[str, dict[str, Any], dict[str, Any]], ...] = (
     ("pause", {}, {}),
     ("resume", {}, {}),
     (
+        "realtime_slowed",
+        {},
+        {
+            "behind_wall_s": _number("total wall time the window's simulation fell behind (s)"),
+            "since_last_s": _number("of which since the previous realtime_slowed event (s)"),
+        },
+    ),
+    (
         "vehicle_command",
         {},
         {"command": _string("hold, retreat or abort"), "effect": _string("what it did")},

@@ -75,7 +75,14 @@ def test_grade_arguments_are_refused_in_one_line(
 
 def test_unknown_commands_and_scenarios_are_one_line(tmp_path: Path) -> None:
     refused(run("fly-me"), "fly-me")
-    refused(run("fly", "--duration", "nan"), "--duration", "nan")
+    refused(run("fly", "--aids", "lots"), "--aids", "lots")
+    refused(run("fly", "--seed", "-1"), "--seed")
+    refused(run("fly", "crs20-captur", "--out", str(tmp_path / "f")), "crs20-capture")
+    a_file = tmp_path / "a-file"
+    a_file.write_text("keep me", encoding="utf-8")
+    refused(run("fly", "crs20-capture", "--out", str(a_file)), str(a_file), "not a folder")
+    assert a_file.read_text(encoding="utf-8") == "keep me"
+    assert not (tmp_path / "f").exists()
     refused(run("grade"), "scenario")
     refused(run("grade", "crs20-captur", "--out", str(tmp_path / "o")), "crs20-capture")
     refused(run("validate"), "PATH")

@@ -19,7 +19,6 @@ its build banner silenced (``trainer.sim.engine``) before a command that builds 
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -43,18 +42,6 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: {message} (see `{self.prog} --help`)\n")
 
 
-def seconds_value(text: str) -> float:
-    """A duration in seconds: finite, above 0, at most a day (the session's own cap is
-    far below; a longer one is a typo)."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
-    if not (math.isfinite(value) and 0.0 < value <= 86_400.0):
-        raise argparse.ArgumentTypeError(f"expected seconds above 0 and at most 86400, got {text}")
-    return value
-
-
 def seed_value(text: str) -> int:
     """``--seed``: an integer from 0 to 2**32 - 1."""
     try:
@@ -67,9 +54,17 @@ def seed_value(text: str) -> int:
 
 
 def _cmd_fly(args: argparse.Namespace) -> int:
-    from trainer.demo import run_world_demo
+    from trainer.ui.fly import run_fly
 
-    return run_world_demo(duration_s=args.duration)
+    return run_fly(
+        args.scenario,
+        input_kind=args.input,
+        aids=args.aids,
+        trainee=args.trainee,
+        pilot=args.pilot,
+        out=args.out,
+        seed=args.seed,
+    )
 
 
 def _cmd_grade(args: argparse.Namespace) -> int:
@@ -150,9 +145,19 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     handlers: dict[str, Handler] = {}
 
-    fly = sub.add_parser("fly", help="fly a capture (headless world demonstration for now)")
+    fly = sub.add_parser("fly", help="fly a capture in the workstation window")
     fly.add_argument(
-        "--duration", type=seconds_value, default=99.0, help="simulated seconds (default 99)"
+        "scenario", nargs="?", default=None, help="scenario id or YAML file (default: start screen)"
+    )
+    fly.add_argument("--input", choices=("auto", "keyboard", "gamepad"), default="auto")
+    fly.add_argument("--aids", choices=("guided", "crew", "none"), default="guided")
+    fly.add_argument("--trainee", default=None, help="the trainee's name (reports, history)")
+    fly.add_argument(
+        "--pilot", choices=("autopilot",), default=None, help="autopilot: watch a demonstration"
+    )
+    fly.add_argument("--out", type=Path, default=None, help="output folder (default: per session)")
+    fly.add_argument(
+        "--seed", type=seed_value, default=None, help="dispersion seed (default: random)"
     )
     handlers["fly"] = _cmd_fly
 

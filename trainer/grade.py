@@ -189,6 +189,35 @@ def plan_replay(
     return ReplayPlan(replay, use, seed_list[0], notices)
 
 
+def write_session_reports(
+    session: Session, out_dir: Path, *, aids: str | None = None, trainee: str | None = None
+) -> dict[str, Any]:
+    """Grade a finished (or stopped) session: close its recording with the outcome and
+    write ``report.json`` and ``report.md`` into ``out_dir``, with the window's aid level
+    and the trainee's name when ``fly`` gives them. Returns the report."""
+    if not session.finished:
+        session.stop()
+    recording = session.recording_path.name if session.recording_path is not None else None
+    facts = replace(session_facts(session, recording), aids=aids, trainee=trainee)
+    report = build_report(facts)
+    # the whole graded report rides in the recording, so `report` need not re-simulate
+    with deferred():  # a signal now waits for the recording's footer
+        # the whole graded report rides in the recording, so `report` need not re-simulate
+        session.close(
+            summary={"outcome": report["outcome"], "passed": report["passed"], "report": report}
+        )
+    write_reports(out_dir, report, session.scenario, facts.events)
+    return report
+
+
+def write_reports(
+    out_dir: Path, report: dict[str, Any], scenario: Scenario, events: list[dict[str, Any]]
+) -> None:
+    """``report.json`` and the Markdown debrief ``report.md``, each written whole."""
+    write_atomically(out_dir / "report.json", json.dumps(report, indent=2) + "\n")
+    write_atomically(out_dir / "report.md", report_markdown(report, scenario, events))
+
+
 def run_graded(
     scenario: Scenario,
     seed: int,
@@ -238,8 +267,7 @@ def run_graded(
                 session.stop(f"the grading run was {why}{name}")
             session.close()
         raise
-    write_atomically(out_dir / "report.json", json.dumps(report, indent=2) + "\n")
-    write_atomically(out_dir / "report.md", report_markdown(report, scenario, facts.events))
+    write_reports(out_dir, report, scenario, facts.events)
     return GradeResult(report, out_dir, session.time_s, wall)
 
 

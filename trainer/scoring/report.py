@@ -74,6 +74,8 @@ class SessionFacts:
     notices: list[str] = field(default_factory=list)
     """What the grade rests on that the reader must know (a recording cut off by a crash,
     replayed on another scenario or seed): first in ``notes``, and in ``notices``."""
+    aids: str | None = None  # the `fly` window's aid level; None for a headless grade
+    trainee: str | None = None
 
 
 def _clamp01(x: float) -> float:
@@ -244,6 +246,8 @@ def build_report(facts: SessionFacts) -> dict[str, Any]:
             "session_end_s": facts.end_time_s,
         },
         "recording": facts.recording,
+        "aids": facts.aids,
+        "trainee": facts.trainee,
     }
 
 
@@ -261,7 +265,10 @@ def report_markdown(
     lines = [
         f"# Debrief: {scenario.title}",
         "",
-        f"Scenario `{scenario.id}` v{scenario.version}, seed {report['seed']}, pilot `{report['pilot']}`.",
+        f"Scenario `{scenario.id}` v{scenario.version}, seed {report['seed']}, pilot `{report['pilot']}`"
+        + (f", trainee {report['trainee']}" if report.get("trainee") else "")
+        + (f", aids {report['aids']}" if report.get("aids") else "")
+        + ".",
         "",
         f"**Outcome: {report['outcome']}, {'PASS' if report['passed'] else 'FAIL'}.** "
         f"Score {report['score']['total']:.1f} / {report['score']['max']}.",

@@ -137,9 +137,13 @@ def test_validate_of_a_file_of_many_mistakes_prints_a_screenful(tmp_path: Path) 
     assert "Traceback" not in result.stderr
 
 
-@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT])
+@pytest.mark.parametrize(
+    ("sig", "wait_s"),
+    [(signal.SIGTERM, 0.3), (signal.SIGHUP, 0.3), (signal.SIGINT, 0.3), (signal.SIGTERM, 0.0)],
+    ids=["SIGTERM", "SIGHUP", "SIGINT", "SIGTERM-while-the-session-is-built"],
+)
 def test_a_signal_ends_the_session_with_a_finalized_recording(
-    tmp_path: Path, sig: signal.Signals
+    tmp_path: Path, sig: signal.Signals, wait_s: float
 ) -> None:
     out = tmp_path / "out"
     out.mkdir()
@@ -154,8 +158,8 @@ def test_a_signal_ends_the_session_with_a_finalized_recording(
     recording = out / "session.mcap"
     deadline = time.monotonic() + 30
     while not recording.exists() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    time.sleep(0.3)  # a few simulated seconds into the session
+        time.sleep(0.001)
+    time.sleep(wait_s)  # into the session, or at once: while Session() is still built
     process.send_signal(sig)
     _, err = process.communicate(timeout=30)
     assert process.returncode == 128 + sig, err

@@ -3,7 +3,6 @@ must not be cut in two (closing a recording) holds them back until it is done.""
 
 from __future__ import annotations
 
-import os
 import signal
 import threading
 import time
@@ -13,11 +12,17 @@ import pytest
 from trainer.signals import SessionInterrupted, deferred, ending_on_signals, exit_status
 
 
+def send(sig: signal.Signals) -> None:
+    """The signal to the main thread itself: delivered before this returns (``os.kill`` of
+    the process may reach another thread later, after the handlers are restored)."""
+    signal.pthread_kill(threading.main_thread().ident or 0, sig)
+
+
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT])
 def test_a_signal_raises_once_as_a_keyboard_interrupt(sig: signal.Signals) -> None:
     steps = []
     with pytest.raises(KeyboardInterrupt) as caught, ending_on_signals():
-        os.kill(os.getpid(), sig)
+        send(sig)
         steps.append("not reached")
     assert steps == []
     assert isinstance(caught.value, SessionInterrupted)
@@ -29,9 +34,9 @@ def test_a_second_signal_while_finalizing_is_ignored() -> None:
     finalized = []
     with pytest.raises(SessionInterrupted), ending_on_signals():
         try:
-            os.kill(os.getpid(), signal.SIGTERM)
+            send(signal.SIGTERM)
         finally:
-            os.kill(os.getpid(), signal.SIGHUP)  # the user insists: finalization goes on
+            send(signal.SIGHUP)  # the user insists: finalization goes on
             finalized.append(True)
     assert finalized == [True]
 
@@ -45,7 +50,7 @@ def test_deferred_holds_the_signal_until_the_step_is_done() -> None:
     try:
         with pytest.raises(SessionInterrupted), ending_on_signals():
             with deferred():
-                os.kill(os.getpid(), signal.SIGTERM)
+                send(signal.SIGTERM)
                 time.sleep(0.05)  # the handler has certainly run by now
                 done.append("footer written")
             done.append("not reached: the held signal is raised here")

@@ -235,10 +235,12 @@ def run_graded(
         # one is interrupted: the folder would then describe two different sessions.
         (out_dir / stale).unlink(missing_ok=True)
     recording = out_dir / "session.mcap" if record else None
-    session = Session(scenario, seed, pilot=pilot_name, recording_path=recording)
-    t0 = time.perf_counter()
+    session: Session | None = None
     finished = False
     try:
+        with deferred():  # a signal while the session is built is raised once it can end
+            session = Session(scenario, seed, pilot=pilot_name, recording_path=recording)
+        t0 = time.perf_counter()
         telemetry = session.last_telemetry
         while not session.finished:
             if isinstance(pilot, RecordedPilot) and pilot.exhausted:
@@ -256,6 +258,8 @@ def run_graded(
                 summary={"outcome": report["outcome"], "passed": report["passed"], "report": report}
             )
     except BaseException as exc:
+        if session is None:
+            raise
         with deferred():
             if not finished:
                 why = "interrupted" if isinstance(exc, KeyboardInterrupt) else "stopped by an error"

@@ -350,11 +350,12 @@ class World:
         thrust = self._vehicle_thrust_n
         free = not self.spec.vehicle_fixed
         force: tuple[float, float, float] = (0.0, 0.0, 0.0)
-        # A capture's held pose moves before every step, not in 1/60 s jumps (snare.py).
+        # A capture's grip forces are applied, and its held pose moved, before every step,
+        # not once per 1/60 s tick (snare.py, grip.py).
         snare = self.snare if self.snare.moving else None
         for i in range(n_steps):
             if snare is not None:
-                snare.track((self._step_count + 1) * PHYSICS_STEP_S)
+                snare.before_step((self._step_count + 1) * PHYSICS_STEP_S)
             if free:
                 if i % CW_REEVALUATE_STEPS == 0:
                     pos, _orn = pb.getBasePositionAndOrientation(vehicle, physicsClientId=c)

@@ -207,6 +207,7 @@ def build_report(facts: SessionFacts) -> dict[str, Any]:
         "free_drift_start_s": facts.free_drift_start_s,
         "trigger": trigger,
         "time_to_capture_s": time_to_capture,
+        # speed_m_s: the relative normal speed the bodies came together at (sim/contacts.py)
         "contacts": [
             {"time_s": c.time_s, "bodies": c.bodies, "speed_m_s": c.speed_m_s} for c in acc.contacts
         ],

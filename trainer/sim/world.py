@@ -39,7 +39,7 @@ from trainer.sim.joints import JOINT_RATE_LIMIT_RAD_S as JOINT_RATE_LIMIT_RAD_S
 from trainer.sim.metrics import CaptureMetrics, capture_metrics
 from trainer.sim.orbit import ISS_ALTITUDE_M, cw_acceleration, mean_motion_rad_s
 from trainer.sim.snare import SnareConstraint
-from trainer.sim.state import FramePose, Snapshot, VehicleState
+from trainer.sim.state import FramePose, Snapshot, TickStartMotion, VehicleState
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -247,6 +247,9 @@ class World:
                 list(spec.vehicle_angular_velocity_rad_s),
                 physicsClientId=c,
             )
+        pos, _orn = pb.getBasePositionAndOrientation(self.vehicle, physicsClientId=c)
+        vel, ang = pb.getBaseVelocity(self.vehicle, physicsClientId=c)
+        self._tick_start_motion = TickStartMotion(pos, vel, ang, self._joint_states)
         self.link_names: dict[int, dict[int, str]] = {
             self.arm: {v: k for k, v in self.arm_links.items()},
             self.vehicle: {v: k for k, v in vehicle_links.items() if not k.startswith("joint:")},
@@ -350,6 +353,11 @@ class World:
         thrust = self._vehicle_thrust_n
         free = not self.spec.vehicle_fixed
         force: tuple[float, float, float] = (0.0, 0.0, 0.0)
+        if not free:
+            m = self._tick_start_motion
+            self._tick_start_motion = TickStartMotion(
+                m.vehicle_position_m, (0.0, 0.0, 0.0), (0.0, 0.0, 0.0), self._joint_states
+            )
         # A capture's grip forces are applied, and its held pose moved, before every step,
         # not once per 1/60 s tick (snare.py, grip.py).
         snare = self.snare if self.snare.moving else None
@@ -359,7 +367,11 @@ class World:
             if free:
                 if i % CW_REEVALUATE_STEPS == 0:
                     pos, _orn = pb.getBasePositionAndOrientation(vehicle, physicsClientId=c)
-                    vel, _ang = pb.getBaseVelocity(vehicle, physicsClientId=c)
+                    vel, ang = pb.getBaseVelocity(vehicle, physicsClientId=c)
+                    if i == 0:
+                        # How everything moved before these steps: contacts are judged by
+                        # it (contacts.py), as the solver stops bodies within a step.
+                        self._tick_start_motion = TickStartMotion(pos, vel, ang, self._joint_states)
                     ax, ay, az = cw_acceleration(pos, vel, n)
                     force = (mass * ax + thrust[0], mass * ay + thrust[1], mass * az + thrust[2])
                 # One-shot force: cleared after every step (PYBULLET_NOTES), so applied each
@@ -379,12 +391,23 @@ class World:
         pos, orn = pb.getBasePositionAndOrientation(self.vehicle, physicsClientId=c)
         vel, ang = pb.getBaseVelocity(self.vehicle, physicsClientId=c)
         states = pb.getJointStates(self.arm, self.joint_indices, physicsClientId=c)
-        # Kept for the next tick's rate command and snapshot: the joints only move in step(),
-        # so reading them again before then would be the same query twice on the hot path.
+        # Kept for the next tick's rate command and snapshot (and for judging contacts by
+        # the speed before them): the joints only move in step(), so reading them again
+        # before then would be the same query twice on the hot path.
         self._joint_states = states
         check_state(pos, orn, vel, ang, states)
 
     # ------------------------------------------------------------------ accessors
+    @property
+    def base_rotation(self) -> FloatArray:
+        """Rotation of the arm's base frame in the world (pybullet's Jacobians are in it)."""
+        return self._base_rotation
+
+    @property
+    def tick_start_motion(self) -> TickStartMotion:
+        """The vehicle's motion and the joint states before the last ``step()`` call."""
+        return self._tick_start_motion
+
     def joint_angles_rad(self) -> FloatArray:
         states = pb.getJointStates(self.arm, self.joint_indices, physicsClientId=self._client)
         return np.array([s[0] for s in states])

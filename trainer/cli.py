@@ -28,7 +28,7 @@ def _cmd_grade(args: argparse.Namespace) -> int:
     from trainer.grade import parse_seeds, run_grade_command
 
     seeds = parse_seeds(args.seeds) if args.seeds else [args.seed if args.seed is not None else 7]
-    return run_grade_command(args.scenario, args.pilot, seeds, args.out)
+    return run_grade_command(args.scenario, args.pilot, seeds, args.out, args.jobs)
 
 
 def _cmd_list(args: argparse.Namespace) -> int:
@@ -75,6 +75,13 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     )
     seeds.add_argument("--seeds", default=None, metavar="A..B", help="grade every seed from A to B")
     grade.add_argument("--out", type=Path, default=Path("runs/grade"), help="output folder")
+    grade.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        metavar="N",
+        help="grade N seeds at a time in parallel processes (default: every core)",
+    )
     handlers["grade"] = _cmd_grade
 
     lst = sub.add_parser("list", help="list the scenarios")

@@ -1,17 +1,26 @@
 """Headless grading (DESIGN §5 ``grade``): run a scenario with a scripted pilot, write
 ``report.json``, ``report.md`` and ``session.mcap`` into the output folder.
+
+Several seeds (``--seeds A..B``) run on a pool of worker processes, one seed per task
+(``--jobs``, default every core). Each seed is its own world in its own process, built
+from the scenario and the seed alone, so the reports are the same bit for bit whatever
+the number of jobs and whichever worker ran a seed; the summary is printed in seed order.
 """
 
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import sys
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from tqdm import tqdm
 
 from trainer.errors import TrainerError
 from trainer.pilots import Pilot, RecordedPilot, make_pilot
@@ -116,26 +125,89 @@ def parse_seeds(text: str) -> list[int]:
         raise TrainerError(f"--seeds: expected N or A..B with A <= B, got {text!r}") from None
 
 
-def run_grade_command(scenario_ref: str, pilot: str, seeds: list[int], out: Path) -> int:
-    scenario = load_scenario(scenario_ref)
-    results = []
+def default_jobs() -> int:
+    """Every core this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+# A worker's scenario, loaded once when the worker starts (a Scenario holds read-only
+# mappings, which do not pickle; the file is small and loads in milliseconds).
+_worker_scenario: Scenario | None = None
+
+
+def _start_worker(scenario_ref: str) -> None:
+    global _worker_scenario
+    _worker_scenario = load_scenario(scenario_ref)
+
+
+def _grade_seed_in_worker(pilot: str, seed: int, target: Path) -> GradeResult:
+    assert _worker_scenario is not None  # set by _start_worker
+    return _grade_seed(_worker_scenario, pilot, seed, target)
+
+
+def _grade_seed(scenario: Scenario, pilot: str, seed: int, target: Path) -> GradeResult:
+    """One seed, start to end (a worker's task; also the in-process path)."""
+    flyer, name = resolve_pilot(pilot, scenario)
+    return run_graded(scenario, seed, flyer, name, target)
+
+
+def _pool_context() -> multiprocessing.context.BaseContext:
+    # fork starts a worker in milliseconds (spawn re-imports numpy and pybullet, ~0.5 s per
+    # worker); safe here because this process has no pybullet client when the pool starts.
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+
+
+def run_seeds(
+    scenario_ref: str, pilot: str, seeds: list[int], out: Path, jobs: int
+) -> list[tuple[int, GradeResult]]:
+    """Grade every seed (each in ``out/seed-N`` when there are several), ``jobs`` at a
+    time, with a progress bar on stderr; results in seed order."""
     many = len(seeds) > 1
-    for i, seed in enumerate(seeds):
-        flyer, name = resolve_pilot(pilot, scenario)
-        target = out / f"seed-{seed}" if many else out
-        result = run_graded(scenario, seed, flyer, name, target)
-        results.append((seed, result))
-        if many:
-            done = int(30 * (i + 1) / len(seeds))
-            print(
-                f"\r[{'#' * done}{'.' * (30 - done)}] {i + 1}/{len(seeds)} seed {seed}: "
-                f"{result.report['outcome']}",
-                end="",
-                file=sys.stderr,
-                flush=True,
-            )
-    if many:
-        print(file=sys.stderr)
+    targets = {seed: out / f"seed-{seed}" if many else out for seed in seeds}
+    results: dict[int, GradeResult] = {}
+    with tqdm(
+        total=len(seeds), desc="grading", unit="seed", file=sys.stderr, disable=not many
+    ) as bar:
+
+        def done(seed: int, result: GradeResult) -> None:
+            results[seed] = result
+            bar.set_postfix_str(f"seed {seed}: {result.report['outcome']}", refresh=False)
+            bar.update()
+
+        if jobs <= 1 or not many:
+            scenario = load_scenario(scenario_ref)
+            for seed in seeds:
+                done(seed, _grade_seed(scenario, pilot, seed, targets[seed]))
+        else:
+            with ProcessPoolExecutor(
+                max_workers=min(jobs, len(seeds)),
+                mp_context=_pool_context(),
+                initializer=_start_worker,
+                initargs=(scenario_ref,),
+            ) as pool:
+                futures = {
+                    pool.submit(_grade_seed_in_worker, pilot, seed, targets[seed]): seed
+                    for seed in seeds
+                }
+                for future in as_completed(futures):
+                    done(futures[future], future.result())
+    return [(seed, results[seed]) for seed in seeds]
+
+
+def run_grade_command(
+    scenario_ref: str, pilot: str, seeds: list[int], out: Path, jobs: int | None = None
+) -> int:
+    if jobs is not None and jobs < 1:
+        raise TrainerError(f"--jobs: expected a number of processes >= 1, got {jobs}")
+    scenario = load_scenario(scenario_ref)  # bad input fails here, before any worker starts
+    resolve_pilot(pilot, scenario)
+    many = len(seeds) > 1
+    ref = str(scenario.source_path) if scenario.source_path is not None else scenario_ref
+    results = run_seeds(ref, pilot, seeds, out, default_jobs() if jobs is None else jobs)
     print(
         f"{'seed':>6} {'outcome':<10} {'pass':<5} {'score':>6} {'t capture':>10} {'x real time':>12}  reasons"
     )

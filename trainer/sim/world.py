@@ -24,6 +24,7 @@ import struct
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -53,6 +54,7 @@ SOLVER_ITERATIONS = 100  # PYBULLET_NOTES: capture constraint give 0.19 mm at 10
 # 0.03 m/s ≈ 1e-7 m/s³, i.e. ~2e-9 m/s² within a tick; the 240 s closed-form test holds to
 # 1 mm), and it saves two state queries on three steps out of four.
 CW_REEVALUATE_STEPS = 4
+_ZERO3 = (0.0, 0.0, 0.0)
 
 
 @dataclass(frozen=True)
@@ -249,7 +251,10 @@ class World:
             )
         pos, _orn = pb.getBasePositionAndOrientation(self.vehicle, physicsClientId=c)
         vel, ang = pb.getBaseVelocity(self.vehicle, physicsClientId=c)
-        self._tick_start_motion = TickStartMotion(pos, vel, ang, self._joint_states)
+        # The vehicle as read after the last step (check_divergence), reused by snapshot().
+        self._vehicle_read: tuple[Any, Any, Any, Any] = (pos, _orn, vel, ang)
+        # (position, velocity, angular velocity, joint states) before the last step() call.
+        self._tick_start: tuple[Any, Any, Any, Any] = (pos, vel, ang, self._joint_states)
         self.link_names: dict[int, dict[int, str]] = {
             self.arm: {v: k for k, v in self.arm_links.items()},
             self.vehicle: {v: k for k, v in vehicle_links.items() if not k.startswith("joint:")},
@@ -354,10 +359,7 @@ class World:
         free = not self.spec.vehicle_fixed
         force: tuple[float, float, float] = (0.0, 0.0, 0.0)
         if not free:
-            m = self._tick_start_motion
-            self._tick_start_motion = TickStartMotion(
-                m.vehicle_position_m, (0.0, 0.0, 0.0), (0.0, 0.0, 0.0), self._joint_states
-            )
+            self._tick_start = (self._tick_start[0], _ZERO3, _ZERO3, self._joint_states)
         # A capture's grip forces are applied, and its held pose moved, before every step,
         # not once per 1/60 s tick (snare.py, grip.py).
         snare = self.snare if self.snare.moving else None
@@ -371,7 +373,7 @@ class World:
                     if i == 0:
                         # How everything moved before these steps: contacts are judged by
                         # it (contacts.py), as the solver stops bodies within a step.
-                        self._tick_start_motion = TickStartMotion(pos, vel, ang, self._joint_states)
+                        self._tick_start = (pos, vel, ang, self._joint_states)
                     ax, ay, az = cw_acceleration(pos, vel, n)
                     force = (mass * ax + thrust[0], mass * ay + thrust[1], mass * az + thrust[2])
                 # One-shot force: cleared after every step (PYBULLET_NOTES), so applied each
@@ -395,6 +397,7 @@ class World:
         # the speed before them): the joints only move in step(), so reading them again
         # before then would be the same query twice on the hot path.
         self._joint_states = states
+        self._vehicle_read = (pos, orn, vel, ang)
         check_state(pos, orn, vel, ang, states)
 
     # ------------------------------------------------------------------ accessors
@@ -406,11 +409,11 @@ class World:
     @property
     def tick_start_motion(self) -> TickStartMotion:
         """The vehicle's motion and the joint states before the last ``step()`` call."""
-        return self._tick_start_motion
+        return TickStartMotion(*self._tick_start)
 
     def joint_angles_rad(self) -> FloatArray:
-        states = pb.getJointStates(self.arm, self.joint_indices, physicsClientId=self._client)
-        return np.array([s[0] for s in states])
+        """The joint angles as read after the last step (only step() moves the joints)."""
+        return np.array([s[0] for s in self._joint_states])
 
     def joint_rates_rad_s(self) -> FloatArray:
         states = pb.getJointStates(self.arm, self.joint_indices, physicsClientId=self._client)
@@ -461,8 +464,8 @@ class World:
         lee = pb.getLinkState(self.arm, self.tip_lee_link, 1, 1, physicsClientId=c)
         tip = pb.getLinkState(self.vehicle, self.frgf_tip_link, 1, 1, physicsClientId=c)
         fix = pb.getLinkState(self.vehicle, self.frgf_link, 0, 1, physicsClientId=c)
-        pos, orn = pb.getBasePositionAndOrientation(self.vehicle, physicsClientId=c)
-        vel, ang = pb.getBaseVelocity(self.vehicle, physicsClientId=c)
+        # The vehicle and joints as check_divergence read them after the last step.
+        pos, orn, vel, ang = self._vehicle_read
         joints = self._joint_states
         return Snapshot(
             lee[0],

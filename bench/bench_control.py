@@ -17,7 +17,7 @@ import time
 
 import numpy as np
 
-from trainer.control import ArmController, apply
+from trainer.control.controller import ArmController, apply
 from trainer.input.state import Button, HandControllerState
 from trainer.sim.layout import default_world_spec
 from trainer.sim.world import World

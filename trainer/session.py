@@ -18,7 +18,8 @@ from typing import Any
 
 import numpy as np
 
-from trainer.control import ArmController, apply
+from trainer.control.controller import ArmController, apply
+from trainer.control.telemetry import ControlTelemetry
 from trainer.errors import SimulationDivergedError
 from trainer.input.state import Button, HandControllerState
 from trainer.observation import build_telemetry
@@ -27,7 +28,8 @@ from trainer.scenario.build import initial_world_spec, scenario_to_json
 from trainer.scenario.model import Scenario
 from trainer.scoring.accumulate import ScoreAccumulator
 from trainer.scoring.envelope import tier_of
-from trainer.sim.capture import CaptureState, LeeCapture
+from trainer.sim.capture import LeeCapture
+from trainer.sim.capture_state import CaptureState
 from trainer.sim.contacts import detect_contacts
 from trainer.sim.metrics import (
     CaptureMetrics,
@@ -201,12 +203,11 @@ class Session:
         pressed = hc.buttons - self._previous_buttons
         self._previous_buttons = hc.buttons
         if self.recorder is not None:
-            control = self.last_telemetry.control if self.last_telemetry is not None else {}
+            control = self.last_telemetry.control if self.last_telemetry is not None else None
             key = (
-                hc,
-                control.get("mode", ""),
-                control.get("frame", ""),
-                control.get("rate_scale", ""),
+                (hc, "", "", "")
+                if control is None
+                else (hc, control.mode.value, control.frame.value, control.rate_scale.value)
             )
             if key != self._input_key:
                 # A new payload only when the input changed: the writer reuses the encoding
@@ -246,9 +247,7 @@ class Session:
         except SimulationDivergedError as exc:
             self._finish("fault", str(exc))
             output = None
-        telemetry = self._telemetry(
-            effective, output.telemetry.to_dict() if output is not None else {}
-        )
+        telemetry = self._telemetry(effective, output.telemetry if output is not None else None)
         self.last_telemetry = telemetry
         self.score.add(telemetry)
         if telemetry.free_drift_elapsed_s is not None and self.aborted_at_s is None:
@@ -420,7 +419,7 @@ class Session:
 
     # ------------------------------------------------------------------ telemetry
     def _telemetry(
-        self, hc: HandControllerState, control: dict[str, Any] | None = None
+        self, hc: HandControllerState, control: ControlTelemetry | None = None
     ) -> Telemetry:
         load = self.world.snare.load()
         return build_telemetry(
@@ -430,10 +429,10 @@ class Session:
             free_drift_start_s=self.free_drift_start_s,
             drift_origin_m=self._drift_origin,
             hand_controller=hc,
-            control=control or {},
-            capture_state=self.capture.state.value,
+            control=control,
+            capture_state=self.capture.state,
             payload_mass_kg=self._payload_mass(),
-            brakes=self.world.brakes_engaged(),
+            joint_brakes_engaged=self.world.brakes_engaged(),
             constraint_force_n=0.0 if load is None else float(np.linalg.norm(load[0])),
             constraint_torque_nm=0.0 if load is None else float(np.linalg.norm(load[1])),
             paused=self.paused,

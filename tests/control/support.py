@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from trainer.control import ArmController, ControlOutput, apply
+from trainer.control import ControlOutput
+from trainer.control.controller import ArmController, apply
 from trainer.input.state import Button, HandControllerState
 from trainer.sim.layout import default_world_spec, named_pose_rad
 from trainer.sim.world import World

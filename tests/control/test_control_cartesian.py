@@ -10,7 +10,9 @@ import numpy as np
 import pybullet as pb
 import pytest
 
-from trainer.control import ArmController, ControlParameters, Frame, ModeName, RateScale
+from trainer.control import Frame, ModeName, RateScale
+from trainer.control.controller import ArmController
+from trainer.control.params import ControlParameters
 from trainer.input.state import Button, HandControllerState
 from trainer.sim.joints import JOINT_TORQUE_LIMIT_NM
 
@@ -80,7 +82,7 @@ def test_pure_rhc_rotates_about_the_lee_tip(frame: Frame, rhc) -> None:
 
 
 def _max_tip_speed(outputs) -> float:
-    return max(math.hypot(*o.telemetry.tip_velocity_world_m_s) for o in outputs)
+    return max(math.hypot(*o.telemetry.lee_velocity_command_world_m_s) for o in outputs)
 
 
 @pytest.mark.parametrize("payload_kg", [0.0, 7_200.0])
@@ -120,12 +122,12 @@ def test_vernier_is_a_tenth_of_coarse() -> None:
         c.tick(press(Button.RATE_SCALE), world, 0.0, False)
         assert c.rate_scale is RateScale.VERNIER
         vernier = fly(c, world, hc, 2.0)[-1].telemetry
-        coarse_speed = math.hypot(*coarse.tip_velocity_world_m_s)
-        vernier_speed = math.hypot(*vernier.tip_velocity_world_m_s)
+        coarse_speed = math.hypot(*coarse.lee_velocity_command_world_m_s)
+        vernier_speed = math.hypot(*vernier.lee_velocity_command_world_m_s)
         assert coarse_speed == pytest.approx(0.37, rel=0.02)
         assert vernier_speed == pytest.approx(0.1 * coarse_speed, rel=0.02)
-        assert vernier.tip_speed_limit_m_s == pytest.approx(0.1 * coarse.tip_speed_limit_m_s)
-        assert vernier.tip_rate_limit_rad_s == pytest.approx(0.1 * coarse.tip_rate_limit_rad_s)
+        assert vernier.lee_speed_limit_m_s == pytest.approx(0.1 * coarse.lee_speed_limit_m_s)
+        assert vernier.lee_rate_limit_rad_s == pytest.approx(0.1 * coarse.lee_rate_limit_rad_s)
 
 
 def test_redundancy_moves_a_joint_off_its_limit() -> None:

@@ -9,7 +9,8 @@ import math
 import numpy as np
 import pytest
 
-from trainer.control import ArmController, Frame, ModeName, RateScale, WarningKind, apply
+from trainer.control import Frame, ModeName, RateScale, WarningKind
+from trainer.control.controller import ArmController, apply
 from trainer.input.state import Button, HandControllerState
 from trainer.sim.world import JOINT_NAMES
 

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from trainer.control import DEFAULT_PARAMETERS, ControlParameters
+from trainer.control.params import DEFAULT_PARAMETERS, ControlParameters
 
 
 def test_payload_law_passes_through_the_sourced_points() -> None:

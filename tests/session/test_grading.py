@@ -5,7 +5,9 @@ deterministically, and a recording replays bit for bit."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,7 +22,9 @@ from trainer.session import Session
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3, 4])
-def test_autopilot_captures_crs20_and_passes(seed: int, tmp_path: Path) -> None:
+def test_autopilot_captures_crs20_and_passes(
+    seed: int, tmp_path: Path, report_schema: Callable[[Mapping[str, Any]], None]
+) -> None:
     scenario = load_scenario("crs20-capture")
     result = run_graded(scenario, seed, make_pilot("autopilot", scenario), "autopilot", tmp_path)
     report = result.report
@@ -31,6 +35,7 @@ def test_autopilot_captures_crs20_and_passes(seed: int, tmp_path: Path) -> None:
     assert report["score"]["total"] >= 90
     on_disk = json.loads((tmp_path / "report.json").read_text())
     assert on_disk == json.loads(json.dumps(report))
+    report_schema(on_disk)
     assert (tmp_path / "report.md").read_text().startswith("# Debrief")
     assert read_recording(tmp_path / "session.mcap").complete
 
@@ -57,9 +62,12 @@ def test_autopilot_flies_through_each_capturable_fault(scenario_id: str, tmp_pat
         assert not loss.time_s <= report["trigger"]["time_s"] < restore.time_s
 
 
-def test_nobody_flying_times_out_with_the_drift_named(tmp_path: Path) -> None:
+def test_nobody_flying_times_out_with_the_drift_named(
+    tmp_path: Path, report_schema: Callable[[Mapping[str, Any]], None]
+) -> None:
     scenario = load_scenario("crs20-capture")
     report = run_graded(scenario, 3, NonePilot(), "none", tmp_path, record=False).report
+    report_schema(json.loads((tmp_path / "report.json").read_text()))
     assert report["outcome"] == "timeout"
     assert not report["passed"]
     assert report["trigger"] is None
@@ -81,9 +89,12 @@ class TriggerAt:
         return HandControllerState(buttons=frozenset({Button.CAPTURE}) if held else frozenset())
 
 
-def test_trigger_far_outside_the_envelope_misses(tmp_path: Path) -> None:
+def test_trigger_far_outside_the_envelope_misses(
+    tmp_path: Path, report_schema: Callable[[Mapping[str, Any]], None]
+) -> None:
     scenario = load_scenario("crs20-capture")
     report = run_graded(scenario, 1, TriggerAt(400), "trigger-at", tmp_path, record=False).report
+    report_schema(json.loads((tmp_path / "report.json").read_text()))
     assert report["outcome"] == "missed"
     assert not report["passed"]
     assert report["trigger"]["tier"] == "outside"
@@ -91,7 +102,9 @@ def test_trigger_far_outside_the_envelope_misses(tmp_path: Path) -> None:
     assert report["score"]["components"]["misses"] < 0
 
 
-def test_abort_scenario_passed_by_aborting_and_failed_by_capturing(tmp_path: Path) -> None:
+def test_abort_scenario_passed_by_aborting_and_failed_by_capturing(
+    tmp_path: Path, report_schema: Callable[[Mapping[str, Any]], None]
+) -> None:
     scenario = load_scenario("crs20-abort")
     aborted = run_graded(
         scenario, 1, make_pilot("autopilot", scenario), "autopilot", tmp_path / "a"
@@ -115,6 +128,8 @@ def test_abort_scenario_passed_by_aborting_and_failed_by_capturing(tmp_path: Pat
     assert not tried["passed"] and tried["outcome"] != "aborted"
     assert any("ABORT was the right call" in r for r in tried["reasons"])
     assert tried["score"]["components"]["abort_decision"] < 0
+    for run in "abcd":
+        report_schema(json.loads((tmp_path / run / "report.json").read_text()))
 
 
 class TriggerAbort:
@@ -183,13 +198,17 @@ def test_grade_cli_bad_input_is_one_line_and_status_2(
 
 
 def test_grade_cli_many_seeds_prints_a_summary(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    report_schema: Callable[[Mapping[str, Any]], None],
 ) -> None:
+    # crs20-abort: unflown, its vehicle leaves the capture sphere in 39 s (an uncapped
+    # scenario would run the 600 s session cap for each seed).
     assert (
         main(
             [
                 "grade",
-                "crs20-capture-easy",
+                "crs20-abort",
                 "--pilot",
                 "none",
                 "--seeds",
@@ -202,6 +221,5 @@ def test_grade_cli_many_seeds_prints_a_summary(
     )
     out = capsys.readouterr().out
     assert "passed 0/2" in out
-    assert (tmp_path / "seed-1" / "report.json").exists() and (
-        tmp_path / "seed-2" / "report.json"
-    ).exists()
+    for seed in (1, 2):
+        report_schema(json.loads((tmp_path / f"seed-{seed}" / "report.json").read_text()))

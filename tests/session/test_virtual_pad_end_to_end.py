@@ -13,6 +13,7 @@ import numpy as np
 import pygame
 import pytest
 
+from trainer.control.telemetry import Frame
 from trainer.input.bindings import load_bindings
 from trainer.input.gamepad import GamepadInput
 from trainer.input.sdl import init_pygame_input
@@ -42,24 +43,24 @@ def test_stick_moves_lee_along_the_chosen_frame_and_unplug_stops_it(pad: Gamepad
             session.tick(pad.poll(pygame.event.get()))
             stick.set_button("y", False)
             telemetry = session.tick(pad.poll(pygame.event.get()))
-            assert telemetry.control["frame"] == "lee"
-            boresight = quat_to_matrix(telemetry.lee_orientation_xyzw)[:, 0]
+            assert telemetry.control is not None and telemetry.control.frame is Frame.LEE
+            boresight = quat_to_matrix(telemetry.lee_orientation_world_xyzw)[:, 0]
 
             stick.set_axis("lefty", -1.0)  # full forward: THC +x, along the LEE boresight
-            start = np.array(telemetry.lee_position_m)
+            start = np.array(telemetry.lee_position_world_m)
             for _ in range(120):  # 2 s
                 telemetry = session.tick(pad.poll(pygame.event.get()))
-            moved = np.array(telemetry.lee_position_m) - start
+            moved = np.array(telemetry.lee_position_world_m) - start
             along = float(moved @ boresight)
             assert along > 0.05, "the LEE must move forward along its boresight"
             assert np.linalg.norm(moved - along * boresight) < 0.05 * along
-            assert telemetry.tip_speed_m_s > 0.05
+            assert telemetry.lee_speed_m_s > 0.05
 
             stick.detach()
             telemetry = session.tick(pad.poll(pygame.event.get()))
             assert not telemetry.hand_controller.connected
-            assert telemetry.control["safed"]
-            assert all(telemetry.brakes), "brakes on within one tick of the unplug"
+            assert telemetry.control is not None and telemetry.control.safed
+            assert all(telemetry.joint_brakes_engaged), "brakes on within one tick of the unplug"
             rates_after = []
             for _ in range(60):
                 telemetry = session.tick(pad.poll(pygame.event.get()))
@@ -68,6 +69,6 @@ def test_stick_moves_lee_along_the_chosen_frame_and_unplug_stops_it(pad: Gamepad
             assert any(e.kind == "device_unplugged" for e in session.events)
             # Plugging back in does not resume by itself: RESUME is deliberate.
             assert Button.RESUME not in telemetry.hand_controller.buttons
-            assert telemetry.control["safed"]
+            assert telemetry.control is not None and telemetry.control.safed
     finally:
         session.close()

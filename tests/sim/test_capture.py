@@ -19,9 +19,9 @@ from trainer.sim.capture import (
     RIGIDIZE_TIME_S,
     SNARE_TIME_S,
     CaptureEvent,
-    CaptureState,
     LeeCapture,
 )
+from trainer.sim.capture_state import CaptureState
 from trainer.sim.contacts import detect_contacts
 from trainer.sim.grip import SETTLED_SPEED_M_S
 from trainer.sim.joints import JOINT_TORQUE_LIMIT_NM

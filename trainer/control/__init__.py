@@ -1,19 +1,15 @@
 """Arm control modes: hand-controller state in, joint rate commands out (DESIGN §2).
 
-The session calls ``ArmController.tick(hc, world, payload_mass_kg, paused)`` once per
-control tick (1/60 s) and applies the returned ``ControlOutput`` with ``apply``.
+The session calls ``ArmController.tick(hc, world, payload_mass_kg, paused)``
+(``trainer.control.controller``) once per control tick (1/60 s) and applies the returned
+``ControlOutput`` with ``trainer.control.controller.apply``.
+
+This package initialiser re-exports only the pure records of ``trainer.control.telemetry``
+(no pybullet), because the telemetry snapshot carries them and scoring, the pilots and the
+window read it without a physics engine. Import the controller, the modes and the
+parameters from their modules.
 """
 
-from trainer.control.controller import ArmController, apply
-from trainer.control.modes import (
-    CartesianRateMode,
-    ControlMode,
-    ModeCommand,
-    PositionHoldMode,
-    SingleJointMode,
-    TickContext,
-)
-from trainer.control.params import DEFAULT_PARAMETERS, ControlParameters
 from trainer.control.telemetry import (
     ControlOutput,
     ControlTelemetry,
@@ -25,21 +21,11 @@ from trainer.control.telemetry import (
 )
 
 __all__ = [
-    "DEFAULT_PARAMETERS",
-    "ArmController",
-    "CartesianRateMode",
-    "ControlMode",
     "ControlOutput",
-    "ControlParameters",
     "ControlTelemetry",
     "ControlWarning",
     "Frame",
-    "ModeCommand",
     "ModeName",
-    "PositionHoldMode",
     "RateScale",
-    "SingleJointMode",
-    "TickContext",
     "WarningKind",
-    "apply",
 ]

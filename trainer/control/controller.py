@@ -295,10 +295,10 @@ class ArmController:
             safed_reason=reason,
             warnings=warnings,
             manipulability=command.manipulability,
-            tip_velocity_world_m_s=v_world,
-            tip_angular_velocity_world_rad_s=w_world,
-            tip_speed_limit_m_s=ctx.tip_speed_limit_m_s,
-            tip_rate_limit_rad_s=ctx.tip_rate_limit_rad_s,
+            lee_velocity_command_world_m_s=v_world,
+            lee_angular_velocity_command_world_rad_s=w_world,
+            lee_speed_limit_m_s=ctx.tip_speed_limit_m_s,
+            lee_rate_limit_rad_s=ctx.tip_rate_limit_rad_s,
             payload_mass_kg=payload_mass_kg,
         )
         return ControlOutput(rates, brakes, telemetry)

@@ -66,20 +66,24 @@ def _json_float(value: float) -> float | None:
 
 @dataclass(frozen=True, slots=True)
 class ControlTelemetry:
-    """The control state after one tick.
+    """The control state after one tick (carried typed in ``trainer.telemetry.Telemetry``).
 
-    | field                                  | meaning                                        |
-    |----------------------------------------|------------------------------------------------|
-    | mode, frame, rate_scale                | the workstation selections                     |
-    | selected_joint                         | joint name driven in single-joint mode         |
-    | brakes_on                              | the operator's brake selection (toggle)        |
-    | safed, safed_reason                    | safing state and why (None when not safed)     |
-    | warnings                               | advisories this tick                           |
-    | manipulability                         | sqrt(det(Jn Jn^T)), normalised Jacobian (kinematics.py) |
-    | tip_velocity_world_m_s                 | commanded LEE origin velocity, world frame     |
-    | tip_angular_velocity_world_rad_s       | commanded LEE angular velocity, world frame    |
-    | tip_speed_limit_m_s, tip_rate_limit_rad_s | the current scale's caps with this payload  |
-    | payload_mass_kg                        | what the controller was told                   |
+    Names follow the snapshot's rule: the arm's end effector is the LEE (``lee_*``), the
+    frame is in the name (``_world``), the unit last.
+
+    | field                                    | unit  | meaning                              |
+    |------------------------------------------|-------|--------------------------------------|
+    | mode, frame, rate_scale                  |       | the workstation selections           |
+    | selected_joint                           |       | joint driven in single-joint mode    |
+    | brakes_on                                |       | the operator's brake selection       |
+    | safed, safed_reason                      |       | safing state and why (None if not)   |
+    | warnings                                 |       | advisories this tick                 |
+    | manipulability                           | 1     | sqrt(det(Jn Jn^T)), normalised Jacobian (kinematics.py); NaN if unknown |
+    | lee_velocity_command_world_m_s           | m/s   | commanded LEE origin velocity, world |
+    | lee_angular_velocity_command_world_rad_s | rad/s | commanded LEE angular velocity, world |
+    | lee_speed_limit_m_s                      | m/s   | LEE speed cap (scale, payload)       |
+    | lee_rate_limit_rad_s                     | rad/s | LEE angular rate cap (scale, payload) |
+    | payload_mass_kg                          | kg    | what the controller was told         |
     """
 
     mode: ModeName
@@ -91,10 +95,10 @@ class ControlTelemetry:
     safed_reason: str | None
     warnings: tuple[ControlWarning, ...]
     manipulability: float
-    tip_velocity_world_m_s: tuple[float, float, float]
-    tip_angular_velocity_world_rad_s: tuple[float, float, float]
-    tip_speed_limit_m_s: float
-    tip_rate_limit_rad_s: float
+    lee_velocity_command_world_m_s: tuple[float, float, float]
+    lee_angular_velocity_command_world_rad_s: tuple[float, float, float]
+    lee_speed_limit_m_s: float
+    lee_rate_limit_rad_s: float
     payload_mass_kg: float
 
     def to_dict(self) -> dict[str, object]:
@@ -109,10 +113,12 @@ class ControlTelemetry:
             "safed_reason": self.safed_reason,
             "warnings": [w.to_dict() for w in self.warnings],
             "manipulability": _json_float(self.manipulability),
-            "tip_velocity_world_m_s": list(self.tip_velocity_world_m_s),
-            "tip_angular_velocity_world_rad_s": list(self.tip_angular_velocity_world_rad_s),
-            "tip_speed_limit_m_s": self.tip_speed_limit_m_s,
-            "tip_rate_limit_rad_s": self.tip_rate_limit_rad_s,
+            "lee_velocity_command_world_m_s": list(self.lee_velocity_command_world_m_s),
+            "lee_angular_velocity_command_world_rad_s": list(
+                self.lee_angular_velocity_command_world_rad_s
+            ),
+            "lee_speed_limit_m_s": self.lee_speed_limit_m_s,
+            "lee_rate_limit_rad_s": self.lee_rate_limit_rad_s,
             "payload_mass_kg": self.payload_mass_kg,
         }
 

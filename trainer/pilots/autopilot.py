@@ -24,8 +24,10 @@ from __future__ import annotations
 
 import math
 
+from trainer.control.telemetry import Frame
 from trainer.input.state import Button, HandControllerState
 from trainer.scenario.model import Scenario
+from trainer.sim.capture_state import CaptureState
 from trainer.sim.metrics import rows_from_quat, to_frame
 from trainer.telemetry import Telemetry
 
@@ -97,16 +99,16 @@ class Autopilot:
         decide = self._calls % DECISION_EVERY_TICKS == 0
         self._calls += 1
         control = t.control
-        if control.get("frame", "lee") != "lee" and not self._button_ticks:
+        if control is not None and control.frame is not Frame.LEE and not self._button_ticks:
             self._press(Button.FRAME, 2)
             self._sticks = (_ZERO, _ZERO)
-        elif control.get("safed"):
+        elif control is not None and control.safed:
             self._press(Button.RESUME, 2)
             self._sticks = (_ZERO, _ZERO)
         elif t.free_drift_elapsed_s is None:
             if decide:
                 self._sticks = self._hold(t)  # GO given, waiting for free drift: keep station
-        elif not self._aborted and t.capture_state == "open":
+        elif not self._aborted and t.capture_state is CaptureState.OPEN:
             # The abort criteria are watched every tick: a runaway must not wait a decision.
             if self._should_abort(t):
                 self._aborted = True
@@ -125,7 +127,7 @@ class Autopilot:
 
     def _should_abort(self, t: Telemetry) -> bool:
         limit = self.scenario.abort.closing_speed_limit_m_s
-        rate_deg_s = math.degrees(_norm(t.vehicle_angular_velocity_rad_s))
+        rate_deg_s = math.degrees(_norm(t.vehicle_angular_velocity_world_rad_s))
         return (
             t.closing_speed_m_s > limit
             or rate_deg_s > self.scenario.envelope.relative_rate_deg_s.allowed
@@ -134,8 +136,13 @@ class Autopilot:
     def _to_controllers(self, t: Telemetry, v: Vec3, w: Vec3) -> tuple[Vec3, Vec3]:
         """Velocity demands (LEE frame) as hand-controller deflections of the current scale,
         leaning against any observed creep."""
-        vmax = float(t.control.get("tip_speed_limit_m_s") or DEFAULT_SPEED_LIMIT_M_S)
-        wmax = float(t.control.get("tip_rate_limit_rad_s") or DEFAULT_RATE_LIMIT_RAD_S)
+        control = t.control
+        vmax = (
+            control.lee_speed_limit_m_s if control is not None else 0.0
+        ) or DEFAULT_SPEED_LIMIT_M_S
+        wmax = (
+            control.lee_rate_limit_rad_s if control is not None else 0.0
+        ) or DEFAULT_RATE_LIMIT_RAD_S
         self._observe_creep(t, vmax, wmax)
         cv, cw = self._creep_v, self._creep_w
         thc = (
@@ -154,7 +161,7 @@ class Autopilot:
 
     def _hold(self, t: Telemetry) -> tuple[Vec3, Vec3]:
         """Keep the fixture where it is in the camera view (counter any creep)."""
-        p = t.shaft_tip_in_lee_m
+        p = t.shaft_tip_position_lee_m
         if self._hold_point is None:
             self._hold_point = p
         h = self._hold_point
@@ -173,9 +180,9 @@ class Autopilot:
         deeper than aimed, and the autopilot never triggered in crs20-hc-bias.)"""
         if self._sent_v is None or self._sent_w is None:
             return
-        r_lee = rows_from_quat(t.lee_orientation_xyzw)
-        v_obs = to_frame(r_lee, t.lee_velocity_m_s)
-        w_obs = to_frame(r_lee, t.lee_angular_velocity_rad_s)
+        r_lee = rows_from_quat(t.lee_orientation_world_xyzw)
+        v_obs = to_frame(r_lee, t.lee_velocity_world_m_s)
+        w_obs = to_frame(r_lee, t.lee_angular_velocity_world_rad_s)
         a = DECISION_PERIOD_S / CREEP_TIME_CONSTANT_S
         sv, sw, cv, cw = self._sent_v, self._sent_w, self._creep_v, self._creep_w
         lim_v, lim_w = CREEP_LIMIT_FRACTION * vmax, CREEP_LIMIT_FRACTION * wmax
@@ -191,13 +198,13 @@ class Autopilot:
         )
 
     def _fly(self, t: Telemetry) -> tuple[Vec3, Vec3]:
-        r_lee = rows_from_quat(t.lee_orientation_xyzw)
-        p = t.shaft_tip_in_lee_m
+        r_lee = rows_from_quat(t.lee_orientation_world_xyzw)
+        p = t.shaft_tip_position_lee_m
         # The fixture's own motion, in the LEE frame: what the LEE must match.
-        lee_v = to_frame(r_lee, t.lee_velocity_m_s)
-        rel_v = t.shaft_tip_velocity_in_lee_m_s
+        lee_v = to_frame(r_lee, t.lee_velocity_world_m_s)
+        rel_v = t.shaft_tip_velocity_lee_m_s
         v_ball = (lee_v[0] + rel_v[0], lee_v[1] + rel_v[1], lee_v[2] + rel_v[2])
-        w_vehicle = to_frame(r_lee, t.vehicle_angular_velocity_rad_s)
+        w_vehicle = to_frame(r_lee, t.vehicle_angular_velocity_world_rad_s)
         att = t.alignment_error_lee_rad
         lateral = math.hypot(p[1], p[2])
         misalignment = _norm(att)

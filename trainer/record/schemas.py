@@ -8,8 +8,8 @@ recording without this package.
 | channel       | when                              | message                                      |
 |---------------|-----------------------------------|----------------------------------------------|
 | `/input`      | every control tick (1/60 s)       | tick, time_s, THC/RHC xyz, buttons, mode ... |
-| `/state`      | at least 10 Hz                    | time_s and the session's telemetry keys      |
-| `/events`     | when something happens            | time_s, kind, free fields                    |
+| `/state`      | at least 10 Hz (every 6th tick)   | time_s and ``Telemetry.state_record()``      |
+| `/events`     | when something happens            | time_s, kind and the kind's fields           |
 | `/checkpoint` | at a fixed interval of steps      | tick, time_s, physics step, state digest     |
 
 Metadata records (MCAP metadata is str → str, so every value is JSON-encoded, strings
@@ -23,12 +23,23 @@ included: one rule, no guessing when decoding):
 
 Times: ``log_time`` and ``publish_time`` are nanoseconds of *simulation* time, never the
 wall clock, so re-simulating a session writes the same messages.
+
+Each channel's schema describes its messages exactly: every field the writer always
+writes is required and no other property is allowed (``additionalProperties: false``), so
+a tool that trusts the schema is never misled; tests/record/test_recording_schemas.py
+validates every message of a real recording against it.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Any
+
+from trainer.control.telemetry import Frame, ModeName, RateScale, WarningKind
+from trainer.input.state import Button
+from trainer.sim.capture_state import CaptureState
+from trainer.sim.joints import JOINT_NAMES
 
 FORMAT = "canadarm-trainer/recording@1"
 """The value of the ``format`` metadata key; a reader refuses any other."""
@@ -68,7 +79,7 @@ def _axes(what: str) -> dict[str, Any]:
 def _vector(n: int, what: str) -> dict[str, Any]:
     return {
         "type": "array",
-        "items": {"type": ["number", "null"]},
+        "items": {"type": ["number", "null"]},  # null: a non-finite float (module docstring)
         "minItems": n,
         "maxItems": n,
         "description": what,
@@ -79,92 +90,277 @@ def _number(what: str) -> dict[str, Any]:
     return {"type": ["number", "null"], "description": what}
 
 
-INPUT_SCHEMA: dict[str, Any] = {
-    "$schema": _DRAFT,
-    "title": "canadarm_trainer.Input",
-    "description": "Hand-controller state of one control tick (trainer.input.state) plus "
-    "the control layer's mode, frame of resolution and rate scale.",
-    "type": "object",
-    "properties": {
+def _string(what: str) -> dict[str, Any]:
+    return {"type": "string", "description": what}
+
+
+def _enum(values: Iterable[str], what: str) -> dict[str, Any]:
+    return {"type": "string", "enum": sorted(values), "description": what}
+
+
+def _object(what: str, properties: dict[str, Any]) -> dict[str, Any]:
+    """An object holding exactly ``properties``, every one always written."""
+    return {
+        "type": "object",
+        "description": what,
+        "properties": properties,
+        "required": sorted(properties),
+        "additionalProperties": False,
+    }
+
+
+def _message(title: str, what: str, properties: dict[str, Any]) -> dict[str, Any]:
+    return {"$schema": _DRAFT, "title": title, **_object(what, properties)}
+
+
+_MODES = [m.value for m in ModeName]
+_FRAMES = [f.value for f in Frame]
+_SCALES = [r.value for r in RateScale]
+
+INPUT_SCHEMA: dict[str, Any] = _message(
+    "canadarm_trainer.Input",
+    "Hand-controller state of one control tick (trainer.input.state) plus the control "
+    "layer's mode, frame of resolution and rate scale as they were before the tick (empty "
+    "strings before the first tick).",
+    {
         "tick": _TICK,
         "time_s": _TIME_S,
         "thc": _axes("translational hand controller x, y, z rate demand"),
         "rhc": _axes("rotational hand controller roll, pitch, yaw rate demand"),
         "buttons": {
             "type": "array",
-            "items": {"type": "string"},
+            "items": _enum((b.value for b in Button), "a workstation button"),
             "description": "workstation buttons held during this tick (sorted names)",
         },
         "connected": {"type": "boolean", "description": "False while the device is lost"},
-        "mode": {"type": "string", "description": "control mode"},
-        "frame": {"type": "string", "description": "frame of resolution (base or lee)"},
-        "rate_scale": {"type": "string", "description": "coarse or vernier"},
+        "mode": _enum([*_MODES, ""], "control mode"),
+        "frame": _enum([*_FRAMES, ""], "frame of resolution"),
+        "rate_scale": _enum([*_SCALES, ""], "rate scale"),
     },
-    "required": ["tick", "time_s", *sorted(INPUT_FIELDS)],
-}
+)
 
-STATE_SCHEMA: dict[str, Any] = {
-    "$schema": _DRAFT,
-    "title": "canadarm_trainer.State",
-    "description": "Telemetry snapshot (world frame = LVLH, DESIGN §3; quaternions x, y, z, "
-    "w). The session decides the keys; these are the expected ones.",
-    "type": "object",
-    "properties": {
-        "time_s": _TIME_S,
-        "vehicle_com_pos_world_m": _vector(3, "vehicle centre of mass position"),
-        "vehicle_com_vel_world_m_s": _vector(3, "vehicle centre of mass velocity"),
-        "vehicle_quat_world": _vector(4, "vehicle attitude"),
-        "vehicle_ang_vel_world_rad_s": _vector(3, "vehicle angular velocity"),
-        "lee_pos_world_m": _vector(3, "LEE frame origin"),
-        "lee_quat_world": _vector(4, "LEE frame orientation"),
-        "lee_vel_world_m_s": _vector(3, "LEE origin velocity"),
-        "lee_ang_vel_world_rad_s": _vector(3, "LEE angular velocity"),
-        "frgf_pos_world_m": _vector(3, "FRGF frame origin"),
-        "frgf_quat_world": _vector(4, "FRGF frame orientation"),
-        "joint_angles_rad": {"type": "array", "items": {"type": ["number", "null"]}},
-        "joint_rates_rad_s": {"type": "array", "items": {"type": ["number", "null"]}},
-        "lateral_offset_m": _number("DESIGN §4"),
-        "axial_depth_m": _number("DESIGN §4 (negative = outside the LEE)"),
-        "pitch_yaw_misalignment_deg": _number("DESIGN §4"),
-        "roll_misalignment_deg": _number("DESIGN §4, folded to [0, 60]"),
-        "relative_speed_m_s": _number("DESIGN §4"),
-        "relative_rate_deg_s": _number("DESIGN §4"),
-        "capture_state": {"type": "string", "description": "e.g. free, snared, rigidized"},
+_JOINTS = len(JOINT_NAMES)
+
+CONTROL_SCHEMA: dict[str, Any] = _object(
+    "The control layer's state after the tick (trainer.control.telemetry.ControlTelemetry)",
+    {
+        "mode": _enum(_MODES, "control mode"),
+        "frame": _enum(_FRAMES, "frame of resolution"),
+        "rate_scale": _enum(_SCALES, "rate scale"),
+        "selected_joint": _enum(JOINT_NAMES, "joint driven in single-joint mode"),
+        "brakes_on": {"type": "boolean", "description": "the operator's brake selection"},
+        "safed": {"type": "boolean", "description": "the arm is safed"},
+        "safed_reason": {"type": ["string", "null"], "description": "why (null if not safed)"},
+        "warnings": {
+            "type": "array",
+            "description": "advisories this tick",
+            "items": _object(
+                "one advisory",
+                {
+                    "kind": _enum((w.value for w in WarningKind), "what it warns of"),
+                    "message": _string("the text shown to the operator"),
+                    "joint": {"type": ["string", "null"], "description": "joint concerned"},
+                    "value": _number("the quantity in SI units"),
+                },
+            ),
+        },
+        "manipulability": _number("sqrt(det(Jn Jn^T)) of the normalised Jacobian"),
+        "lee_velocity_command_world_m_s": _vector(3, "commanded LEE origin velocity (m/s)"),
+        "lee_angular_velocity_command_world_rad_s": _vector(
+            3, "commanded LEE angular velocity (rad/s)"
+        ),
+        "lee_speed_limit_m_s": _number("LEE speed cap of the current scale and payload"),
+        "lee_rate_limit_rad_s": _number("LEE angular rate cap of the current scale and payload"),
+        "payload_mass_kg": _number("payload mass the controller was told"),
     },
-    "required": ["time_s"],
-    "additionalProperties": True,
-}
+)
+
+STATE_SCHEMA: dict[str, Any] = _message(
+    "canadarm_trainer.State",
+    "Telemetry snapshot (trainer.telemetry.Telemetry.state_record): vectors in the world "
+    "frame (LVLH, DESIGN §3), quaternions x, y, z, w.",
+    {
+        "time_s": _TIME_S,
+        "tick": _TICK,
+        "free_drift_elapsed_s": _number("seconds since free drift began; null before it"),
+        "vehicle": _object(
+            "vehicle centre of mass",
+            {
+                "position_m": _vector(3, "position"),
+                "velocity_m_s": _vector(3, "velocity"),
+                "orientation_xyzw": _vector(4, "attitude"),
+                "angular_velocity_rad_s": _vector(3, "angular velocity"),
+            },
+        ),
+        "lee": _object(
+            "tip LEE frame (origin at the centre of the mouth)",
+            {
+                "position_m": _vector(3, "origin"),
+                "orientation_xyzw": _vector(4, "orientation"),
+                "velocity_m_s": _vector(3, "origin velocity"),
+                "angular_velocity_rad_s": _vector(3, "angular velocity"),
+            },
+        ),
+        "frgf": _object(
+            "grapple fixture frame (origin at the centre of the base plate)",
+            {
+                "position_m": _vector(3, "origin"),
+                "orientation_xyzw": _vector(4, "orientation"),
+            },
+        ),
+        "joints": _object(
+            "the SSRMS joints, base to tip",
+            {
+                "angles_rad": _vector(_JOINTS, "joint angles"),
+                "rates_rad_s": _vector(_JOINTS, "joint rates"),
+                "torques_nm": _vector(_JOINTS, "joint drive torques"),
+                "brakes": {
+                    "type": "array",
+                    "items": {"type": "boolean"},
+                    "minItems": _JOINTS,
+                    "maxItems": _JOINTS,
+                    "description": "brake holding, per joint",
+                },
+            },
+        ),
+        "metrics": _object(
+            "the capture metrics of DESIGN §4",
+            {
+                "lateral_offset_m": _number("shaft tip to the LEE boresight"),
+                "axial_depth_m": _number("shaft tip inside the mouth (negative = outside)"),
+                "pitch_yaw_misalignment_deg": _number("boresight to reversed shaft axis"),
+                "roll_misalignment_deg": _number("about the boresight, folded to [0, 60]"),
+                "relative_speed_m_s": _number("shaft tip relative to the LEE origin"),
+                "relative_rate_deg_s": _number("vehicle minus LEE angular velocity"),
+            },
+        ),
+        "range_m": _number("LEE origin to the shaft tip"),
+        "drift_from_start_m": _number("shaft tip from where free drift began"),
+        "closing_speed_m_s": _number("vehicle speed toward the station (+z); > 0 closing"),
+        "capture_state": _enum((c.value for c in CaptureState), "the LEE mechanism's phase"),
+        "constraint_force_n": _number("snare grip or constraint force magnitude"),
+        "constraint_torque_nm": _number("snare grip or constraint torque magnitude"),
+        "control": {"anyOf": [CONTROL_SCHEMA, {"type": "null"}]},
+    },
+)
+
+_METRIC_FIELDS = STATE_SCHEMA["properties"]["metrics"]["properties"]
+_VEC3 = _vector(3, "x, y, z")
+
+EVENT_KINDS: tuple[tuple[str, dict[str, Any], dict[str, Any]], ...] = (
+    # (kind, discriminating constants besides the kind, the other fields)
+    ("free_drift_start", {}, {}),
+    ("go_for_capture", {}, {}),
+    ("call", {}, {"text": _string("what the crew hears")}),
+    ("fault", {"fault": "camera_loss"}, {"camera": _string("camera whose video is lost")}),
+    ("fault", {"fault": "brake_stuck"}, {"joint": _enum(JOINT_NAMES, "joint braked")}),
+    ("fault", {"fault": "hand_controller_bias"}, {"thc": _VEC3, "rhc": _VEC3}),
+    ("fault_cleared", {"fault": "camera_loss"}, {"camera": _string("camera restored")}),
+    ("device_unplugged", {}, {}),
+    ("device_plugged", {}, {}),
+    ("pause", {}, {}),
+    ("resume", {}, {}),
+    (
+        "vehicle_command",
+        {},
+        {"command": _string("hold, retreat or abort"), "effect": _string("what it did")},
+    ),
+    (
+        "abort",
+        {},
+        {
+            "closing_speed_m_s": _number("vehicle closing speed when commanded"),
+            "limit_m_s": _number("the scenario's abort limit"),
+            "correct": {"type": "boolean", "description": "the abort was the right call"},
+        },
+    ),
+    (
+        "trigger",
+        {},
+        {"tier": _enum(("full", "allowed", "outside"), "envelope tier"), **_METRIC_FIELDS},
+    ),
+    (
+        "miss",
+        {},
+        {
+            "contact": {"type": "boolean", "description": "the wires bumped the shaft"},
+            "impulse_n_s": _number("impulse given to the vehicle"),
+        },
+    ),
+    ("snares_open", {}, {}),
+    (
+        "snare_closed",
+        {},
+        {
+            "residual_speed_m_s": _number(
+                "relative speed the wires' grip left when the fixed constraint took over"
+            ),
+            "residual_rate_deg_s": _number("relative rate left then"),
+        },
+    ),
+    ("rigidize_start", {}, {}),
+    ("rigid", {}, {}),
+    ("release", {}, {}),
+    (
+        "contact",
+        {},
+        {
+            "bodies": _string("body/link - body/link"),
+            "speed_m_s": _number(
+                "fastest relative normal speed at which the pair came together (before the step)"
+            ),
+            "force_n": _number("total normal force of the pair"),
+        },
+    ),
+    (
+        "end",
+        {},
+        {
+            "outcome": _enum(
+                ("captured", "missed", "timeout", "aborted", "collision", "fault"), "outcome"
+            ),
+            "reason": _string("why the session ended"),
+        },
+    ),
+)
+"""Every kind of /events message and its fields (all always written)."""
+
+
+def _event_variant(kind: str, constants: dict[str, Any], fields: dict[str, Any]) -> dict[str, Any]:
+    return _object(
+        kind,
+        {
+            "time_s": _TIME_S,
+            "kind": {"const": kind},
+            **{k: {"const": v} for k, v in constants.items()},
+            **fields,
+        },
+    )
+
 
 EVENT_SCHEMA: dict[str, Any] = {
     "$schema": _DRAFT,
     "title": "canadarm_trainer.Event",
-    "description": "Something that happened, with free fields per kind.",
+    "description": "Something that happened: its kind decides its fields (EVENT_KINDS).",
     "type": "object",
     "properties": {
         "time_s": _TIME_S,
-        "kind": {
-            "type": "string",
-            "description": "free_drift_start, call, trigger, snare, rigidize, contact, "
-            "fault, abort, pause, resume, device_plugged, device_unplugged, end ...",
-        },
+        "kind": _enum({k for k, _, _ in EVENT_KINDS}, "what happened"),
     },
     "required": ["time_s", "kind"],
-    "additionalProperties": True,
+    "oneOf": [_event_variant(*variant) for variant in EVENT_KINDS],
 }
 
-CHECKPOINT_SCHEMA: dict[str, Any] = {
-    "$schema": _DRAFT,
-    "title": "canadarm_trainer.Checkpoint",
-    "description": "Hash of the full physics state, so a replay can prove it matches.",
-    "type": "object",
-    "properties": {
+CHECKPOINT_SCHEMA: dict[str, Any] = _message(
+    "canadarm_trainer.Checkpoint",
+    "Hash of the full physics state, so a replay can prove it matches.",
+    {
         "tick": _TICK,
         "time_s": _TIME_S,
         "step": {"type": "integer", "minimum": 0, "description": "physics step (1/240 s)"},
         "digest": {"type": "string", "description": "hash of the physics state"},
     },
-    "required": ["tick", "time_s", "step", "digest"],
-}
+)
 
 CHANNELS: tuple[tuple[str, dict[str, Any]], ...] = (
     (INPUT_TOPIC, INPUT_SCHEMA),

@@ -10,6 +10,7 @@ import math
 from dataclasses import dataclass, field
 
 from trainer.scenario.model import Scenario
+from trainer.sim.capture_state import CaptureState
 from trainer.telemetry import Telemetry
 
 # A hand-controller reversal: an axis swings from beyond +0.25 to beyond −0.25 (or back).
@@ -58,16 +59,15 @@ class ScoreAccumulator:
                 self._last_sign[i] = sign
         peak = max((abs(v) for v in t.joint_torques_nm), default=0.0)
         self.peak_joint_torque_nm = max(self.peak_joint_torque_nm, peak)
-        if t.range_m <= NEAR_VEHICLE_RANGE_M and t.capture_state == "open":
+        if t.range_m <= NEAR_VEHICLE_RANGE_M and t.capture_state is CaptureState.OPEN:
             self.peak_tip_speed_near_vehicle_m_s = max(
-                self.peak_tip_speed_near_vehicle_m_s, t.tip_speed_m_s
+                self.peak_tip_speed_near_vehicle_m_s, t.lee_speed_m_s
             )
-            if t.tip_speed_m_s > NEAR_VEHICLE_TIP_SPEED_M_S:
+            if t.lee_speed_m_s > NEAR_VEHICLE_TIP_SPEED_M_S:
                 self.near_vehicle_exceedance_s += dt
-        manipulability = t.control.get("manipulability")
-        if isinstance(manipulability, float) and math.isfinite(manipulability):
-            self.min_manipulability = min(self.min_manipulability, manipulability)
-        if t.capture_state in ("snaring", "captured", "rigidizing", "rigid"):
+        if t.control is not None and math.isfinite(t.control.manipulability):
+            self.min_manipulability = min(self.min_manipulability, t.control.manipulability)
+        if t.capture_state.holding:
             self.post_capture_peak_joint_torque_nm = max(
                 self.post_capture_peak_joint_torque_nm, peak
             )

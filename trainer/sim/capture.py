@@ -23,11 +23,11 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import StrEnum
 
 import numpy as np
 import pybullet as pb
 
+from trainer.sim.capture_state import CaptureState
 from trainer.sim.grip import SETTLE_TIMEOUT_S
 from trainer.sim.metrics import CaptureMetrics
 from trainer.sim.snare import CarriageDraw, HeldPose
@@ -47,15 +47,6 @@ MISS_IMPULSE_N_S = 5.0
 # Seated pose of the FRGF in the LEE frame: base plate drawn flush against the LEE face,
 # shaft along the reversed boresight, FRGF +z on the LEE +z up to the cams' 120° symmetry.
 SEATED_POSITION_LEE_M: tuple[float, float, float] = (0.0, 0.0, 0.0)
-
-
-class CaptureState(StrEnum):
-    OPEN = "open"
-    SNARING = "snaring"
-    CAPTURED = "captured"
-    RIGIDIZING = "rigidizing"
-    RIGID = "rigid"
-    MISSED = "missed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,12 +93,7 @@ class LeeCapture:
     @property
     def holding(self) -> bool:
         """True while the snares hold the vehicle (soft or rigid)."""
-        return self.state in (
-            CaptureState.SNARING,
-            CaptureState.CAPTURED,
-            CaptureState.RIGIDIZING,
-            CaptureState.RIGID,
-        )
+        return self.state.holding
 
     def trigger(self, now_s: float) -> list[CaptureEvent]:
         """The RHC trigger: close the snares. Ignored unless the LEE is open."""

@@ -50,20 +50,22 @@ class FramePose:
 @dataclass(frozen=True, slots=True)
 class Snapshot:
     """Everything the session reads each control tick, as plain float tuples in the world
-    frame, gathered with the fewest pybullet queries (one per link and one for the joints)."""
+    frame, gathered with the fewest pybullet queries (one per link and one for the joints).
+    Names follow ``trainer.telemetry`` (``shaft_tip`` is the FRGF ball centre, ``lee`` the
+    tip LEE origin, ``frgf`` the fixture frame)."""
 
-    lee_position_m: tuple[float, float, float]
-    lee_orientation_xyzw: tuple[float, float, float, float]
-    lee_velocity_m_s: tuple[float, float, float]
-    lee_angular_velocity_rad_s: tuple[float, float, float]
-    tip_position_m: tuple[float, float, float]
-    tip_velocity_m_s: tuple[float, float, float]
-    fixture_position_m: tuple[float, float, float]
-    fixture_orientation_xyzw: tuple[float, float, float, float]
-    vehicle_position_m: tuple[float, float, float]
-    vehicle_orientation_xyzw: tuple[float, float, float, float]
-    vehicle_velocity_m_s: tuple[float, float, float]
-    vehicle_angular_velocity_rad_s: tuple[float, float, float]
+    lee_position_world_m: tuple[float, float, float]
+    lee_orientation_world_xyzw: tuple[float, float, float, float]
+    lee_velocity_world_m_s: tuple[float, float, float]
+    lee_angular_velocity_world_rad_s: tuple[float, float, float]
+    shaft_tip_position_world_m: tuple[float, float, float]
+    shaft_tip_velocity_world_m_s: tuple[float, float, float]
+    frgf_position_world_m: tuple[float, float, float]
+    frgf_orientation_world_xyzw: tuple[float, float, float, float]
+    vehicle_position_world_m: tuple[float, float, float]
+    vehicle_orientation_world_xyzw: tuple[float, float, float, float]
+    vehicle_velocity_world_m_s: tuple[float, float, float]
+    vehicle_angular_velocity_world_rad_s: tuple[float, float, float]
     joint_angles_rad: tuple[float, ...]
     joint_rates_rad_s: tuple[float, ...]
     joint_torques_nm: tuple[float, ...]

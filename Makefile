@@ -41,6 +41,7 @@ bench: $(STAMP)
 	$(HEADLESS) $(BIN)/python bench/bench_world.py
 	$(HEADLESS) $(BIN)/python bench/bench_control.py
 	$(HEADLESS) $(BIN)/python bench/bench_grade.py
+	$(HEADLESS) $(BIN)/python bench/bench_batch.py
 
 clean:
 	rm -rf $(VENV) build dist .mypy_cache .pytest_cache .ruff_cache

@@ -72,6 +72,8 @@ def session_facts(session: Session, recording: str | None) -> SessionFacts:
         accumulator=session.score,
         recording=recording,
         events=[{"time_s": e.time_s, "kind": e.kind, **e.detail} for e in session.events],
+        procedure=session.procedure.to_dict(),
+        drill=None if session.drill is None else session.drill.to_dict(),
     )
 
 

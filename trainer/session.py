@@ -20,9 +20,11 @@ import numpy as np
 
 from trainer.control.controller import ArmController, apply
 from trainer.control.telemetry import ControlTelemetry
+from trainer.drill import OffsetGrappleDrill
 from trainer.errors import SimulationDivergedError
 from trainer.input.state import Button, HandControllerState
 from trainer.observation import build_telemetry
+from trainer.procedure import Procedure
 from trainer.record.writer import RecordingWriter
 from trainer.scenario.build import initial_world_spec, scenario_to_json
 from trainer.scenario.model import Scenario
@@ -45,10 +47,10 @@ CHECKPOINT_EVERY_TICKS = 60  # a physics-state digest every simulated second
 # A session with no hard time limit (the easy and drill scenarios) still ends (E: ten
 # minutes is longer than any capture flown; the trainee can always start again).
 SESSION_CAP_S = 600.0
-# ABORT: Dragon fires thrusters away from the station (REFERENCE §2: 18 Draco of 400 N;
-# E: two thrusters' worth, straight nadir), and the session ends once the retreat shows.
-ABORT_THRUST_N = 800.0
+# ABORT and RETREAT: Dragon flies them (trainer/sim/dragon_gnc.py); the session ends this
+# long after the command, once the departure shows (E).
 ABORT_WATCH_S = 5.0
+RETREAT_WATCH_S = 5.0
 # A contact faster than this is an impact, not a brush: a collision ends the attempt
 # (E: 3x the 0.03 m/s allowed capture speed of REFERENCE §4).
 COLLISION_SPEED_M_S = 0.09
@@ -131,10 +133,16 @@ class Session:
                     **(extra_metadata or {}),
                 },
             )
-        if scenario.free_drift_time_s is None:
-            # No free-drift event (a fixed target): the clock runs from the start.
-            self.free_drift_start_s = 0.0
-            self._drift_origin = tuple(float(v) for v in self.world.shaft_tip().position_m)
+        # Dragon's station-keeping, the free-drift command and gate, vehicle commands, cues.
+        self.procedure = Procedure(
+            scenario, self.world, CONTROL_TICK_S, self._event, self._say, self._start_free_drift
+        )
+        # The offset-grapple drill: snares disabled, graded on alignment (trainer/drill.py).
+        self.drill = OffsetGrappleDrill.from_scenario(scenario)
+        if not self.procedure.flown:
+            # No free drift scheduled (a fixed target, a drift from t = 0): the clock runs
+            # from the start.
+            self._start_free_drift(announce=False)
         self._fire_timeline()
         self.last_telemetry = self._telemetry(HandControllerState())
 
@@ -159,6 +167,13 @@ class Session:
         self.messages.append(text)
         self._event("call", text=text)
 
+    def _start_free_drift(self, announce: bool = True) -> None:
+        """Free drift is confirmed: the capture clock and the drift sphere start now."""
+        self.free_drift_start_s = self.time_s
+        self._drift_origin = tuple(float(v) for v in self.world.shaft_tip().position_m)
+        if announce:
+            self._event("free_drift_start")
+
     def _fire_timeline(self) -> None:
         now = self.time_s + 1e-9
         while (
@@ -169,10 +184,12 @@ class Session:
             self._timeline_index += 1
             params = dict(event.params)
             if event.kind == "free_drift":
-                self.free_drift_start_s = self.time_s
-                self._drift_origin = tuple(float(v) for v in self.world.shaft_tip().position_m)
-                self._event("free_drift_start")
+                self.procedure.timeline_free_drift(self.time_s)
                 self._say(str(params.get("call", "Dragon is in free drift.")))
+            elif self.procedure.timeline(self.time_s, event.kind, params):
+                pass
+            elif event.kind == "offset_grapple":
+                self._say(str(params.get("call", "Offset grapple: align the LEE on the fixture.")))
             elif event.kind == "go_for_capture":
                 self._event("go_for_capture")
                 self._say(str(params.get("call", "Station, Houston: you are GO for capture.")))
@@ -249,6 +266,10 @@ class Session:
             output = None
         telemetry = self._telemetry(effective, output.telemetry if output is not None else None)
         self.last_telemetry = telemetry
+        if not self.paused and not self.finished:
+            self.procedure.after_step(self.time_s, telemetry.range_m)
+            if self.drill is not None:
+                self.drill.update(self.time_s, telemetry.metrics)
         self.score.add(telemetry)
         if telemetry.free_drift_elapsed_s is not None and self.aborted_at_s is None:
             self.peak_closing_speed_m_s = max(
@@ -286,7 +307,9 @@ class Session:
     def _buttons(self, pressed: frozenset[Button]) -> None:
         if self.paused:
             return
-        if Button.CAPTURE in pressed:
+        if Button.CAPTURE in pressed and self.drill is not None:
+            self._event("vehicle_command", command="capture", effect="none: snares disabled")
+        elif Button.CAPTURE in pressed:
             events = self.capture.trigger(self.time_s)
             for ev in events:
                 self._capture_event(ev.kind, ev.detail)
@@ -295,16 +318,10 @@ class Session:
                 self._capture_event(ev.kind, ev.detail)
         if Button.ABORT in pressed and self.aborted_at_s is None:
             self._abort()
-        for button in (Button.HOLD, Button.RETREAT):
+        for button in (Button.HOLD, Button.RETREAT, Button.FREE_DRIFT):
             if button in pressed:
-                # Dragon's thrusters are inhibited in free drift; the command is logged and
-                # called, as the crew would hear "Dragon in free drift" back.
-                self._event(
-                    "vehicle_command", command=button.value, effect="none: vehicle in free drift"
-                )
-                self._say(
-                    f"{button.value.upper()} sent; Dragon is in free drift and does not respond."
-                )
+                # Flown by Dragon after its response time (trainer/procedure.py).
+                self.procedure.command(self.time_s, button.value, self.capture.holding)
 
     def _abort(self) -> None:
         closing = float(self.world.vehicle_state().velocity_m_s[2])
@@ -315,8 +332,10 @@ class Session:
             return
         self.aborted_at_s = self.time_s
         self.closing_speed_at_abort_m_s = closing
-        self.abort_correct = self.scenario.abort.expected or closing > limit
-        self.world.set_vehicle_thrust((0.0, 0.0, -ABORT_THRUST_N))
+        self.abort_correct = (
+            self.scenario.abort.expected or closing > limit or bool(self.procedure.cues)
+        )
+        self.procedure.command(self.time_s, "abort", captured=False)
         self._event("abort", closing_speed_m_s=closing, limit_m_s=limit, correct=self.abort_correct)
         self._say("ABORT: Dragon is departing.")
 
@@ -369,7 +388,41 @@ class Session:
         if self.aborted_at_s is not None and self.time_s - self.aborted_at_s >= ABORT_WATCH_S:
             self._finish("aborted", "ABORT commanded")
             return
+        procedure = self.procedure
+        if (
+            procedure.retreat_flown_s is not None
+            and not self.capture.holding
+            and self.time_s - procedure.retreat_flown_s >= RETREAT_WATCH_S
+        ):
+            self._finish("retreated", "RETREAT commanded: Dragon backed away to a hold point")
+            return
         if self.capture.holding or self.aborted_at_s is not None:
+            return
+        cue = procedure.cue_missed
+        if cue is not None:
+            self._finish(
+                "timeout",
+                f"no RETREAT or ABORT within the {cue.window_s:.0f} s response window after the "
+                f"cue ({cue.cue.replace('_', ' ')}) at t = {cue.time_s:.1f} s",
+            )
+            return
+        deadline = procedure.free_drift_deadline_s
+        if (
+            deadline is not None
+            and procedure.free_drift_requested_s is None
+            and procedure.free_drift_confirmed_s is None
+            and self.time_s >= deadline
+        ):
+            self._finish(
+                "timeout",
+                f"free drift was not commanded by t = {deadline:.0f} s (M2 sends it when the "
+                "LEE is about 2 m from the fixture)",
+            )
+            return
+        if self.drill is not None and self.drill.aligned_at_s is not None:
+            self._finish(
+                "aligned", f"the LEE held alignment for {self.drill.hold_s:.0f} s at the fixture"
+            )
             return
         limits = self.scenario.time_limits
         elapsed = t.free_drift_elapsed_s

@@ -247,6 +247,17 @@ STATE_SCHEMA: dict[str, Any] = _message(
 _METRIC_FIELDS = STATE_SCHEMA["properties"]["metrics"]["properties"]
 _VEC3 = _vector(3, "x, y, z")
 
+OUTCOMES = (
+    "captured",
+    "missed",
+    "timeout",
+    "aborted",
+    "collision",
+    "fault",
+    "retreated",
+    "aligned",
+)
+RETREAT_CUES = ("closing_too_fast", "loss_of_comm", "fault")
 EVENT_KINDS: tuple[tuple[str, dict[str, Any], dict[str, Any]], ...] = (
     # (kind, discriminating constants besides the kind, the other fields)
     ("free_drift_start", {}, {}),
@@ -263,7 +274,10 @@ EVENT_KINDS: tuple[tuple[str, dict[str, Any], dict[str, Any]], ...] = (
     (
         "vehicle_command",
         {},
-        {"command": _string("hold, retreat or abort"), "effect": _string("what it did")},
+        {
+            "command": _string("hold, retreat, abort, free_drift or capture"),
+            "effect": _string("what it did"),
+        },
     ),
     (
         "abort",
@@ -312,13 +326,52 @@ EVENT_KINDS: tuple[tuple[str, dict[str, Any], dict[str, Any]], ...] = (
             "force_n": _number("total normal force of the pair"),
         },
     ),
+    ("crew_free_drift", {}, {}),
+    ("go_no_go", {}, {"decision": _enum(("go", "no-go"), "MCC's decision on the approach")}),
+    (
+        "cue",
+        {},
+        {
+            "cue": _enum(RETREAT_CUES, "what the crew must react to"),
+            "window_s": _number("response window"),
+        },
+    ),
+    (
+        "cue_answered",
+        {},
+        {
+            "cue": _enum(RETREAT_CUES, "the cue"),
+            "answer": _enum(("retreat", "abort"), "the command given"),
+            "response_time_s": _number("from the cue to the command"),
+            "in_time": {"type": "boolean", "description": "within the response window"},
+        },
+    ),
+    (
+        "cue_missed",
+        {},
+        {"cue": _enum(RETREAT_CUES, "the cue"), "window_s": _number("response window")},
+    ),
+    (
+        "vehicle_response",
+        {},
+        {
+            "command": _enum(
+                ("hold", "retreat", "abort", "free_drift", "approach"), "what Dragon now flies"
+            ),
+            "response_time_s": _number("from the command to Dragon acting on it"),
+        },
+    ),
+    ("vehicle_arrived", {}, {"position_m": _VEC3}),
+    (
+        "procedure_violation",
+        {"rule": "free_drift_gate"},
+        {"range_m": _number("LEE origin to the shaft tip before free drift was confirmed")},
+    ),
     (
         "end",
         {},
         {
-            "outcome": _enum(
-                ("captured", "missed", "timeout", "aborted", "collision", "fault"), "outcome"
-            ),
+            "outcome": _enum(OUTCOMES, "outcome"),
             "reason": _string("why the session ended"),
         },
     ),

@@ -76,6 +76,7 @@ class _Pending:
     command: str
     commanded_s: float
     target: Vec3 | None
+    speed_m_s: float | None
 
 
 def _sub(a: Vec3, b: Vec3) -> Vec3:
@@ -109,12 +110,19 @@ class DragonGnc:
     def thrusting(self) -> bool:
         return self.mode is not GncMode.FREE_DRIFT
 
-    def command(self, now_s: float, command: str, target: Vec3 | None = None) -> None:
+    def command(
+        self,
+        now_s: float,
+        command: str,
+        target: Vec3 | None = None,
+        speed_m_s: float | None = None,
+    ) -> None:
         """The crew (or MCC) commands ``command``: hold, retreat, abort, free_drift, or
-        approach (to ``target``). It takes effect after the response time."""
+        approach (to ``target``, at ``speed_m_s`` or the default approach speed). It takes
+        effect after the response time."""
         if command not in ("hold", "retreat", "abort", "free_drift", "approach"):
             raise ValueError(f"unknown Dragon command {command!r}")
-        self._pending.append(_Pending(command, now_s, target))
+        self._pending.append(_Pending(command, now_s, target, speed_m_s))
 
     def _respond(self, now_s: float, p: _Pending, position: Vec3) -> GncEvent:
         self._pulse_ticks = 0
@@ -134,7 +142,7 @@ class DragonGnc:
                 speed = RETREAT_SPEED_M_S
             else:
                 target = p.target if p.target is not None else position
-                speed = APPROACH_SPEED_M_S
+                speed = APPROACH_SPEED_M_S if p.speed_m_s is None else p.speed_m_s
             self.mode = GncMode.TRANSLATE
             self._target = target
             self._speed_m_s = speed

@@ -452,6 +452,11 @@ class World:
         """The ball centre at the end of the FRGF shaft."""
         return self._frame(self.vehicle, self.frgf_tip_link)
 
+    def vehicle_motion(self) -> tuple[tuple[float, float, float], tuple[float, float, float]]:
+        """Vehicle COM position and velocity as read after the last step (no query)."""
+        pos, _orn, vel, _ang = self._vehicle_read
+        return (pos[0], pos[1], pos[2]), (vel[0], vel[1], vel[2])
+
     def vehicle_state(self) -> VehicleState:
         c = self._client
         pos, orn = pb.getBasePositionAndOrientation(self.vehicle, physicsClientId=c)

@@ -99,7 +99,8 @@ class Procedure:
         self.crew_free_drift = False
         self.free_drift_deadline_s: float | None = None
         self.free_drift_requested_s: float | None = None
-        self.free_drift_confirmed_s: float | None = None
+        # Not flown: in free drift (or a fixed target) from the start.
+        self.free_drift_confirmed_s: float | None = None if self.flown else 0.0
         self.gate_violation: dict[str, float] | None = None
         self.commands: list[dict[str, Any]] = []
         self.cues: list[Cue] = []

@@ -434,8 +434,11 @@ class Session:
         ):
             self._finish(
                 failed,
-                f"no capture within the hard limit of {limits.hard_limit_s:.0f} s of free drift; "
-                f"the fixture drifted {t.drift_from_start_m:.2f} m from its free-drift position",
+                f"no alignment held within the hard limit of {limits.hard_limit_s:.0f} s"
+                if self.drill is not None
+                else f"no capture within the hard limit of {limits.hard_limit_s:.0f} s of free "
+                f"drift; the fixture drifted {t.drift_from_start_m:.2f} m from its free-drift "
+                "position",
             )
         elif (
             limits.drift_sphere_radius_m is not None

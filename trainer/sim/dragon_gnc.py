@@ -48,8 +48,8 @@ RETREAT_SPEED_M_S = 0.10
 BRAKING_M_S2 = 0.005
 ABORT_SPEED_M_S = 0.30
 RETREAT_DISTANCE_M = 5.0
-# A translation has arrived when it is this close to its target and this slow (E: the
-# dead-band's half-width and the rate dead-band).
+# A translation has arrived when it is this close to its target (E: the dead-band's
+# half-width); station-keeping then holds it there.
 ARRIVED_M = DEADBAND_M
 AWAY: Vec3 = (0.0, 0.0, -1.0)  # down the R-bar, away from the station
 
@@ -175,13 +175,18 @@ class DragonGnc:
         elif self.mode is GncMode.TRANSLATE:
             to_go = _sub(self._target, position)
             distance = _norm(to_go)
-            if distance <= ARRIVED_M and _norm(velocity) <= RATE_DEADBAND_M_S:
+            if distance <= ARRIVED_M:  # station-keeping takes the rest of the speed out
                 self.mode = GncMode.HOLD
                 self.hold_point = self._target
                 events.append(GncEvent(now_s, "arrived", {"position_m": list(self._target)}))
             else:
-                # Cruise at the set speed; brake in time to stop at the target.
-                speed = min(self._speed_m_s, math.sqrt(2.0 * BRAKING_M_S2 * distance))
+                # Cruise at the set speed; brake in time to stop at the target, never faster
+                # than covers half the distance before the next decision (no overshoot).
+                speed = min(
+                    self._speed_m_s,
+                    math.sqrt(2.0 * BRAKING_M_S2 * distance),
+                    0.5 * distance / DECISION_PERIOD_S,
+                )
                 scale = speed / distance if distance > 1e-9 else 0.0
                 desired = (to_go[0] * scale, to_go[1] * scale, to_go[2] * scale)
                 dv = _sub(desired, velocity)

@@ -19,10 +19,9 @@ import time
 import numpy as np
 import pybullet as pb
 
+from trainer.clock import CONTROL_STEPS, PHYSICS_STEP_S
 from trainer.sim.layout import default_world_spec
-from trainer.sim.world import PHYSICS_STEP_S, World
-
-CONTROL_DIVIDER = 4  # physics steps per control tick
+from trainer.sim.world import World
 
 
 def bare(seconds: float) -> float:
@@ -36,15 +35,15 @@ def bare(seconds: float) -> float:
 
 
 def trainer_world(seconds: float) -> float:
-    ticks = round(seconds / PHYSICS_STEP_S / CONTROL_DIVIDER)
+    ticks = round(seconds / PHYSICS_STEP_S / CONTROL_STEPS)
     rng = np.random.default_rng(1)
     commands = (rng.uniform(-1, 1, (ticks, 7)) * math.radians(1.0)).tolist()
     with World(default_world_spec("capture_ready", vehicle_velocity_m_s=(0.002, 0, 0))) as world:
         t0 = time.perf_counter()
         for rates in commands:
             world.command_joint_rates(rates)
-            world.step(CONTROL_DIVIDER)
-        return ticks * CONTROL_DIVIDER / (time.perf_counter() - t0)
+            world.step(CONTROL_STEPS)
+        return ticks * CONTROL_STEPS / (time.perf_counter() - t0)
 
 
 def main() -> None:

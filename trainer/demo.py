@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import sys
 
+from trainer.clock import PHYSICS_STEP_S
 from trainer.sim.layout import default_world_spec
-from trainer.sim.world import PHYSICS_STEP_S, World
+from trainer.sim.world import World
 
 
 def run_world_demo(duration_s: float = 99.0) -> int:

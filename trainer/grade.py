@@ -52,29 +52,8 @@ def write_atomically(path: Path, text: str) -> None:
 
 
 def session_facts(session: Session, recording: str | None) -> SessionFacts:
-    assert session.outcome is not None and session.outcome_reason is not None
-    return SessionFacts(
-        scenario=session.scenario,
-        seed=session.seed,
-        pilot=session.pilot,
-        outcome=session.outcome,
-        outcome_reason=session.outcome_reason,
-        free_drift_start_s=session.free_drift_start_s,
-        trigger_time_s=session.trigger_time_s,
-        trigger_metrics=session.trigger_metrics,
-        misses=session.misses,
-        captured_at_s=session.captured_at_s,
-        aborted_at_s=session.aborted_at_s,
-        abort_correct=session.abort_correct,
-        closing_speed_at_abort_m_s=session.closing_speed_at_abort_m_s,
-        peak_closing_speed_m_s=session.peak_closing_speed_m_s,
-        end_time_s=session.time_s,
-        accumulator=session.score,
-        recording=recording,
-        events=[{"time_s": e.time_s, "kind": e.kind, **e.detail} for e in session.events],
-        procedure=session.procedure.to_dict(),
-        drill=None if session.drill is None else session.drill.to_dict(),
-    )
+    """The facts of a finished session for its report (``recording``: the file name)."""
+    return session.facts(recording)
 
 
 def resolve_pilot(pilot: str, scenario: Scenario) -> tuple[Pilot, str]:
@@ -97,7 +76,6 @@ def run_graded(
     t0 = time.perf_counter()
     try:
         telemetry = session.last_telemetry
-        assert telemetry is not None
         while not session.finished:
             telemetry = session.tick(pilot.next_state(telemetry))
         wall = time.perf_counter() - t0

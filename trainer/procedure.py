@@ -91,11 +91,19 @@ class Procedure:
             for kind in ("free_drift", "crew_free_drift", "approach", "retreat_cue")
         )
         self.gnc: DragonGnc | None = None
+        # The scenario's initial velocity and rate (dispersions drawn) are the residual drift
+        # Dragon is left with when its thrusters go quiet at free drift; until then it holds.
+        self._residual = (
+            world.spec.vehicle_velocity_m_s,
+            world.spec.vehicle_angular_velocity_rad_s,
+        )
         if not world.spec.vehicle_fixed:
             p = world.vehicle_state().position_m
             mode = GncMode.HOLD if self.flown else GncMode.FREE_DRIFT
             position: Vec3 = (float(p[0]), float(p[1]), float(p[2]))
             self.gnc = DragonGnc(world.vehicle_mass_kg, position, tick_s, mode)
+            if self.flown:
+                world.set_vehicle_velocity((0.0, 0.0, 0.0), (0.0, 0.0, 0.0))
         self.crew_free_drift = False
         self.free_drift_deadline_s: float | None = None
         self.free_drift_requested_s: float | None = None
@@ -200,6 +208,9 @@ class Procedure:
         self.free_drift_confirmed_s = now_s
         if self.gnc is not None:
             self.gnc.mode = GncMode.FREE_DRIFT
+            self.world.set_vehicle_thrust((0.0, 0.0, 0.0))
+            self._thrust = (0.0, 0.0, 0.0)
+            self.world.set_vehicle_velocity(*self._residual)
         self._start_free_drift()
 
     # ------------------------------------------------------------------ each tick
@@ -216,6 +227,7 @@ class Procedure:
                     self._emit("vehicle_response", **ev.detail)
                     if command == "free_drift":
                         self._confirm_free_drift(now_s)
+                        self._emit("free_drift_start")
                         self._say("Dragon is in free drift.")
                     elif command == "retreat":
                         self.retreat_flown_s = now_s
@@ -239,6 +251,11 @@ class Procedure:
             if cue.answer is None and not cue.missed and now_s - cue.time_s > cue.window_s:
                 cue.missed = True
                 self._emit("cue_missed", cue=cue.cue, window_s=cue.window_s)
+
+    @property
+    def cue_pending(self) -> bool:
+        """A cue is waiting for its answer, inside its window."""
+        return any(c.answer is None and not c.missed for c in self.cues)
 
     @property
     def cue_missed(self) -> Cue | None:

@@ -2,13 +2,16 @@
 
 Run ``python robots/dragon/make_meshes.py`` first (it writes the frustum meshes), then
 ``python robots/dragon/make_urdf.py``. Deterministic; the output is committed.
-Provenance of each number: README.md (tags S/D/E from /work/shared/REFERENCE.md).
+Provenance of each number: README.md (tags S/D/E as in docs/REFERENCE.md). The URDF
+text helpers are shared with the other generators (trainer/urdf.py).
 """
 
 from __future__ import annotations
 
 import math
 from pathlib import Path
+
+from trainer.urdf import Link, box, cyl, fixed_joint, inertial, material, sphere
 
 HERE = Path(__file__).resolve().parent
 
@@ -44,15 +47,6 @@ TARGET_DISK_RADIUS_M = 0.06  # E
 TARGET_POST_M = 0.20  # E: standoff height of the cross
 
 
-def f(v: float) -> str:
-    s = f"{v:.9f}".rstrip("0").rstrip(".")
-    return "0" if s in ("-0", "") else s
-
-
-def vec(v) -> str:
-    return " ".join(f(x) for x in v)
-
-
 COLOURS = {
     "white": (0.93, 0.93, 0.91, 1.0),
     "black": (0.03, 0.03, 0.03, 1.0),
@@ -63,39 +57,7 @@ COLOURS = {
 ALONG_X = (0.0, math.pi / 2, 0.0)
 
 
-class Link:
-    def __init__(self, name: str) -> None:
-        self.name = name
-        self.parts: list[str] = []
-
-    def add(self, geom: str, xyz, rpy=(0, 0, 0), colour="white", collide=True, vis=True):
-        origin = f'<origin xyz="{vec(xyz)}" rpy="{vec(rpy)}"/>'
-        if vis:
-            self.parts.append(
-                f"    <visual>{origin}<geometry>{geom}</geometry>"
-                f'<material name="{colour}"/></visual>'
-            )
-        if collide:
-            self.parts.append(f"    <collision>{origin}<geometry>{geom}</geometry></collision>")
-
-    def xml(self, mass: float, inertia=(0.0, 0.0, 0.0)) -> str:
-        ine = (
-            f'    <inertial><origin xyz="0 0 0" rpy="0 0 0"/><mass value="{f(mass)}"/>'
-            f'<inertia ixx="{f(inertia[0])}" iyy="{f(inertia[1])}" izz="{f(inertia[2])}" '
-            f'ixy="0" ixz="0" iyz="0"/></inertial>'
-        )
-        return "\n".join([f'  <link name="{self.name}">', ine, *self.parts, "  </link>"])
-
-
-def cyl(r, length):
-    return f'<cylinder radius="{f(r)}" length="{f(length)}"/>'
-
-
-def box(sx, sy, sz):
-    return f'<box size="{f(sx)} {f(sy)} {f(sz)}"/>'
-
-
-def mesh(name):
+def mesh(name: str) -> str:
     return f'<mesh filename="meshes/{name}.obj" scale="1 1 1"/>'
 
 
@@ -152,7 +114,7 @@ def frgf_link() -> Link:
     )
     shaft = SHAFT_LENGTH_M - BALL_RADIUS_M / 2
     link.add(cyl(SHAFT_RADIUS_M, shaft), (shaft / 2, 0, 0), ALONG_X, "metal")
-    link.add(f'<sphere radius="{f(BALL_RADIUS_M)}"/>', (SHAFT_LENGTH_M, 0, 0), (0, 0, 0), "metal")
+    link.add(sphere(BALL_RADIUS_M), (SHAFT_LENGTH_M, 0, 0), (0, 0, 0), "metal")
     for k in range(3):  # three cams at 120°, one toward +z
         th = math.pi / 2 + 2 * math.pi * k / 3
         link.add(
@@ -201,13 +163,6 @@ def frgf_link() -> Link:
     return link
 
 
-def fixed_joint(name, parent, child, xyz, rpy=(0, 0, 0)) -> str:
-    return (
-        f'  <joint name="{name}" type="fixed"><parent link="{parent}"/>'
-        f'<child link="{child}"/><origin xyz="{vec(xyz)}" rpy="{vec(rpy)}"/></joint>'
-    )
-
-
 def build() -> str:
     out = [
         '<?xml version="1.0"?>',
@@ -218,14 +173,12 @@ def build() -> str:
         "     Provenance of every number: README.md. -->",
         '<robot name="dragon">',
     ]
-    out += [
-        f'  <material name="{n}"><color rgba="{vec(c)}"/></material>' for n, c in COLOURS.items()
-    ]
-    out.append(body_link().xml(MASS_KG, INERTIA_KG_M2))
-    out.append(frgf_link().xml(TINY_MASS_KG, (1e-6, 1e-6, 1e-6)))
+    out += [material(n, c) for n, c in COLOURS.items()]
+    out.append(body_link().xml(inertial(MASS_KG, inertia=INERTIA_KG_M2)))
+    out.append(frgf_link().xml(inertial(TINY_MASS_KG, inertia=(1e-6, 1e-6, 1e-6))))
     out.append(fixed_joint("frgf_joint", "dragon", "frgf", FRGF_BODY_M, FRGF_RPY))
     out.append("  <!-- frgf_tip: ball centre; inertial frame = link frame (massless). -->")
-    out.append(Link("frgf_tip").xml(0.0))
+    out.append(Link("frgf_tip").xml(inertial(0.0)))
     out.append(fixed_joint("frgf_tip_joint", "frgf", "frgf_tip", (SHAFT_LENGTH_M, 0, 0)))
     out.append("</robot>")
     return "\n".join(out) + "\n"

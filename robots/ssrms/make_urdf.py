@@ -2,7 +2,8 @@
 
 Run from anywhere: ``python robots/ssrms/make_urdf.py``. Deterministic; the output is
 committed next to this script. Every number below carries its provenance tag from
-/work/shared/REFERENCE.md (S sourced, D derived, E estimate); README.md repeats them.
+docs/REFERENCE.md (S sourced, D derived, E estimate); README.md repeats them. The URDF
+text helpers are shared with the other generators (trainer/urdf.py).
 
 Kinematics and link mass properties: REFERENCE §1.1 (Nguyen & Hughes 1994), written from
 the published table, not copied from any model file. Collision and visual shapes are
@@ -13,6 +14,8 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+
+from trainer.urdf import Link, box, cyl, f, fixed_joint, inertial, material, vec
 
 HERE = Path(__file__).resolve().parent
 
@@ -84,58 +87,6 @@ ALONG_Y = (math.pi / 2, 0.0, 0.0)
 ALONG_Z = (0.0, 0.0, 0.0)
 
 
-def f(v: float) -> str:
-    """Format a number compactly and deterministically."""
-    s = f"{v:.9f}".rstrip("0").rstrip(".")
-    return "0" if s in ("-0", "") else s
-
-
-def vec(v) -> str:
-    return " ".join(f(x) for x in v)
-
-
-class Link:
-    """Collects visual and collision elements of one link."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-        self.visuals: list[str] = []
-        self.collisions: list[str] = []
-
-    def add(self, geom: str, xyz, rpy=(0, 0, 0), material=WHITE, collide=True, vis=True):
-        origin = f'<origin xyz="{vec(xyz)}" rpy="{vec(rpy)}"/>'
-        if vis:
-            self.visuals.append(
-                f"    <visual>{origin}<geometry>{geom}</geometry>"
-                f'<material name="{material[0]}"/></visual>'
-            )
-        if collide:
-            self.collisions.append(
-                f"    <collision>{origin}<geometry>{geom}</geometry></collision>"
-            )
-
-    def xml(self, inertial: str) -> str:
-        body = "\n".join([inertial, *self.visuals, *self.collisions])
-        return f'  <link name="{self.name}">\n{body}\n  </link>'
-
-
-def cyl(r: float, length: float) -> str:
-    return f'<cylinder radius="{f(r)}" length="{f(length)}"/>'
-
-
-def box(sx: float, sy: float, sz: float) -> str:
-    return f'<box size="{f(sx)} {f(sy)} {f(sz)}"/>'
-
-
-def inertial(mass, com, inertia) -> str:
-    ixx, iyy, izz, ixy = inertia
-    return (
-        f'    <inertial><origin xyz="{vec(com)}" rpy="0 0 0"/><mass value="{f(mass)}"/>'
-        f'<inertia ixx="{f(ixx)}" iyy="{f(iyy)}" izz="{f(izz)}" ixy="{f(ixy)}" ixz="0" iyz="0"/>'
-        f"</inertial>"
-    )
-
-
 def add_lee(link: Link, mouth_x: float, direction: int) -> None:
     """An LEE whose mouth plane is at x = mouth_x, opening toward `direction` (+1 or -1) x.
 
@@ -191,7 +142,7 @@ def housing(link: Link, xyz, rpy) -> None:
 
 
 def build_links() -> dict[str, Link]:
-    links = {name: Link(name) for name in MASS}
+    links = {name: Link(name, grouped=True) for name in MASS}
 
     # base_lee: LEE mouth at x = 0 opening toward -x (onto the PDGF), roll housing to J1.
     base = links["base_lee"]
@@ -254,21 +205,6 @@ def build_links() -> dict[str, Link]:
     return links
 
 
-def tiny_inertial() -> str:
-    t = f(TINY_INERTIA)
-    return (
-        f'    <inertial><origin xyz="0 0 0" rpy="0 0 0"/><mass value="{f(TINY_MASS_KG)}"/>'
-        f'<inertia ixx="{t}" iyy="{t}" izz="{t}" ixy="0" ixz="0" iyz="0"/></inertial>'
-    )
-
-
-def fixed_joint(name: str, parent: str, child: str, xyz, rpy=(0, 0, 0)) -> str:
-    return (
-        f'  <joint name="{name}" type="fixed"><parent link="{parent}"/><child link="{child}"/>'
-        f'<origin xyz="{vec(xyz)}" rpy="{vec(rpy)}"/></joint>'
-    )
-
-
 def build() -> str:
     links = build_links()
     out = [
@@ -279,11 +215,11 @@ def build() -> str:
         "     Provenance of every number: README.md. -->",
         '<robot name="ssrms">',
     ]
-    for name, mat in (WHITE, GREY, DARK, CAMERA):
-        out.append(f'  <material name="{name}"><color rgba="{vec(mat)}"/></material>')
+    for name, rgba in (WHITE, GREY, DARK, CAMERA):
+        out.append(material(name, rgba))
     for name, link in links.items():
-        mass, com, inertia = MASS[name]
-        out.append(link.xml(inertial(mass, com, inertia)))
+        mass, com, (ixx, iyy, izz, ixy) = MASS[name]
+        out.append(link.xml(inertial(mass, com, (ixx, iyy, izz), ixy)))
     for name, parent, child, xyz, axis in JOINTS:
         out.append(
             f'  <joint name="{name}" type="revolute"><parent link="{parent}"/>'
@@ -296,14 +232,11 @@ def build() -> str:
         "  <!-- tip_lee: LEE frame (DESIGN §3), +x boresight out of the LEE, +z camera up."
         " Inertial frame = link frame: read getLinkState index 0/1. -->"
     )
-    out.append(f'  <link name="tip_lee">\n{tiny_inertial()}\n  </link>')
+    tiny = inertial(TINY_MASS_KG, inertia=(TINY_INERTIA,) * 3)
+    out.append(Link("tip_lee").xml(tiny))
     out.append(fixed_joint("tip_lee_joint", "tip_lee_housing", "tip_lee", TIP_OFFSET_M))
     # Camera frames (+x optical axis, +z image up), massless (mass 0 is legal for fixed links).
-    massless = (
-        '    <inertial><origin xyz="0 0 0" rpy="0 0 0"/><mass value="0"/>'
-        '<inertia ixx="0" iyy="0" izz="0" ixy="0" ixz="0" iyz="0"/></inertial>'
-    )
-    out.append(f'  <link name="lee_camera">\n{massless}\n  </link>')
+    out.append(Link("lee_camera").xml(inertial(0.0)))
     out.append(
         fixed_joint(
             "lee_camera_joint",
@@ -312,7 +245,7 @@ def build() -> str:
             (TIP_OFFSET_M[0] - CAMERA_SETBACK_M + 0.04, 0, CAMERA_OFFSET_M),
         )
     )
-    out.append(f'  <link name="elbow_camera">\n{massless}\n  </link>')
+    out.append(Link("elbow_camera").xml(inertial(0.0)))
     out.append(fixed_joint("elbow_camera_joint", "boom_b", "elbow_camera", (0.58, 0, 0.30)))
     out.append("</robot>")
     return "\n".join(out) + "\n"

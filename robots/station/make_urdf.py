@@ -15,6 +15,8 @@ from pathlib import Path
 
 import yaml
 
+from trainer.urdf import Link, box, cyl, inertial, material
+
 HERE = Path(__file__).resolve().parent
 MOUNTS = yaml.safe_load((HERE / "mounts.yaml").read_text(encoding="utf-8"))
 
@@ -59,40 +61,9 @@ COLOURS = {
 ROT = {"x": (0.0, math.pi / 2, 0.0), "y": (math.pi / 2, 0.0, 0.0), "z": (0.0, 0.0, 0.0)}
 
 
-def f(v: float) -> str:
-    s = f"{v:.9f}".rstrip("0").rstrip(".")
-    return "0" if s in ("-0", "") else s
-
-
-def vec(v) -> str:
-    return " ".join(f(x) for x in v)
-
-
-PARTS: list[str] = []
-
-
-def add(geom, xyz, rpy=(0, 0, 0), colour="module_white", collide=True, vis=True, comment=""):
-    origin = f'<origin xyz="{vec(xyz)}" rpy="{vec(rpy)}"/>'
-    if comment:
-        PARTS.append(f"    <!-- {comment} -->")
-    if vis:
-        PARTS.append(
-            f'    <visual>{origin}<geometry>{geom}</geometry><material name="{colour}"/></visual>'
-        )
-    if collide:
-        PARTS.append(f"    <collision>{origin}<geometry>{geom}</geometry></collision>")
-
-
-def cyl(r, length):
-    return f'<cylinder radius="{f(r)}" length="{f(length)}"/>'
-
-
-def box(sx, sy, sz):
-    return f'<box size="{f(sx)} {f(sy)} {f(sz)}"/>'
-
-
 def build() -> str:
-    PARTS.clear()
+    link = Link("station", colour="module_white")
+    add = link.add
     for name, centre, axis, d, length in MODULES:
         colour = "russian" if name in ("zarya", "zvezda") else "module_white"
         add(cyl(d / 2, length), centre, ROT[axis], colour, comment=f"{name}: d {d} m, L {length} m")
@@ -165,16 +136,8 @@ def build() -> str:
         "     Frame = world (LVLH): x V-bar, y H-bar (port), z zenith. Provenance: README.md -->",
         '<robot name="station">',
     ]
-    out += [
-        f'  <material name="{n}"><color rgba="{vec(c)}"/></material>' for n, c in COLOURS.items()
-    ]
-    out.append('  <link name="station">')
-    out.append(
-        '    <inertial><origin xyz="0 0 0" rpy="0 0 0"/><mass value="0"/>'
-        '<inertia ixx="0" iyy="0" izz="0" ixy="0" ixz="0" iyz="0"/></inertial>'
-    )
-    out += PARTS
-    out.append("  </link>")
+    out += [material(n, c) for n, c in COLOURS.items()]
+    out.append(link.xml(inertial(0.0)))
     out.append("</robot>")
     return "\n".join(out) + "\n"
 

@@ -7,11 +7,12 @@ import xml.etree.ElementTree as ET
 import numpy as np
 import pytest
 
+from trainer.clock import PHYSICS_STEP_S
 from trainer.resources import robot_file
 from trainer.scenario.build import initial_world_spec
 from trainer.scenario.loader import load_scenario
 from trainer.sim.contacts import detect_contacts
-from trainer.sim.world import PHYSICS_STEP_S, World
+from trainer.sim.world import World
 
 
 def _frgf_geometry(robot: str) -> list[str]:

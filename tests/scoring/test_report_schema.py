@@ -14,7 +14,8 @@ import pytest
 
 from trainer.scenario.loader import load_scenario
 from trainer.scoring.accumulate import ScoreAccumulator
-from trainer.scoring.report import SessionFacts, build_report
+from trainer.scoring.envelope import judge
+from trainer.scoring.report import SessionFacts, TriggerFacts, build_report
 from trainer.sim.metrics import CaptureMetrics
 
 Check = Callable[[Mapping[str, Any]], None]
@@ -23,6 +24,7 @@ Check = Callable[[Mapping[str, Any]], None]
 def _captured_report() -> dict[str, Any]:
     scenario = load_scenario("crs20-capture")
     acc = ScoreAccumulator(scenario)
+    metrics = CaptureMetrics(0.01, 0.1, 1.0, 2.0, 0.004, 0.02)
     acc.contact(12.0, "ssrms/tip_lee - dragon/frgf", 0.01)
     facts = SessionFacts(
         scenario=scenario,
@@ -31,8 +33,7 @@ def _captured_report() -> dict[str, Any]:
         outcome="captured",
         outcome_reason="rigidized",
         free_drift_start_s=5.0,
-        trigger_time_s=65.0,
-        trigger_metrics=CaptureMetrics(0.01, 0.1, 1.0, 2.0, 0.004, 0.02),
+        trigger=TriggerFacts(65.0, metrics, judge(metrics, scenario.envelope)),
         misses=0,
         captured_at_s=67.0,
         aborted_at_s=None,

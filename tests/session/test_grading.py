@@ -1,6 +1,6 @@
 """End-to-end grading: the autopilot captures, nobody flying times out with the drift named,
-a trigger outside the envelope misses, ABORT is graded, every scenario runs
-deterministically, and a recording replays bit for bit."""
+a trigger outside the envelope misses, ABORT is graded, and a recording replays bit for
+bit. (Every scenario's determinism is pinned by tests/golden.)"""
 
 from __future__ import annotations
 
@@ -17,8 +17,7 @@ from trainer.input.state import Button, HandControllerState
 from trainer.pilots import NonePilot, RecordedPilot, make_pilot
 from trainer.pilots.autopilot import TARGET_DEPTH_M, TRIGGER_DEPTH_TOLERANCE_M
 from trainer.record.reader import read_recording
-from trainer.scenario.loader import list_scenarios, load_scenario
-from trainer.session import Session
+from trainer.scenario.loader import load_scenario
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3, 4])
@@ -143,28 +142,6 @@ class TriggerAbort:
         return HandControllerState(
             buttons=frozenset({Button.ABORT}) if 400 < self.count < 420 else frozenset()
         )
-
-
-def _run_ticks(scenario_id: str, ticks: int) -> list[str]:
-    scenario = load_scenario(scenario_id)
-    session = Session(scenario, 11)
-    pilot = make_pilot("autopilot", scenario)
-    digests = []
-    try:
-        telemetry = session.last_telemetry
-        for _ in range(ticks):
-            assert telemetry is not None
-            telemetry = session.tick(pilot.next_state(telemetry))
-            digests.append(session.world.state_digest())
-    finally:
-        session.close()
-    return digests
-
-
-@pytest.mark.parametrize("scenario_id", [s.id for s in list_scenarios()])
-def test_every_scenario_runs_10_s_deterministically(scenario_id: str) -> None:
-    first = _run_ticks(scenario_id, 600)
-    assert first == _run_ticks(scenario_id, 600)
 
 
 def test_replaying_a_recording_reproduces_the_session(tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ from trainer.input.sdl import init_pygame_input
 from trainer.input.state import Button
 from trainer.scenario.loader import load_scenario
 from trainer.session import Session
-from trainer.sim.metrics import quat_to_matrix
+from trainer.sim.rotation import matrix_from_quat
 
 
 @pytest.fixture
@@ -44,7 +44,7 @@ def test_stick_moves_lee_along_the_chosen_frame_and_unplug_stops_it(pad: Gamepad
             stick.set_button("y", False)
             telemetry = session.tick(pad.poll(pygame.event.get()))
             assert telemetry.control is not None and telemetry.control.frame is Frame.LEE
-            boresight = quat_to_matrix(telemetry.lee_orientation_world_xyzw)[:, 0]
+            boresight = matrix_from_quat(telemetry.lee_orientation_world_xyzw)[:, 0]
 
             stick.set_axis("lefty", -1.0)  # full forward: THC +x, along the LEE boresight
             start = np.array(telemetry.lee_position_world_m)

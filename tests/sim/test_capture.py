@@ -14,6 +14,7 @@ import numpy as np
 import pybullet as pb
 import pytest
 
+from trainer.clock import CONTROL_STEPS, CONTROL_TICK_S
 from trainer.sim.capture import (
     MISS_RESET_TIME_S,
     RIGIDIZE_TIME_S,
@@ -28,8 +29,8 @@ from trainer.sim.joints import JOINT_TORQUE_LIMIT_NM
 from trainer.sim.layout import default_world_spec
 from trainer.sim.world import World
 
-TICK_STEPS = 4  # physics steps per control tick (DESIGN §3)
-TICK_S = 1.0 / 60.0
+TICK_STEPS = CONTROL_STEPS
+TICK_S = CONTROL_TICK_S
 # Seated FRGF orientation in the LEE frame: FRGF +x against LEE +x, +z shared (capture.py).
 SEATED_Q = (0.0, 0.0, 1.0, 0.0)
 

@@ -10,10 +10,11 @@ import numpy as np
 import pybullet as pb
 import pytest
 
+from trainer.clock import PHYSICS_STEP_S
 from trainer.errors import ModelError, SimulationDivergedError
 from trainer.sim.layout import capture_point, default_world_spec, named_pose_rad
 from trainer.sim.orbit import cw_state_at
-from trainer.sim.world import JOINT_NAMES, JOINT_RATE_LIMIT_RAD_S, PHYSICS_STEP_S, World
+from trainer.sim.world import JOINT_NAMES, JOINT_RATE_LIMIT_RAD_S, World
 
 STEPS_PER_S = round(1.0 / PHYSICS_STEP_S)
 

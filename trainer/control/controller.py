@@ -52,6 +52,7 @@ from trainer.control.telemetry import (
     WarningKind,
 )
 from trainer.input.state import Button, HandControllerState
+from trainer.sim.rotation import rows_from_quat
 from trainer.sim.world import JOINT_NAMES, World
 
 _ZERO_RATES: tuple[float, ...] = (0.0,) * 7
@@ -62,19 +63,6 @@ _NO_JACOBIAN: tuple[Column6, ...] = ((0.0, 0.0, 0.0, 0.0, 0.0, 0.0),) * 7
 
 DISCONNECTED = "hand controller disconnected"
 PAUSED = "session paused"
-
-
-def _rotation_from_quaternion(
-    q_xyzw: tuple[float, float, float, float],
-) -> tuple[tuple[float, float, float], ...]:
-    x, y, z, w = q_xyzw
-    n = math.sqrt(x * x + y * y + z * z + w * w)
-    x, y, z, w = x / n, y / n, z / n, w / n
-    return (
-        (1 - 2 * (y * y + z * z), 2 * (x * y - z * w), 2 * (x * z + y * w)),
-        (2 * (x * y + z * w), 1 - 2 * (x * x + z * z), 2 * (y * z - x * w)),
-        (2 * (x * z - y * w), 2 * (y * z + x * w), 1 - 2 * (x * x + y * y)),
-    )
 
 
 class ArmController:
@@ -173,7 +161,7 @@ class ArmController:
         spec_quat = world.spec.arm_base_orientation_xyzw
         if spec_quat is not self._base_quat:
             self._base_quat = spec_quat
-            self._base_rot = _rotation_from_quaternion(spec_quat)
+            self._base_rot = rows_from_quat(spec_quat)
         q = world.joint_angles_rad().tolist()
         tip_pos, tip_rot, jacobian_n = forward_kinematics(q)
         scale = p.vernier_factor if self.rate_scale is RateScale.VERNIER else 1.0

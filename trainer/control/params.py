@@ -27,7 +27,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from trainer.sim.world import JOINT_LIMIT_MARGIN_RAD, PHYSICS_STEP_S
+from trainer.clock import CONTROL_TICK_S
+from trainer.sim.world import JOINT_LIMIT_MARGIN_RAD
 
 UNLOADED_TIP_SPEED_M_S = 0.37  # REFERENCE §1, S (CSA)
 ASSEMBLY_TIP_SPEED_M_S = 0.02  # REFERENCE §1, S (CSA): station assembly
@@ -43,7 +44,7 @@ class ControlParameters:
     """Every gain and limit the control modes use. Defaults carry their provenance."""
 
     # --- timing
-    control_tick_s: float = 4 * PHYSICS_STEP_S  # DESIGN §3: 1/60 s, 4 physics steps
+    control_tick_s: float = CONTROL_TICK_S  # trainer/clock.py: 1/60 s, 4 physics steps
 
     # --- arm limits
     joint_rate_limit_rad_s: float = math.radians(4.0)  # REFERENCE §1, S (low confidence)

@@ -25,9 +25,9 @@ from typing import TextIO
 
 import pygame
 
+from trainer.clock import CONTROL_TICK_S
 from trainer.input.bindings import load_bindings, user_bindings_path
 from trainer.input.gamepad import DeviceInfo, GamepadInput
-from trainer.input.guard import CONTROL_TICK_S
 from trainer.input.state import HandControllerState
 
 _CLEAR = "\x1b[H\x1b[2J"

@@ -60,6 +60,7 @@ from typing import Literal
 import pygame
 from pygame._sdl2 import controller as sdl_controller
 
+from trainer.clock import CONTROL_TICK_S
 from trainer.errors import DeviceError
 from trainer.input.bindings import (
     AXIS_NAMES,
@@ -70,7 +71,7 @@ from trainer.input.bindings import (
     DeviceBindings,
     load_bindings,
 )
-from trainer.input.guard import CONTROL_TICK_S, HoldGuard, Latch
+from trainer.input.guard import HoldGuard, Latch
 from trainer.input.sdl import init_pygame_input
 from trainer.input.shaping import calibrate_rest, shape_axis, shape_stick
 from trainer.input.state import HandControllerState

@@ -20,9 +20,8 @@ import math
 from collections.abc import Hashable, Iterable, Mapping
 from typing import Generic, TypeVar
 
+from trainer.clock import CONTROL_TICK_S
 from trainer.input.state import Button
-
-CONTROL_TICK_S = 1.0 / 60.0
 
 SourceT = TypeVar("SourceT", bound=Hashable)
 

@@ -43,8 +43,9 @@ from collections.abc import Iterable
 
 import pygame
 
+from trainer.clock import CONTROL_TICK_S
 from trainer.input.bindings import AXIS_NAMES, Bindings, load_bindings
-from trainer.input.guard import CONTROL_TICK_S, HoldGuard, Latch
+from trainer.input.guard import HoldGuard, Latch
 from trainer.input.state import Button, HandControllerState
 
 _STICK_PAIRS = ((0, 1), (4, 5))  # THC x/y share the left stick, RHC pitch/yaw the right

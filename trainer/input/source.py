@@ -25,10 +25,10 @@ from typing import Literal, Protocol, runtime_checkable
 
 import pygame
 
+from trainer.clock import CONTROL_TICK_S
 from trainer.errors import DeviceError
 from trainer.input.bindings import Bindings, load_bindings
 from trainer.input.gamepad import GamepadInput
-from trainer.input.guard import CONTROL_TICK_S
 from trainer.input.keyboard import KeyboardInput
 from trainer.input.state import Button, HandControllerState
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 
+from trainer.clock import CONTROL_HZ
 from trainer.control.telemetry import Frame
 from trainer.input.state import Button, HandControllerState
 from trainer.scenario.model import Scenario
@@ -40,7 +41,7 @@ TARGET_DEPTH_M = 0.10  # centre of the 0.05–0.15 m full-credit window
 POSITION_GAIN_PER_S = 0.35
 # Decide every 6th control tick (10 Hz, the /state rate) and hold the sticks in between.
 DECISION_EVERY_TICKS = 6
-DECISION_PERIOD_S = DECISION_EVERY_TICKS / 60.0
+DECISION_PERIOD_S = DECISION_EVERY_TICKS / CONTROL_HZ
 # Creep observer: a crew member notices the LEE moving when the sticks say it should not (a
 # hand-controller bias) and leans against it. The autopilot compares the LEE's measured
 # velocity with what it commanded and low-pass filters the difference (E: 1 s).

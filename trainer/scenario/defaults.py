@@ -49,6 +49,10 @@ SCORING_WEIGHTS: dict[str, Any] = {
 }
 SCORING_TOTAL = 100.0
 
+# The light of a scenario without a ``lighting:`` section (model.LightingSpec's defaults):
+# mid-morning of the orbit, in sunlight.
+LIGHTING: dict[str, Any] = {"orbit_phase_deg": -45.0, "beta_deg": 20.0, "night": False}
+
 DISPERSIONS: dict[str, Any] = {
     "position_m": [0.0, 0.0, 0.0],
     "velocity_m_s": [0.0, 0.0, 0.0],
@@ -65,5 +69,6 @@ def section(name: str) -> dict[str, Any]:
         "abort": ABORT,
         "scoring": {"weights": SCORING_WEIGHTS},
         "dispersions": DISPERSIONS,
+        "lighting": LIGHTING,
     }
     return copy.deepcopy(table[name])

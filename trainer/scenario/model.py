@@ -98,6 +98,16 @@ class AbortSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class LightingSpec:
+    """Where the station is on its orbit when the session starts: the sun's direction and
+    whether the capture is flown in Earth's shadow follow (trainer.render.lighting)."""
+
+    orbit_phase_deg: float = -45.0  # from orbital noon; E: mid-morning, clear of the eclipse
+    beta_deg: float = 20.0  # sun above the orbit plane; E: a typical ISS beta (within ±75°)
+    night: bool = False  # the station is in Earth's shadow at the start (checked on load)
+
+
+@dataclass(frozen=True, slots=True)
 class Scenario:
     id: str
     version: int
@@ -112,6 +122,7 @@ class Scenario:
     time_limits: TimeLimits
     abort: AbortSpec
     scoring_weights: MappingProxyType[str, float]
+    lighting: LightingSpec = field(default_factory=LightingSpec)
     source_path: Path | None = None
     raw: MappingProxyType[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 

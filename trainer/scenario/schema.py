@@ -17,6 +17,7 @@ Top-level keys (DESIGN §8; units in the key names, degrees only where they say 
 | time_limits   | no       | REFERENCE §4 when omitted; when given, all four (null = none)  |
 | abort         | no       | closing speed limit 0.02 m/s, expected false when omitted      |
 | scoring       | no       | ``weights``: the 13 components, summing to 100                 |
+| lighting      | no       | ``orbit_phase_deg``, ``beta_deg``, ``night`` (mid-morning when omitted) |
 
 A section, once present, must be complete: partial sections silently mixing the file's and
 the default numbers would hide which numbers a scenario really flies with.
@@ -40,6 +41,7 @@ from trainer.scenario.model import (
     ArmSpec,
     Dispersions,
     Envelope,
+    LightingSpec,
     RangeTier,
     Scenario,
     Tier,
@@ -50,7 +52,9 @@ from trainer.scenario.model import (
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TOP_REQUIRED = ("id", "version", "title", "orbit", "vehicle", "arm", "timeline")
-TOP_OPTIONAL = ("description", "tags", "envelope", "time_limits", "abort", "scoring")
+TOP_OPTIONAL = ("description", "tags", "envelope", "time_limits", "abort", "scoring", "lighting")
+# |beta| of the ISS orbit stays within about 75° (S: the ISS beta angle range).
+BETA_MAX_DEG = 75.0
 VEHICLE_REQUIRED = ("model", "position_m", "attitude_rpy_deg")
 VEHICLE_OPTIONAL = (
     "fixed",
@@ -306,6 +310,33 @@ def _scoring(p: Problems, node: Any) -> dict[str, Any]:
     return {"weights": weights}
 
 
+def _lighting(p: Problems, node: Any, altitude_km: float | None) -> dict[str, Any]:
+    """The orbit phase, beta angle and the night flag, which must agree with the phase:
+    a file saying ``night: true`` is flown in Earth's shadow, never silently in sunlight."""
+    if node is MISSING:
+        return defaults.section("lighting")
+    keys = tuple(defaults.LIGHTING)
+    lit = checks.mapping(p, node, "lighting", keys)
+    phase = checks.number(p, checks.get(lit, "orbit_phase_deg"), "lighting.orbit_phase_deg")
+    beta = checks.number(p, checks.get(lit, "beta_deg"), "lighting.beta_deg")
+    night = checks.boolean(p, checks.get(lit, "night"), "lighting.night")
+    if beta is not None and abs(beta) > BETA_MAX_DEG:
+        p.add("lighting.beta_deg", f"must be within ±{BETA_MAX_DEG:g} deg, got {checks.show(beta)}")
+        beta = None
+    if phase is not None and beta is not None and night is not None and altitude_km is not None:
+        from trainer.sim.orbit import in_earth_shadow
+
+        shadow = in_earth_shadow(math.radians(phase), math.radians(beta), altitude_km * 1000.0)
+        if shadow != night:
+            where = "Earth's shadow" if shadow else "sunlight"
+            p.add(
+                "lighting.night",
+                f"is {str(night).lower()}, but orbit_phase_deg {phase:g} with beta_deg "
+                f"{beta:g} puts the station in {where}",
+            )
+    return {"orbit_phase_deg": phase, "beta_deg": beta, "night": night}
+
+
 def _vec3(values: list[float]) -> tuple[float, float, float]:
     return (values[0], values[1], values[2])
 
@@ -358,6 +389,7 @@ def _build(raw: dict[str, Any], source_path: Path | None) -> Scenario:
         time_limits=TimeLimits(**raw["time_limits"]),
         abort=AbortSpec(**raw["abort"]),
         scoring_weights=MappingProxyType(dict(raw["scoring"]["weights"])),
+        lighting=LightingSpec(**raw["lighting"]),
         source_path=source_path,
         raw=MappingProxyType(raw),
     )
@@ -376,6 +408,7 @@ def parse(p: Problems, data: Any, ctx: Context, source_path: Path | None = None)
     raw["time_limits"] = _time_limits(p, top.get("time_limits", MISSING))
     raw["abort"] = _abort(p, top.get("abort", MISSING))
     raw["scoring"] = _scoring(p, top.get("scoring", MISSING))
+    raw["lighting"] = _lighting(p, top.get("lighting", MISSING), raw["orbit"]["altitude_km"])
     if p:
         return None
     return _build(raw, source_path)

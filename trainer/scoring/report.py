@@ -16,7 +16,7 @@ from trainer.scoring.accumulate import (
     REVERSAL_THRESHOLD,
     ScoreAccumulator,
 )
-from trainer.scoring.envelope import FULL, OUTSIDE, QUANTITIES, judge
+from trainer.scoring.envelope import FULL, OUTSIDE, QUANTITIES, EnvelopeJudgement
 from trainer.sim.joints import JOINT_TORQUE_LIMIT_NM
 from trainer.sim.metrics import CaptureMetrics
 
@@ -40,9 +40,19 @@ REVERSALS_FOR_FULL_DEDUCTION = 30
 # trainer.sim.joints) and the full weight at the limit itself.
 
 
+@dataclass(frozen=True, slots=True)
+class TriggerFacts:
+    """The last trigger pull: when, the capture metrics then, and the envelope's verdict
+    (judged once, when it was pulled: ``trainer.scoring.judge.OutcomeJudge``)."""
+
+    time_s: float
+    metrics: CaptureMetrics
+    judgement: EnvelopeJudgement
+
+
 @dataclass(frozen=True)
 class SessionFacts:
-    """What a finished session hands to grading."""
+    """What a finished session hands to grading (``OutcomeJudge.facts``)."""
 
     scenario: Scenario
     seed: int
@@ -50,8 +60,7 @@ class SessionFacts:
     outcome: str
     outcome_reason: str
     free_drift_start_s: float | None
-    trigger_time_s: float | None
-    trigger_metrics: CaptureMetrics | None
+    trigger: TriggerFacts | None
     misses: int
     captured_at_s: float | None
     aborted_at_s: float | None
@@ -98,11 +107,11 @@ def build_report(facts: SessionFacts) -> dict[str, Any]:
     correct_retreat = facts.outcome == "retreated" and cues_answered
     safe_and_right = correct_abort or correct_retreat or facts.outcome == "aligned"
 
-    judgement = (
-        judge(facts.trigger_metrics, sc.envelope) if facts.trigger_metrics is not None else None
-    )
+    judgement = facts.trigger.judgement if facts.trigger is not None else None
     time_to_capture = (
-        _time_since_drift(facts, facts.trigger_time_s) if facts.outcome == "captured" else None
+        _time_since_drift(facts, facts.trigger.time_s)
+        if facts.outcome == "captured" and facts.trigger is not None
+        else None
     )
 
     # --- pass/fail reasons, one sentence per failed criterion
@@ -216,11 +225,11 @@ def build_report(facts: SessionFacts) -> dict[str, Any]:
     total = 100.0 - sum(deductions.values())
 
     trigger: dict[str, Any] | None = None
-    if facts.trigger_metrics is not None and judgement is not None:
+    if facts.trigger is not None:
         trigger = {
-            "time_s": facts.trigger_time_s,
-            **facts.trigger_metrics.to_dict(),
-            "tier": judgement.tier,
+            "time_s": facts.trigger.time_s,
+            **facts.trigger.metrics.to_dict(),
+            "tier": facts.trigger.judgement.tier,
         }
     return {
         "format": REPORT_FORMAT,

@@ -18,6 +18,7 @@ import yaml
 
 from trainer.errors import ModelError
 from trainer.resources import data_dir
+from trainer.sim.rotation import matrix_from_quat
 from trainer.sim.world import JOINT_NAMES, WorldSpec
 
 
@@ -120,5 +121,5 @@ def default_world_spec(pose: str = "capture_ready", **overrides: Any) -> WorldSp
 
 
 def quat_rotate(quat_xyzw: tuple[float, ...], vector: tuple[float, ...]) -> np.ndarray[Any, Any]:
-    m = np.array(pb.getMatrixFromQuaternion(list(quat_xyzw))).reshape(3, 3)
+    m = matrix_from_quat(quat_xyzw)
     return np.asarray(m @ np.asarray(vector, dtype=float))

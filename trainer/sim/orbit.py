@@ -73,3 +73,24 @@ def cw_state_at(
     vx = 6.0 * n * (c - 1.0) * z0 - 2.0 * s * vz0 + (4.0 * c - 3.0) * vx0
     vy = -y0 * n * s + vy0 * c
     return np.array([x, y, z]), np.array([vx, vy, vz])
+
+
+def sun_direction_lvlh(phase_rad: float, beta_rad: float) -> tuple[float, float, float]:
+    """Unit vector toward the sun in this frame at orbit phase ``phase_rad`` from orbital
+    noon (sun at zenith) with beta angle ``beta_rad`` (the sun's elevation above the orbit
+    plane). The station moves toward +x, so after noon the sun falls behind it (−x)."""
+    cb = math.cos(beta_rad)
+    return (-math.sin(phase_rad) * cb, math.sin(beta_rad), math.cos(phase_rad) * cb)
+
+
+def earth_disc_half_angle_rad(altitude_m: float = ISS_ALTITUDE_M) -> float:
+    """Angular radius of the Earth seen from ``altitude_m``: the station is in Earth's
+    shadow while the sun lies within it (D: 69.7° at 421.5 km, a 36-minute eclipse of
+    the 92.6-minute orbit at beta 0, as the ISS has)."""
+    return math.asin(EARTH_RADIUS_M / (EARTH_RADIUS_M + altitude_m))
+
+
+def in_earth_shadow(phase_rad: float, beta_rad: float, altitude_m: float = ISS_ALTITUDE_M) -> bool:
+    """True when the sun at this phase and beta angle is behind the Earth."""
+    sun_z = sun_direction_lvlh(phase_rad, beta_rad)[2]
+    return math.acos(max(-1.0, min(1.0, -sun_z))) < earth_disc_half_angle_rad(altitude_m)

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-import pybullet as pb
 
 from trainer.sim.metrics import Pose
+from trainer.sim.rotation import matrix_from_quat
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -44,7 +44,7 @@ class FramePose:
         )
 
     def rotation(self) -> FloatArray:
-        return np.array(pb.getMatrixFromQuaternion(self.orientation_xyzw.tolist())).reshape(3, 3)
+        return matrix_from_quat(self.orientation_xyzw)
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,6 +30,7 @@ import numpy as np
 import numpy.typing as npt
 import pybullet as pb
 
+from trainer.clock import PHYSICS_STEP_S as PHYSICS_STEP_S
 from trainer.errors import ModelError
 from trainer.sim.divergence import check_state, finite_vector
 from trainer.sim.drives import JOINT_LIMIT_MARGIN_RAD as JOINT_LIMIT_MARGIN_RAD
@@ -39,15 +40,15 @@ from trainer.sim.joints import JOINT_NAMES as JOINT_NAMES  # re-exported: the wo
 from trainer.sim.joints import JOINT_RATE_LIMIT_RAD_S as JOINT_RATE_LIMIT_RAD_S
 from trainer.sim.metrics import CaptureMetrics, capture_metrics
 from trainer.sim.orbit import ISS_ALTITUDE_M, cw_acceleration, mean_motion_rad_s
+from trainer.sim.rotation import matrix_from_quat
 from trainer.sim.snare import SnareConstraint
 from trainer.sim.state import FramePose, Snapshot, TickStartMotion, VehicleState
 
 FloatArray = npt.NDArray[np.float64]
 
 
-PHYSICS_STEP_S = (
-    1.0 / 240.0
-)  # DESIGN §3; 1/60 s lets a captured payload give 7.5 mm (PYBULLET_NOTES)
+# The physics step lives in trainer/clock.py (re-exported here for the world's users);
+# 1/60 s would let a captured payload give 7.5 mm (PYBULLET_NOTES).
 SOLVER_ITERATIONS = 100  # PYBULLET_NOTES: capture constraint give 0.19 mm at 100 iterations
 # The CW acceleration is re-evaluated once per control tick (4 steps) and applied before
 # every step. Its change over 1/60 s is negligible (D: d/dt(3n²z) = 3n²·ż ≈ 3.8e-6 s⁻² ×
@@ -207,9 +208,7 @@ class World:
         except KeyError as exc:
             raise ModelError(f"{self._model_path('ssrms')}: missing joint or link {exc}") from None
         self.arm_links = {k: v for k, v in arm_links.items() if not k.startswith("joint:")}
-        self._base_rotation = np.array(
-            pb.getMatrixFromQuaternion(list(spec.arm_base_orientation_xyzw))
-        ).reshape(3, 3)
+        self._base_rotation = matrix_from_quat(spec.arm_base_orientation_xyzw)
         if len(spec.initial_joint_angles_rad) != len(JOINT_NAMES):
             raise ModelError(
                 f"initial joint angles: expected 7 values, got {len(spec.initial_joint_angles_rad)}"
@@ -332,6 +331,21 @@ class World:
         finite_vector(f, "vehicle thrust")
         self._vehicle_thrust_n = (f[0], f[1], f[2])
 
+    def set_vehicle_velocity(
+        self, velocity_m_s: Sequence[float], angular_velocity_rad_s: Sequence[float]
+    ) -> None:
+        """Set the vehicle's velocity and rate (world frame): the state its thrusters leave
+        it in (Dragon's hold before free drift, its residual drift when they go quiet)."""
+        if self.spec.vehicle_fixed:
+            return
+        v = [float(x) for x in velocity_m_s]
+        w = [float(x) for x in angular_velocity_rad_s]
+        finite_vector(v, "vehicle velocity")
+        finite_vector(w, "vehicle angular velocity")
+        pb.resetBaseVelocity(self.vehicle, v, w, physicsClientId=self._client)
+        pos, orn, _vel, _ang = self._vehicle_read
+        self._vehicle_read = (pos, orn, tuple(v), tuple(w))
+
     def apply_vehicle_impulse(
         self, impulse_world_n_s: Sequence[float], point_world_m: Sequence[float]
     ) -> None:
@@ -343,7 +357,7 @@ class World:
         pos, orn = pb.getBasePositionAndOrientation(self.vehicle, physicsClientId=c)
         j = np.asarray(impulse_world_n_s, dtype=float)
         r = np.asarray(point_world_m, dtype=float) - np.asarray(pos)
-        rot = np.array(pb.getMatrixFromQuaternion(orn)).reshape(3, 3)
+        rot = matrix_from_quat(orn)
         inertia_body = np.array(pb.getDynamicsInfo(self.vehicle, -1, physicsClientId=c)[2])
         dw = rot @ ((rot.T @ np.cross(r, j)) / inertia_body)
         new_v = np.asarray(v) + j / self.vehicle_mass_kg
@@ -421,8 +435,8 @@ class World:
         return TickStartMotion(*self._tick_start)
 
     def joint_angles_rad(self) -> FloatArray:
-        """The joint angles as read after the last step (only step() moves the joints)."""
-        return np.array([s[0] for s in self._joint_states])
+        states = pb.getJointStates(self.arm, self.joint_indices, physicsClientId=self._client)
+        return np.array([s[0] for s in states])
 
     def joint_rates_rad_s(self) -> FloatArray:
         states = pb.getJointStates(self.arm, self.joint_indices, physicsClientId=self._client)

@@ -1,0 +1,50 @@
+"""Shared fixtures of the renderer tests: the real scene (station, SSRMS, Dragon), a world at
+the capture_ready pose, and an OpenGL renderer (EGL). Without EGL the GL tests skip, unless
+CI is set: CI installs Mesa's EGL (tools/system-deps.sh), so there they must fail."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+
+from trainer.render import Renderer, Scene
+from trainer.sim.layout import default_world_spec
+from trainer.sim.world import World
+
+# Dragon raised so the FRGF ball sits 0.3 m below the LEE mouth (capture_ready holds the
+# mouth 2.0 m above it, robots/ssrms/poses.yaml): the close-up just before the trigger.
+CLOSE_UP_RAISE_M = 1.7
+
+
+@pytest.fixture(scope="session")
+def scene() -> Scene:
+    return Scene.load("dragon")
+
+
+@pytest.fixture(scope="session")
+def gl_renderer(scene: Scene) -> Iterator[Renderer]:
+    renderer = Renderer.create(scene)
+    if renderer.is_fallback:
+        renderer.close()
+        message = f"no OpenGL through EGL here: {renderer.fallback_reason}"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    yield renderer
+    renderer.close()
+
+
+def make_world(
+    raise_m: float = 0.0, shift_m: tuple[float, float, float] = (0.0, 0.0, 0.0)
+) -> World:
+    """The CRS-20 scene at capture_ready, Dragon moved up by ``raise_m`` and by ``shift_m``."""
+    base = default_world_spec("capture_ready")
+    x, y, z = base.vehicle_position_m
+    return World(
+        default_world_spec(
+            "capture_ready",
+            vehicle_position_m=(x + shift_m[0], y + shift_m[1], z + raise_m + shift_m[2]),
+        )
+    )

@@ -1,0 +1,83 @@
+"""Camera views for the workstation and the replay viewer: images from link poses.
+
+This room draws the station, the SSRMS and the vehicle (Dragon or the FRGF drill target)
+as the cameras see them, with moderngl on a headless EGL context (Mesa's llvmpipe without
+a GPU), and returns numpy images. It knows nothing of pygame and never steps physics: a
+frame is drawn from ``ScenePoses`` alone, filled from a live ``World`` or from a
+recording's ``/state`` message (docs/DESIGN.md §2: the UI shows the images it is handed).
+
+Public API (stable; the window and the replay viewer call exactly this)::
+
+    from trainer.render import Renderer, Scene, Lighting, poses_from_world, poses_from_state
+
+    scene = Scene.load("dragon")                      # URDFs of robots/, once
+    renderer = Renderer.create(scene)                 # prefer="gl" (default) or "cpu"
+    poses = poses_from_telemetry(telemetry, scene)    # the window: from its snapshot
+    poses = poses_from_state(state_msg, scene)        # the replay viewer: a /state message
+    light = Lighting.orbit(phase_deg, beta_deg, time_s=t)   # or lighting_for(scenario, t)
+    image = renderer.render("lee", poses, (480, 360), light)  # (H, W, 3) uint8, row 0 on top
+    # pygame (in ui/ only): pygame.image.frombuffer(image, (w, h), "RGB")
+    renderer.backend_name        # "OpenGL (llvmpipe ..., EGL)" or the CPU renderer
+    renderer.fallback_reason     # None, or "software fallback: reduced size (why)" to show
+    renderer.image_size((w, h))  # what render returns: (w, h) on GL, reduced on the CPU
+    renderer.close()
+
+| name                        | what                                                        |
+|-----------------------------|-------------------------------------------------------------|
+| ``Scene.load(vehicle_model, include_station=True)`` | visual meshes and joint trees   |
+| ``Scene.for_scenario(scenario)`` | the scene of a scenario (its vehicle model)          |
+| ``ScenePoses``              | ``links["role/link"] -> LinkPose(position_m, orientation_xyzw)`` |
+| ``poses_from_telemetry(telemetry, scene)`` | link poses of a session's snapshot (the window) |
+| ``poses_from_world(world, scene)`` | link poses of a live world (named accessors)         |
+| ``poses_from_state(state, scene)`` | link poses of a ``/state`` message (FK of the joints) |
+| ``poses_from_joints(scene, ...)``  | link poses from base mount, joints and vehicle pose   |
+| ``CAMERA_NAMES``            | ``"lee"``, ``"elbow"``, ``"external"``                      |
+| ``camera(name, poses)``     | the named camera's ``CameraSpec`` (pose, field of view, lamps) |
+| ``orbit_camera(target, azimuth_deg, elevation_deg, distance_m)`` | the free camera |
+| ``CameraSpec.project(point, size)`` | pixel of a world point (for overlays)               |
+| ``Lighting.orbit(phase_deg, beta_deg, time_s=)`` | sun, eclipse (``.night``), Earthshine |
+| ``lighting_for(scenario, time_s)`` | the scenario's ``lighting:`` section at a time       |
+
+The renderer holds an OpenGL context: create it, render and close it on one thread.
+"""
+
+from trainer.render.cameras import (
+    CAMERA_NAMES,
+    CameraName,
+    CameraSpec,
+    camera,
+    look_at,
+    orbit_camera,
+)
+from trainer.render.lighting import Lighting, SpotLight, lighting_for
+from trainer.render.poses import (
+    LinkPose,
+    ScenePoses,
+    poses_from_joints,
+    poses_from_state,
+    poses_from_telemetry,
+    poses_from_world,
+)
+from trainer.render.renderer import FALLBACK_LABEL, Renderer
+from trainer.render.scene import Scene
+
+__all__ = [
+    "CAMERA_NAMES",
+    "FALLBACK_LABEL",
+    "CameraName",
+    "CameraSpec",
+    "Lighting",
+    "LinkPose",
+    "Renderer",
+    "Scene",
+    "ScenePoses",
+    "SpotLight",
+    "camera",
+    "lighting_for",
+    "look_at",
+    "orbit_camera",
+    "poses_from_joints",
+    "poses_from_state",
+    "poses_from_telemetry",
+    "poses_from_world",
+]

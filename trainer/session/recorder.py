@@ -1,0 +1,70 @@
+"""The session's recording (docs/DESIGN.md §7): a listener of the tick that writes every
+input, every event, the state at 10 Hz and a physics-state checkpoint every simulated
+second into an MCAP file through ``trainer.record.writer.RecordingWriter``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from trainer.clock import CHECKPOINT_EVERY_TICKS, STATE_EVERY_TICKS
+from trainer.control.telemetry import ControlTelemetry
+from trainer.input.state import HandControllerState
+from trainer.record.writer import RecordingWriter
+from trainer.session.events import SessionEvent
+from trainer.telemetry import Telemetry
+
+
+class SessionRecorder:
+    """Writes one session. ``checkpoint()`` gives the world's (physics step, state
+    digest) when a checkpoint is due."""
+
+    def __init__(
+        self,
+        path: Path,
+        metadata: Mapping[str, object],
+        checkpoint: Callable[[], tuple[int, str]],
+    ) -> None:
+        self.writer = RecordingWriter(path, metadata)
+        self._checkpoint = checkpoint
+        self._input_key: tuple[object, ...] | None = None
+        self._input_payload: dict[str, object] = {}
+
+    def on_input(
+        self, tick: int, time_s: float, hc: HandControllerState, control: ControlTelemetry | None
+    ) -> None:
+        key = (
+            (hc, "", "", "")
+            if control is None
+            else (hc, control.mode.value, control.frame.value, control.rate_scale.value)
+        )
+        if key != self._input_key:
+            # A new payload only when the input changed: the writer reuses the encoding of a
+            # held one (sticks are held for many ticks by people and pilots alike).
+            self._input_key = key
+            self._input_payload = {
+                **hc.to_dict(),
+                "mode": key[1],
+                "frame": key[2],
+                "rate_scale": key[3],
+            }
+        self.writer.write_input(tick, time_s, self._input_payload)
+
+    def on_event(self, event: SessionEvent) -> None:
+        self.writer.write_event(event.time_s, event.kind, event.detail)
+        if event.kind == "pause":
+            self.writer.flush()  # simulated time stops: no per-second flush while paused
+
+    def on_tick(self, telemetry: Telemetry) -> None:
+        if telemetry.paused:
+            return
+        if telemetry.tick % STATE_EVERY_TICKS == 0:
+            self.writer.write_state(telemetry.time_s, telemetry.state_record())
+        if telemetry.tick % CHECKPOINT_EVERY_TICKS == 0:
+            step, digest = self._checkpoint()
+            self.writer.write_checkpoint(telemetry.tick, telemetry.time_s, step, digest)
+
+    def close(self, summary: dict[str, Any] | None = None) -> None:
+        self.writer.close(summary)

@@ -327,6 +327,7 @@ EVENT_KINDS: tuple[tuple[str, dict[str, Any], dict[str, Any]], ...] = (
         },
     ),
     ("crew_free_drift", {}, {}),
+    ("offset_grapple", {}, {}),
     ("go_no_go", {}, {"decision": _enum(("go", "no-go"), "MCC's decision on the approach")}),
     (
         "cue",

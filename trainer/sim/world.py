@@ -170,15 +170,6 @@ class World:
             pb.changeDynamics(
                 body, link, linearDamping=0.0, angularDamping=0.0, physicsClientId=self._client
             )
-        # No sleeping: Bullet freezes a body that has moved slower than its threshold for
-        # 2 s. Measured: Dragon station-keeping at the capture point at 4.6 mm/s froze in
-        # place (position constant, velocity kept) and never woke for the crew's commands.
-        pb.changeDynamics(
-            body,
-            -1,
-            activationState=pb.ACTIVATION_STATE_DISABLE_SLEEPING,
-            physicsClientId=self._client,
-        )
         return int(body)
 
     def _links(self, body: int) -> dict[str, int]:

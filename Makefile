@@ -43,6 +43,7 @@ bench: $(STAMP)
 	$(HEADLESS) $(BIN)/python bench/bench_grade.py
 	$(HEADLESS) $(BIN)/python bench/bench_batch.py
 	$(HEADLESS) $(BIN)/python bench/bench_render.py
+	$(HEADLESS) $(BIN)/python bench/bench_replay.py
 
 clean:
 	rm -rf $(VENV) build dist .mypy_cache .pytest_cache .ruff_cache

@@ -28,7 +28,49 @@ def _cmd_grade(args: argparse.Namespace) -> int:
     from trainer.grade import parse_seeds, run_grade_command
 
     seeds = parse_seeds(args.seeds) if args.seeds else [args.seed if args.seed is not None else 7]
-    return run_grade_command(args.scenario, args.pilot, seeds, args.out, args.jobs)
+    return run_grade_command(
+        args.scenario,
+        args.pilot,
+        seeds,
+        args.out,
+        args.jobs,
+        trainee=args.trainee,
+        history=not args.no_history,
+    )
+
+
+def _check_recording(path: Path) -> None:
+    """Refuse a file that is not a recording before pybullet is imported (its banner would
+    otherwise join the one-line error)."""
+    from trainer.record.seek import open_recording
+
+    open_recording(path).close()
+
+
+def _cmd_replay(args: argparse.Namespace) -> int:
+    _check_recording(args.recording)
+    if args.verify:
+        from trainer.replay.verify import run_verify_command
+
+        return run_verify_command(args.recording)
+    from trainer.replay.viewer import run_viewer
+
+    return run_viewer(args.recording)
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    _check_recording(args.recording)
+    if args.out is not None and args.out.exists() and not args.out.is_dir():
+        raise TrainerError(f"--out {args.out}: not a folder")
+    from trainer.debrief.command import run_report_command
+
+    return run_report_command(args.recording, args.out)
+
+
+def _cmd_history(args: argparse.Namespace) -> int:
+    from trainer.history.command import run_history_command
+
+    return run_history_command(args.trainee, args.plot)
 
 
 def _cmd_list(args: argparse.Namespace) -> int:
@@ -82,7 +124,43 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
         metavar="N",
         help="grade N seeds at a time in parallel processes (default: every core)",
     )
+    grade.add_argument(
+        "--trainee",
+        default=None,
+        help="whose history the graded session joins (default: your login name)",
+    )
+    grade.add_argument(
+        "--no-history", action="store_true", help="do not add the session to the history"
+    )
     handlers["grade"] = _cmd_grade
+
+    replay = sub.add_parser(
+        "replay", help="open a recorded session; --verify re-simulates it and checks it"
+    )
+    replay.add_argument("recording", type=Path, metavar="RECORDING", help="a session .mcap")
+    replay.add_argument(
+        "--verify",
+        action="store_true",
+        help="re-simulate headless from the recording's scenario, seed and inputs; "
+        "exit 0 reproduced, 1 diverged",
+    )
+    handlers["replay"] = _cmd_replay
+
+    report = sub.add_parser(
+        "report", help="write the debrief of a recorded session (debrief.html, report.json)"
+    )
+    report.add_argument("recording", type=Path, metavar="RECORDING", help="a session .mcap")
+    report.add_argument(
+        "--out", type=Path, default=None, help="output folder (default: beside the recording)"
+    )
+    handlers["report"] = _cmd_report
+
+    history = sub.add_parser("history", help="a trainee's graded attempts and trend")
+    history.add_argument("--trainee", default=None, help="trainee name (default: your login name)")
+    history.add_argument(
+        "--plot", type=Path, default=None, metavar="FILE", help="write score over attempts (PNG)"
+    )
+    handlers["history"] = _cmd_history
 
     lst = sub.add_parser("list", help="list the scenarios")
     del lst

@@ -23,6 +23,7 @@ from typing import Any
 from tqdm import tqdm
 
 from trainer.errors import TrainerError
+from trainer.history.store import HistoryError, record_attempt
 from trainer.pilots import Pilot, RecordedPilot, make_pilot
 from trainer.scenario.loader import load_scenario
 from trainer.scenario.model import Scenario
@@ -81,7 +82,10 @@ def run_graded(
         wall = time.perf_counter() - t0
         facts = session_facts(session, recording.name if recording else None)
         report = build_report(facts)
-        session.close(summary={"outcome": report["outcome"], "passed": report["passed"]})
+        # the whole graded report rides in the recording, so `report` need not re-simulate
+        session.close(
+            summary={"outcome": report["outcome"], "passed": report["passed"], "report": report}
+        )
     except BaseException:
         session.stop("the grading run was interrupted")
         session.close()
@@ -103,6 +107,21 @@ def parse_seeds(text: str) -> list[int]:
         return [int(text)]
     except ValueError:
         raise TrainerError(f"--seeds: expected N or A..B with A <= B, got {text!r}") from None
+
+
+def add_to_history(result: GradeResult, trainee: str | None) -> None:
+    """The graded session joins the trainee's history; a database that cannot be written
+    costs a warning, not the grade (its report is already on disk)."""
+    recording = result.out_dir / "session.mcap"
+    try:
+        record_attempt(
+            result.report,
+            trainee=trainee,
+            aids=None,
+            recording=recording if recording.exists() else None,
+        )
+    except HistoryError as exc:
+        print(f"canadarm-trainer grade: warning: history not updated: {exc}", file=sys.stderr)
 
 
 def default_jobs() -> int:
@@ -179,7 +198,13 @@ def run_seeds(
 
 
 def run_grade_command(
-    scenario_ref: str, pilot: str, seeds: list[int], out: Path, jobs: int | None = None
+    scenario_ref: str,
+    pilot: str,
+    seeds: list[int],
+    out: Path,
+    jobs: int | None = None,
+    trainee: str | None = None,
+    history: bool = True,
 ) -> int:
     if jobs is not None and jobs < 1:
         raise TrainerError(f"--jobs: expected a number of processes >= 1, got {jobs}")
@@ -188,6 +213,10 @@ def run_grade_command(
     many = len(seeds) > 1
     ref = str(scenario.source_path) if scenario.source_path is not None else scenario_ref
     results = run_seeds(ref, pilot, seeds, out, default_jobs() if jobs is None else jobs)
+    if history:
+        # In seed order, from this process only: the workers never write the database.
+        for _seed, result in results:
+            add_to_history(result, trainee)
     print(
         f"{'seed':>6} {'outcome':<10} {'pass':<5} {'score':>6} {'t capture':>10} {'x real time':>12}  reasons"
     )

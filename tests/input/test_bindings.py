@@ -52,12 +52,12 @@ def test_unknown_axis(tmp_path: Path) -> None:
 
 def test_unknown_action(tmp_path: Path) -> None:
     message = refused(tmp_path, "keyboard:\n  buttons:\n    fly: [q]\n")
-    assert "bindings.yaml: keyboard.buttons.fly: unknown key 'fly'" in message
+    assert "bindings.yaml: keyboard.buttons.fly: unknown key; known keys: capture" in message
 
 
 def test_unknown_hand_controller_axis(tmp_path: Path) -> None:
     message = refused(tmp_path, "gamepad:\n  axes:\n    thc_w: {axis: leftx}\n")
-    assert ": gamepad.axes.thc_w: unknown key 'thc_w'" in message
+    assert ": gamepad.axes.thc_w: unknown key (did you mean 'thc_z'?)" in message
 
 
 def test_duplicate_binding(tmp_path: Path) -> None:
@@ -75,11 +75,23 @@ def test_duplicate_between_two_actions_of_the_override(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "text, expected",
     [
-        ("gamepad: {deadzone: 1.0}", "gamepad.deadzone: 1.0 is not in [0, 1)"),
-        ("gamepad: {deadzone: -0.1}", "gamepad.deadzone: -0.1 is not in [0, 1)"),
-        ("gamepad: {deadzone: .nan}", "gamepad.deadzone: nan is not in [0, 1)"),
-        ("gamepad: {expo: .inf}", "gamepad.expo: inf is not in [0, 1]"),
-        ("gamepad: {deadzone: lots}", "gamepad.deadzone: expected a number, got 'lots'"),
+        (
+            "gamepad: {deadzone: 1.0}",
+            "gamepad.deadzone: must be a finite number in [0, 1), got 1.0",
+        ),
+        (
+            "gamepad: {deadzone: -0.1}",
+            "gamepad.deadzone: must be a finite number in [0, 1), got -0.1",
+        ),
+        (
+            "gamepad: {deadzone: .nan}",
+            "gamepad.deadzone: must be a finite number in [0, 1), got .nan",
+        ),
+        ("gamepad: {expo: .inf}", "gamepad.expo: must be a finite number in [0, 1], got .inf"),
+        (
+            "gamepad: {deadzone: lots}",
+            "gamepad.deadzone: must be a finite number in [0, 1), got 'lots'",
+        ),
         (
             "joystick: {axes: {thc_x: {axis: axis40}}}",
             "joystick.axes.thc_x: axis index 40 out of range 0..31",
@@ -88,18 +100,27 @@ def test_duplicate_between_two_actions_of_the_override(tmp_path: Path) -> None:
             "joystick: {axes: {thc_x: {axis: button1}}}",
             "joystick.axes.thc_x: unknown axis 'button1'",
         ),
-        ("joystick: {rest: {axis2: -1.5}}", "joystick.rest.axis2: -1.5 is not in [-1, 1)"),
+        (
+            "joystick: {rest: {axis2: -1.5}}",
+            "joystick.rest.axis2: must be a finite number in [-1, 1)",
+        ),
         (
             "keyboard: {axes: {thc_z: {positive: notakey}}}",
             "keyboard.axes.thc_z: unknown key 'notakey'",
         ),
-        ("keyboard: {axes: {thc_z: {axis: r}}}", "keyboard.axes.thc_z.axis: unknown key 'axis'"),
-        ("guards: {capture: 9}", "guards.capture: 9 is not in [0, 5]"),
+        (
+            "keyboard: {axes: {thc_z: {axis: r}}}",
+            "keyboard.axes.thc_z.axis: unknown key; known keys: positive, negative",
+        ),
+        ("guards: {capture: 9}", "guards.capture: must be a finite number in [0, 5], got 9"),
         (
             "gamepad: {axes: {thc_x: {axis: lefty, invert: maybe}}}",
-            "gamepad.axes.thc_x.invert: expected true or false",
+            "gamepad.axes.thc_x.invert: must be true or false, got 'maybe'",
         ),
-        ("devices: {silence_timeout_s: -1}", "devices.silence_timeout_s: -1 is not in [0, inf)"),
+        (
+            "devices: {silence_timeout_s: -1}",
+            "devices.silence_timeout_s: must be a finite number in [0, inf), got -1",
+        ),
     ],
 )
 def test_bad_values(tmp_path: Path, text: str, expected: str) -> None:

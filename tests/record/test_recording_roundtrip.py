@@ -72,6 +72,7 @@ def test_log_and_publish_times_are_simulation_nanoseconds(
         "/state",
         "/events",
         "/checkpoint",
+        "/tf",
     }
     assert summary.statistics.message_end_time == round(359 / 60 * 1e9)
 

@@ -95,3 +95,26 @@ def test_day_shows_earth_below_and_black_space_above(gl_renderer: Renderer, scen
         orbit_camera((0.0, 0.0, -200.0), 0.0, 89.0, 5.0), poses, (64, 48), Lighting.orbit(180.0)
     )
     assert luminance(night) < 5  # the Earth in its own shadow
+
+
+def test_at_noon_the_lee_shades_the_fixture_below_it(gl_renderer: Renderer, scene: Scene) -> None:
+    """The sun at zenith, the LEE 0.3 m above the fixture: the plate lies in its shadow
+    (black, as shadows are in space), and it is bright with the shadows switched off."""
+    from tests.render.conftest import CLOSE_UP_RAISE_M
+    from trainer.render import camera
+
+    with make_world(raise_m=CLOSE_UP_RAISE_M) as world:
+        poses = poses_from_world(world, scene)
+        fixture = world.fixture()
+        plate = fixture.position_m + fixture.rotation() @ np.array([0.0, 0.2, 0.25])
+    noon = Lighting.orbit(0.0, 0.0)
+    u, v = (int(c) for c in camera("lee", poses).project(plate, SIZE))  # type: ignore[misc]
+    assert gl_renderer.shadows is False  # the fixture's renderer
+    try:
+        gl_renderer.shadows = True
+        shaded = gl_renderer.render("lee", poses, SIZE, noon)
+    finally:
+        gl_renderer.shadows = False
+    lit = gl_renderer.render("lee", poses, SIZE, noon)
+    assert lit[v, u].min() > 120, lit[v, u]
+    assert shaded[v, u].max() < 40, shaded[v, u]

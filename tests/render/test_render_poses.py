@@ -108,3 +108,28 @@ def test_a_recorded_session_replays_its_lee_and_fixture_poses_from_joints_alone(
         quat_to_matrix(state["frgf"]["orientation_xyzw"]),
         atol=1e-6,
     )
+
+
+def test_a_state_message_renders_without_loading_pybullet() -> None:
+    """The replay viewer's path: scene, poses from /state and an image, with no physics
+    engine in the process (a subprocess, so nothing here has imported it)."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from trainer.render import Lighting, Renderer, Scene, poses_from_state\n"
+        "scene = Scene.load('dragon')\n"
+        "state = {'vehicle': {'position_m': [8.5, 0.0, -10.0], 'orientation_xyzw': [0, 0, 0, 1]},\n"
+        "         'joints': {'angles_rad': [0.46, -2.28, -2.96, 1.71, -1.9, 0.86, 2.68]}}\n"
+        "renderer = Renderer.create(scene)\n"
+        "image = renderer.render('lee', poses_from_state(state, scene), (64, 48), Lighting.orbit(0))\n"
+        "print(image.shape, renderer.is_fallback, 'pybullet' in sys.modules)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    ).stdout.split("\n")[-2]
+    if out.endswith("True True") and not os.environ.get("CI"):
+        pytest.skip("no OpenGL here: the CPU fallback needs pybullet")
+    assert out == "(48, 64, 3) False False", out

@@ -3,8 +3,9 @@
 The defaults ship inside the package (``default_bindings.yaml``, which documents every
 key); a user's overrides live in ``platformdirs.user_config_dir("canadarm-trainer")/
 bindings.yaml`` (or an explicit path). The override is merged into the defaults, then the
-whole is validated once, here, at the boundary (STYLE §5). Every problem is a
-``BindingsError`` whose one line names the file and the key path::
+whole is validated once, here, at the boundary (STYLE §5), with the trainer's one
+validator (``trainer.validate``). The first problem is a ``BindingsError`` whose one line
+names the file the value came from and the key path::
 
     bindings.yaml: gamepad.axes.thc_x: unknown axis 'leftx2'
 
@@ -26,7 +27,7 @@ from __future__ import annotations
 import math
 import re
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -34,10 +35,10 @@ from typing import Any
 
 import platformdirs
 import pygame
-import yaml
 
 from trainer.errors import BindingsError
 from trainer.input.state import Button
+from trainer.validate import Problems, boolean, mapping, number, parse_yaml, show
 
 APP_NAME = "canadarm-trainer"
 DEFAULT_BINDINGS_PATH = Path(__file__).resolve().parent / "default_bindings.yaml"
@@ -176,19 +177,13 @@ def _read_yaml(path: Path) -> dict[str, Any]:
 
 
 def _parse_yaml(text: str, name: str) -> dict[str, Any]:
-    try:
-        data = yaml.safe_load(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        raise BindingsError(f"{name}: {where}invalid YAML: {exc.problem}") from exc
-    except yaml.YAMLError as exc:
-        raise BindingsError(f"{name}: invalid YAML: {exc}") from exc
+    problems = Problems(name, raise_as=BindingsError)
+    data = parse_yaml(problems, text)
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise BindingsError(f"{name}: the top level must be a mapping of sections")
-    return data
+        problems.add("", "the top level must be a mapping of sections")
+    return dict(data)
 
 
 def _merge(base: Any, override: Any, key_path: tuple[str, ...]) -> Any:
@@ -232,41 +227,39 @@ def raw_source_kind(name: str) -> tuple[str, int, str] | None:
 
 
 class _Validator:
-    def __init__(self, origin: Any) -> None:
-        self._origin = origin
+    """Checks the merged bindings through the shared validator (``trainer.validate``);
+    the first problem is raised as a ``BindingsError`` naming the file it came from."""
 
-    def fail(self, key_path: str, what: str) -> BindingsError:
-        return BindingsError(f"{self._origin(key_path)}: {key_path}: {what}")
+    def __init__(self, origin: Callable[[str], Path]) -> None:
+        self.problems = Problems(origin, raise_as=BindingsError)
+
+    def fail(self, key_path: str, what: str) -> Exception:
+        return self.problems.error(key_path, what)
 
     # -- generic helpers -------------------------------------------------------------
     def mapping(self, data: Any, key_path: str, allowed: tuple[str, ...]) -> dict[str, Any]:
         if data is None:
             return {}
-        if not isinstance(data, dict):
-            raise self.fail(key_path, f"expected a mapping, got {data!r}")
-        for key in data:
-            if str(key) not in allowed:
-                raise self.fail(
-                    f"{key_path}.{key}" if key_path else str(key),
-                    f"unknown key {str(key)!r}; expected one of {', '.join(allowed)}",
-                )
-        return {str(k): v for k, v in data.items()}
+        table = mapping(self.problems, data, key_path, (), allowed)
+        return {} if table is None else {str(k): v for k, v in table.items()}
 
     def number(
         self, value: Any, key_path: str, low: float, high: float, *, open_high: bool
     ) -> float:
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise self.fail(key_path, f"expected a number, got {value!r}")
-        f = float(value)
-        inside = low <= f < high if open_high else low <= f <= high
-        if not math.isfinite(f) or not inside:
-            bracket = ")" if open_high else "]"
-            raise self.fail(key_path, f"{value!r} is not in [{low:g}, {high:g}{bracket}")
-        return f
+        out = number(self.problems, value, key_path, within=(low, high), open_high=open_high)
+        if out is None:  # not reached: a bad number has raised
+            raise self.fail(key_path, "unreadable number")
+        return out
+
+    def boolean(self, value: Any, key_path: str) -> bool:
+        out = boolean(self.problems, value, key_path)
+        if out is None:  # not reached: a bad value has raised
+            raise self.fail(key_path, "unreadable flag")
+        return out
 
     def name(self, value: Any, key_path: str) -> str:
         if isinstance(value, bool) or not isinstance(value, str | int):
-            raise self.fail(key_path, f"expected a key or button name, got {value!r}")
+            raise self.fail(key_path, f"must be a key or button name, got {show(value)}")
         return str(value)
 
     # -- sections --------------------------------------------------------------------
@@ -416,9 +409,7 @@ class _Validator:
             e = self.mapping(entry, p, keys)
             if "axis" in e and ("positive" in e or "negative" in e):
                 raise self.fail(p, "give either axis or positive/negative, not both")
-            invert = e.get("invert", False)
-            if not isinstance(invert, bool):
-                raise self.fail(f"{p}.invert", f"expected true or false, got {invert!r}")
+            invert = self.boolean(e.get("invert", False), f"{p}.invert")
             if "axis" in e:
                 out[axis_name] = AxisBinding(axis=check(e["axis"], p, "axis"), invert=invert)
                 continue

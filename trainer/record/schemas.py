@@ -11,6 +11,13 @@ recording without this package.
 | `/state`      | at least 10 Hz (every 6th tick)   | time_s and ``Telemetry.state_record()``      |
 | `/events`     | when something happens            | time_s, kind and the kind's fields           |
 | `/checkpoint` | at a fixed interval of steps      | tick, time_s, physics step, state digest     |
+| `/tf`         | with every /state message         | foxglove.FrameTransforms: the frame tree     |
+
+`/tf` carries Foxglove's well-known ``foxglove.FrameTransforms`` JSON schema (the schema
+name is what Foxglove and Lichtblick recognise), tightened with ``required`` and
+``additionalProperties: false`` so that a message with a missing or misspelt field fails
+validation; every message of the well-known schema's shape still passes. The frames are
+listed in trainer/sim/frames.py.
 
 Metadata records (MCAP metadata is str → str, so every value is JSON-encoded, strings
 included: one rule, no guessing when decoding):
@@ -57,6 +64,7 @@ INPUT_TOPIC = "/input"
 STATE_TOPIC = "/state"
 EVENTS_TOPIC = "/events"
 CHECKPOINT_TOPIC = "/checkpoint"
+TF_TOPIC = "/tf"
 
 INPUT_FIELDS = frozenset({"thc", "rhc", "buttons", "connected", "mode", "frame", "rate_scale"})
 """Keys the /input payload must hold besides ``tick`` and ``time_s`` (replay needs them)."""
@@ -416,11 +424,87 @@ CHECKPOINT_SCHEMA: dict[str, Any] = _message(
     },
 )
 
+
+def _closed_object(
+    title: str, description: str, properties: dict[str, Any], what: dict[str, str]
+) -> dict[str, Any]:
+    return {
+        "title": title,
+        "description": description,
+        "type": "object",
+        "properties": {
+            name: {**spec, "description": what[name]} for name, spec in properties.items()
+        },
+        "required": list(properties),
+        "additionalProperties": False,
+    }
+
+
+_NUMBER = {"type": "number"}
+TF_SCHEMA: dict[str, Any] = {
+    "$schema": _DRAFT,
+    "title": "foxglove.FrameTransforms",
+    "description": "An array of FrameTransform messages",
+    "type": "object",
+    "properties": {
+        "transforms": {
+            "type": "array",
+            "description": "Array of transforms",
+            "items": _closed_object(
+                "foxglove.FrameTransform",
+                "A transform between two reference frames in 3D space",
+                {
+                    "timestamp": {
+                        "type": "object",
+                        "title": "time",
+                        "properties": {
+                            "sec": {"type": "integer", "minimum": 0},
+                            "nsec": {"type": "integer", "minimum": 0, "maximum": 999_999_999},
+                        },
+                        "required": ["sec", "nsec"],
+                        "additionalProperties": False,
+                    },
+                    "parent_frame_id": {"type": "string"},
+                    "child_frame_id": {"type": "string"},
+                    "translation": _closed_object(
+                        "foxglove.Vector3",
+                        "Translation component of the transform",
+                        {"x": _NUMBER, "y": _NUMBER, "z": _NUMBER},
+                        {
+                            "x": "x coordinate length",
+                            "y": "y coordinate length",
+                            "z": "z coordinate length",
+                        },
+                    ),
+                    "rotation": _closed_object(
+                        "foxglove.Quaternion",
+                        "Rotation component of the transform",
+                        {"x": _NUMBER, "y": _NUMBER, "z": _NUMBER, "w": _NUMBER},
+                        {"x": "x value", "y": "y value", "z": "z value", "w": "w value"},
+                    ),
+                },
+                {
+                    "timestamp": "Timestamp of transform",
+                    "parent_frame_id": "Name of the parent frame",
+                    "child_frame_id": "Name of the child frame",
+                    "translation": "Translation component of the transform",
+                    "rotation": "Rotation component of the transform",
+                },
+            ),
+        }
+    },
+    "required": ["transforms"],
+    "additionalProperties": False,
+}
+"""Foxglove's ``foxglove.FrameTransforms`` (github.com/foxglove/schemas,
+schemas/jsonschema/FrameTransforms.json), with ``required`` and ``additionalProperties``."""
+
 CHANNELS: tuple[tuple[str, dict[str, Any]], ...] = (
     (INPUT_TOPIC, INPUT_SCHEMA),
     (STATE_TOPIC, STATE_SCHEMA),
     (EVENTS_TOPIC, EVENT_SCHEMA),
     (CHECKPOINT_TOPIC, CHECKPOINT_SCHEMA),
+    (TF_TOPIC, TF_SCHEMA),
 )
 """Topic and schema of every channel, in the order the writer registers them."""
 

@@ -9,6 +9,7 @@ that re-simulates a session and records it again writes the same messages.
 | `write_state`      | `/state`      | ``{"time_s", **payload}`` at ≥ 10 Hz                 |
 | `write_event`      | `/events`     | ``{"time_s", "kind", **payload}``                    |
 | `write_checkpoint` | `/checkpoint` | ``{"tick", "time_s", "step", "digest"}``             |
+| `write_tf`         | `/tf`         | ``{"transforms": [foxglove.FrameTransform ...]}``    |
 
 Crash safety: messages go into zstd-compressed chunks; the chunk in progress is written
 and the file flushed (to the operating system, not fsynced) whenever a message's time
@@ -29,7 +30,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from importlib import metadata as importlib_metadata
 from pathlib import Path
 from types import TracebackType
@@ -53,6 +54,7 @@ from trainer.record.schemas import (
     SCHEMA_ENCODING,
     STATE_TOPIC,
     SUMMARY_METADATA_NAME,
+    TF_TOPIC,
     schema_bytes,
 )
 
@@ -125,6 +127,13 @@ def _seconds_to_ns(time_s: float) -> int:
     return log_time_ns
 
 
+def tf_message(time_s: float, transforms: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """The /tf message: every transform stamped with the simulation time."""
+    ns = _seconds_to_ns(time_s)
+    stamp = {"sec": ns // NS_PER_S, "nsec": ns % NS_PER_S}
+    return {"transforms": [{"timestamp": stamp, **t} for t in transforms]}
+
+
 class RecordingWriter:
     """Writes one session to an MCAP file (see the module docstring).
 
@@ -195,6 +204,7 @@ class RecordingWriter:
         self._state_id = channel_ids[STATE_TOPIC]
         self._events_id = channel_ids[EVENTS_TOPIC]
         self._checkpoint_id = channel_ids[CHECKPOINT_TOPIC]
+        self._tf_id = channel_ids[TF_TOPIC]
         self._sequence = dict.fromkeys(channel_ids.values(), 0)
         self._next_flush_ns = NS_PER_S
         self._closed = False
@@ -249,6 +259,12 @@ class RecordingWriter:
         """A hash of the physics state, for replay verification."""
         message = {"tick": tick, "time_s": time_s, "step": step, "digest": digest}
         self._write(self._checkpoint_id, _seconds_to_ns(time_s), message)
+
+    def write_tf(self, time_s: float, transforms: Sequence[Mapping[str, Any]]) -> None:
+        """The frame tree now: each transform holds ``parent_frame_id``, ``child_frame_id``,
+        ``translation`` {x, y, z} and ``rotation`` {x, y, z, w}; the writer stamps each with
+        the simulation time as ``timestamp`` {sec, nsec} (foxglove.FrameTransform)."""
+        self._write(self._tf_id, _seconds_to_ns(time_s), tf_message(time_s, transforms))
 
     def _write(self, channel_id: int, log_time_ns: int, message: Mapping[str, Any]) -> None:
         if self._closed:

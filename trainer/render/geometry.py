@@ -18,6 +18,8 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from trainer.sim.rotation import matrix_from_quat
+
 FloatArray = npt.NDArray[np.float64]
 Vec3 = tuple[float, float, float]
 Quat = tuple[float, float, float, float]
@@ -34,19 +36,9 @@ CREASE_ANGLE_DEG = 40.0
 
 # --------------------------------------------------------------------- transforms
 def quat_to_matrix(q: Sequence[float]) -> FloatArray:
-    """3x3 rotation of a unit quaternion (x, y, z, w); normalised first."""
-    x, y, z, w = (float(v) for v in q)
-    n = math.sqrt(x * x + y * y + z * z + w * w)
-    if n == 0.0:
-        raise ValueError("zero quaternion")
-    x, y, z, w = x / n, y / n, z / n, w / n
-    return np.array(
-        [
-            [1 - 2 * (y * y + z * z), 2 * (x * y - z * w), 2 * (x * z + y * w)],
-            [2 * (x * y + z * w), 1 - 2 * (x * x + z * z), 2 * (y * z - x * w)],
-            [2 * (x * z - y * w), 2 * (y * z + x * w), 1 - 2 * (x * x + y * y)],
-        ]
-    )
+    """3x3 rotation of a quaternion (x, y, z, w): the trainer's one rotation helper
+    (``trainer.sim.rotation``, equal to pybullet's own matrix)."""
+    return matrix_from_quat(q)
 
 
 def matrix_to_quat(r: FloatArray) -> Quat:

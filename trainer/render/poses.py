@@ -19,6 +19,7 @@ report) and the URDF's fixed joints; the station sits at the world origin.
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -33,6 +34,7 @@ from trainer.render.geometry import (
     invert_rigid,
     matrix_to_quat,
     pose_matrix,
+    rpy_to_matrix,
     transform,
 )
 from trainer.render.scene import Body, Scene
@@ -133,11 +135,25 @@ def poses_from_world(world: World, scene: Scene) -> ScenePoses:
 
 @functools.cache
 def _default_arm_base() -> tuple[Vec3, Quat]:
-    """The SSRMS base mount of robots/station/mounts.yaml, read once."""
-    from trainer.sim.layout import arm_base_mount
+    """The SSRMS base mount of robots/station/mounts.yaml (``ssrms_base``), read once and
+    here rather than through ``trainer.sim.layout``, which loads pybullet: the replay
+    viewer draws a recording without the physics engine."""
+    import yaml
 
-    mount = arm_base_mount()
-    return mount.position_m, mount.orientation_xyzw
+    from trainer.errors import ModelError
+    from trainer.resources import data_dir
+
+    path = data_dir("robots") / "station" / "mounts.yaml"
+    try:
+        entry = yaml.safe_load(path.read_text(encoding="utf-8"))["ssrms_base"]
+        position = [float(v) for v in entry["position_m"]]
+        rpy_deg = [float(v) for v in entry["rpy_deg"]]
+    except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError) as exc:
+        raise ModelError(f"{path}: ssrms_base: cannot read the arm base mount ({exc})") from None
+    if len(position) != 3 or len(rpy_deg) != 3:
+        raise ModelError(f"{path}: ssrms_base: expected three numbers in position_m and rpy_deg")
+    rotation = rpy_to_matrix([math.radians(a) for a in rpy_deg])
+    return (position[0], position[1], position[2]), matrix_to_quat(rotation)
 
 
 def poses_from_telemetry(

@@ -51,15 +51,18 @@ class Renderer:
         self.fallback_reason = fallback_reason
 
     @classmethod
-    def create(cls, scene: Scene, *, prefer: Literal["gl", "cpu"] = "gl") -> Renderer:
+    def create(
+        cls, scene: Scene, *, prefer: Literal["gl", "cpu"] = "gl", shadows: bool = True
+    ) -> Renderer:
         """OpenGL through EGL when it can be had; otherwise pybullet's CPU renderer at a
-        reduced size, with ``fallback_reason`` saying why (``prefer="cpu"`` forces it)."""
+        reduced size, with ``fallback_reason`` saying why (``prefer="cpu"`` forces it).
+        ``shadows``: the sun's shadows (OpenGL only; see ``Renderer.shadows``)."""
         reason: str
         if prefer == "gl":
             try:
                 from trainer.render.gl import GLBackend
 
-                return cls(scene, GLBackend(scene), None)
+                return cls(scene, GLBackend(scene, shadows=shadows), None)
             except Exception as exc:  # no EGL/GL 3.3 of any kind: say why, draw on the CPU
                 first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
                 reason = f"{FALLBACK_LABEL} (no OpenGL: {first})"
@@ -74,6 +77,17 @@ class Renderer:
     @property
     def backend_name(self) -> str:
         return self._backend.name
+
+    @property
+    def shadows(self) -> bool:
+        """Whether the sun casts shadows (the arm's on Dragon, the station's on the arm, the
+        stand-off's on its plate). OpenGL only; costs a depth pass every few frames."""
+        return bool(getattr(self._backend, "shadows", False))
+
+    @shadows.setter
+    def shadows(self, on: bool) -> None:
+        if hasattr(self._backend, "shadows"):
+            self._backend.shadows = on
 
     @property
     def is_fallback(self) -> bool:

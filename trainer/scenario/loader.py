@@ -2,7 +2,8 @@
 
 A scenario is named by its id (a file ``scenarios/<id>.yaml`` shipped with the trainer,
 ``canadarm-trainer list`` shows them) or by a path to a YAML file. Files are read with
-``yaml.safe_load`` only and checked once by ``trainer.scenario.schema``; every problem is
+``yaml.safe_load`` only, a variant's ``extends:`` is resolved (``trainer.scenario.extends``),
+and the result is checked once by ``trainer.scenario.schema``; every problem is
 one line ``file: key.path: what is wrong, got VALUE`` and all problems of a file are
 reported together.
 
@@ -27,6 +28,7 @@ from trainer.errors import ResourceError, ScenarioError, ValidationError
 from trainer.resources import data_dir, scenarios_dir
 from trainer.scenario import schema
 from trainer.scenario.checks import Problems
+from trainer.scenario.extends import resolve_extends
 from trainer.scenario.model import Scenario
 
 SUFFIXES = (".yaml", ".yml")
@@ -111,6 +113,8 @@ def _read_yaml(path: Path, label: str, problems: Problems) -> Any:
 def _check(path: Path, label: str) -> tuple[Scenario | None, list[str]]:
     problems = Problems(label)
     data = _read_yaml(path, label, problems)
+    if not problems:
+        data = resolve_extends(problems, data, path, lambda p, probs: _read_yaml(p, p.name, probs))
     if problems:
         return None, problems.lines
     stem = path.stem if path.suffix in SUFFIXES else None

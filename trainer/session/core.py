@@ -28,6 +28,7 @@ from trainer.errors import SimulationDivergedError
 from trainer.input.state import Button, HandControllerState
 from trainer.observation import build_telemetry
 from trainer.procedure import Procedure
+from trainer.record.sink import RecordingSink
 from trainer.scenario.build import initial_world_spec, scenario_to_json
 from trainer.scenario.model import Scenario
 from trainer.scoring.accumulate import ScoreAccumulator
@@ -35,9 +36,10 @@ from trainer.scoring.judge import OutcomeJudge
 from trainer.scoring.report import SessionFacts
 from trainer.session.contacts import ContactWatch
 from trainer.session.events import SessionEvent, SessionListener
-from trainer.session.recorder import SessionRecorder
+from trainer.session.recorder import SessionRecorder, open_writer
 from trainer.session.timeline import ZERO, Timeline, Vec3
 from trainer.sim.capture import CaptureEvent, LeeCapture
+from trainer.sim.frames import FrameTree
 from trainer.sim.world import World
 from trainer.telemetry import Telemetry
 
@@ -61,6 +63,7 @@ class Session:
         pilot: str = "none",
         recording_path: Path | None = None,
         extra_metadata: dict[str, Any] | None = None,
+        recording_sink: RecordingSink | None = None,
     ) -> None:
         self.scenario = scenario
         self.seed = seed
@@ -86,8 +89,10 @@ class Session:
         self.recording_path = recording_path
         self.recorder: SessionRecorder | None = None
         self._tick_listeners: list[SessionListener] = []
-        if recording_path is not None:
-            self.recorder = SessionRecorder(
+        # ``recording_sink`` stands in for the file: the replay verifier compares instead
+        sink = recording_sink
+        if sink is None and recording_path is not None:
+            sink = open_writer(
                 recording_path,
                 {
                     "scenario_id": scenario.id,
@@ -98,7 +103,13 @@ class Session:
                     "start_time_utc": datetime.now(UTC).isoformat(timespec="seconds"),
                     **(extra_metadata or {}),
                 },
+            )
+        if sink is not None:
+            frames = FrameTree(self.world)
+            self.recorder = SessionRecorder(
+                sink,
                 lambda: (self.world.step_count, self.world.state_digest()),
+                frames.transforms,
             )
             self._tick_listeners.append(self.recorder)
         # Dragon's station-keeping, the free-drift command and gate, vehicle commands, cues.

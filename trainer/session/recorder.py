@@ -1,6 +1,8 @@
 """The session's recording (docs/DESIGN.md §7): a listener of the tick that writes every
-input, every event, the state at 10 Hz and a physics-state checkpoint every simulated
-second into an MCAP file through ``trainer.record.writer.RecordingWriter``.
+input, every event, the state and the /tf frame tree at 10 Hz and a physics-state
+checkpoint every simulated second into an MCAP file through
+``trainer.record.writer.RecordingWriter``, or into any other `RecordingSink` (the replay
+verifier compares each message instead of writing it, trainer/replay/verify.py).
 """
 
 from __future__ import annotations
@@ -12,9 +14,29 @@ from typing import Any
 from trainer.clock import CHECKPOINT_EVERY_TICKS, STATE_EVERY_TICKS
 from trainer.control.telemetry import ControlTelemetry
 from trainer.input.state import HandControllerState
+from trainer.record.sink import RecordingSink
 from trainer.record.writer import RecordingWriter
 from trainer.session.events import SessionEvent
+from trainer.sim.frames import Transform
 from trainer.telemetry import Telemetry
+
+
+def tf_fields(transforms: list[Transform]) -> list[dict[str, Any]]:
+    """The frame tree (trainer/sim/frames.py) as foxglove.FrameTransform fields; the writer
+    adds each one's timestamp."""
+    return [
+        {
+            "parent_frame_id": parent,
+            "child_frame_id": child,
+            "translation": {"x": p[0], "y": p[1], "z": p[2]},
+            "rotation": {"x": q[0], "y": q[1], "z": q[2], "w": q[3]},
+        }
+        for parent, child, p, q in transforms
+    ]
+
+
+def open_writer(path: Path, metadata: Mapping[str, object]) -> RecordingWriter:
+    return RecordingWriter(path, metadata)
 
 
 class SessionRecorder:
@@ -23,12 +45,13 @@ class SessionRecorder:
 
     def __init__(
         self,
-        path: Path,
-        metadata: Mapping[str, object],
+        writer: RecordingSink,
         checkpoint: Callable[[], tuple[int, str]],
+        transforms: Callable[[], list[Transform]],
     ) -> None:
-        self.writer = RecordingWriter(path, metadata)
+        self.writer = writer
         self._checkpoint = checkpoint
+        self._transforms = transforms
         self._input_key: tuple[object, ...] | None = None
         self._input_payload: dict[str, object] = {}
 
@@ -62,6 +85,7 @@ class SessionRecorder:
             return
         if telemetry.tick % STATE_EVERY_TICKS == 0:
             self.writer.write_state(telemetry.time_s, telemetry.state_record())
+            self.writer.write_tf(telemetry.time_s, tf_fields(self._transforms()))
         if telemetry.tick % CHECKPOINT_EVERY_TICKS == 0:
             step, digest = self._checkpoint()
             self.writer.write_checkpoint(telemetry.tick, telemetry.time_s, step, digest)

@@ -1,0 +1,132 @@
+"""``canadarm-trainer report RECORDING [--out DIR]``: write ``debrief.html`` and
+``report.json`` for a recorded session (docs/DESIGN.md §5, §6).
+
+``report.json`` is the graded report of docs/DESIGN.md §6 (the one ``grade`` wrote, or
+rebuilt by re-flying the recording, trainer/debrief/grading.py) with a ``debrief`` block
+added: the aid level, the three lesson marks with their metrics, the hand-controller
+metrics, the instructor's notes, and where the report came from. Both files are written
+atomically into DIR (default: the recording's folder); a bad recording or folder writes
+nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from trainer.debrief import plots
+from trainer.debrief.grading import report_of
+from trainer.debrief.notes import notes_path, read_notes
+from trainer.debrief.page import Figure, PageFacts, render_page
+from trainer.debrief.series import METRIC_KEYS, read_series
+from trainer.debrief.technique import hand_controller_metrics, lesson_marks
+from trainer.errors import TrainerError
+from trainer.grade import write_atomically
+from trainer.record.seek import IndexedRecording, open_recording
+from trainer.replay.source import replay_source
+
+NOT_RECORDED = "not recorded"
+
+
+def aid_level(metadata: dict[str, Any]) -> str:
+    aids = metadata.get("aids")
+    return str(aids) if isinstance(aids, str) and aids else NOT_RECORDED
+
+
+def build_debrief(recording: IndexedRecording) -> tuple[dict[str, Any], str]:
+    """(report.json's content, debrief.html's text) of an opened recording."""
+    source = replay_source(recording)
+    scenario = source.scenario
+    report, rebuilt = report_of(recording)
+    series = read_series(recording)
+    events = recording.events()
+    notes, skipped = read_notes(recording.path)
+    hc = hand_controller_metrics(series, report)
+    areas = lesson_marks(report, series, scenario, hc)
+    trigger = report.get("trigger") if isinstance(report.get("trigger"), dict) else None
+    drift = report.get("free_drift_start_s")
+    drift_s = float(drift) if isinstance(drift, int | float) else None
+    figures = [
+        Figure(
+            "Final approach",
+            plots.final_approach_plot(series, scenario.envelope, trigger),
+            wide=True,
+        ),
+        Figure("Range", plots.range_plot(series, trigger, drift_s)),
+    ]
+    figures += [
+        Figure(key, plots.envelope_plot(series, key, scenario.envelope, trigger, drift_s))
+        for key in METRIC_KEYS
+    ]
+    figures.append(Figure("Joint angles", plots.joints_plot(series, trigger, drift_s)))
+    figures.append(Figure("Hand controllers", plots.hand_controller_plot(series, trigger, drift_s)))
+    figures.append(
+        Figure(
+            "Event timeline",
+            plots.timeline_plot(events, notes, max(series.duration_s, recording.end_time_s)),
+            wide=True,
+        )
+    )
+    remarks = []
+    if rebuilt:
+        remarks.append(
+            "The recording holds no graded report (it was not closed by a grade run), so "
+            "it was flown again from its scenario, seed and inputs and graded here."
+        )
+    if recording.notice:
+        remarks.append(f"Note: {recording.notice}.")
+    aids = aid_level(recording.metadata)
+    debrief = {
+        "aids": aids,
+        "report_source": "re-flown from the recording" if rebuilt else "recording summary",
+        "lesson_marks": [a.to_dict() for a in areas],
+        "hand_controller": hc.to_dict(),
+        "annotations": [
+            {"time_s": n.time_s, "text": n.text, "author": n.author, "created_utc": n.created_utc}
+            for n in notes
+        ],
+        "annotations_file": notes_path(recording.path).name,
+        "recording_notice": recording.notice,
+    }
+    full = {**report, "recording": recording.path.name, "debrief": debrief}
+    page = render_page(
+        PageFacts(
+            report=report,
+            scenario=scenario,
+            metadata=recording.metadata,
+            aids=aids,
+            areas=areas,
+            hand_controller=hc,
+            figures=figures,
+            events=events,
+            notes=notes,
+            notes_skipped=skipped,
+            recording_name=recording.path.name,
+            duration_s=recording.duration_s,
+            remarks=remarks,
+        )
+    )
+    return full, page
+
+
+def run_report_command(path: Path, out: Path | None) -> int:
+    out_dir = out if out is not None else path.parent
+    if out_dir.exists() and not out_dir.is_dir():
+        raise TrainerError(f"--out {out_dir}: not a folder")
+    with open_recording(path) as recording:
+        if recording.notice:
+            print(f"note: {recording.notice}", file=sys.stderr)
+        report, page = build_debrief(recording)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        write_atomically(out_dir / "report.json", json.dumps(report, indent=2) + "\n")
+        write_atomically(out_dir / "debrief.html", page)
+    except OSError as exc:
+        raise TrainerError(
+            f"cannot write the debrief into {out_dir}: {exc.strerror or exc}"
+        ) from None
+    print(f"debrief: {out_dir / 'debrief.html'}")
+    print(f"report: {out_dir / 'report.json'}")
+    return 0

@@ -1,0 +1,147 @@
+"""``canadarm-trainer history [--trainee NAME] [--plot FILE]``: a trainee's attempts per
+scenario, in the order flown, with the trend, and a plot of score over attempts.
+
+The trend of a scenario is the least-squares slope of the score over the attempt number
+(points per attempt) once there are at least two attempts, with the mean of the last three
+attempts against the first three; "improving" above +1 point per attempt, "declining"
+below -1, "steady" between (E: one point is about the score's attempt-to-attempt noise for
+an unchanged technique, e.g. the time component over a few seconds).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+
+from trainer.errors import TrainerError
+from trainer.history.store import Attempt, HistoryStore, default_trainee, history_path
+
+TREND_POINTS_PER_ATTEMPT = 1.0  # E: see the module docstring
+PLOT_FORMATS = (".png", ".svg", ".pdf")
+
+
+def slope(scores: list[float]) -> float:
+    """Least-squares slope of ``scores`` over 1, 2, 3 ... (0 for fewer than two)."""
+    n = len(scores)
+    if n < 2:
+        return 0.0
+    mean_x = (n + 1) / 2
+    mean_y = sum(scores) / n
+    num = sum((i + 1 - mean_x) * (y - mean_y) for i, y in enumerate(scores))
+    den = sum((i + 1 - mean_x) ** 2 for i in range(n))
+    return num / den
+
+
+def trend_word(points_per_attempt: float) -> str:
+    if points_per_attempt > TREND_POINTS_PER_ATTEMPT:
+        return "improving"
+    if points_per_attempt < -TREND_POINTS_PER_ATTEMPT:
+        return "declining"
+    return "steady"
+
+
+def by_scenario(attempts: list[Attempt]) -> dict[str, list[Attempt]]:
+    groups: dict[str, list[Attempt]] = defaultdict(list)
+    for attempt in attempts:
+        groups[attempt.scenario_id].append(attempt)
+    return dict(sorted(groups.items()))
+
+
+def format_history(trainee: str, attempts: list[Attempt]) -> list[str]:
+    lines = [f"Trainee {trainee}: {len(attempts)} graded attempt(s)"]
+    for scenario_id, group in by_scenario(attempts).items():
+        scores = [a.score for a in group]
+        lines.append("")
+        lines.append(f"{scenario_id} ({len(group)} attempt(s))")
+        lines.append(
+            f"  {'#':>3}  {'date (UTC)':<20} {'seed':>6}  {'aids':<12} {'outcome':<10} "
+            f"{'pass':<4} {'score':>6}"
+        )
+        for n, a in enumerate(group, start=1):
+            passed = "-" if a.passed is None else "yes" if a.passed else "no"
+            lines.append(
+                f"  {n:>3}  {a.date_utc[:19]:<20} {a.seed:>6}  {a.aids or 'not recorded':<12} "
+                f"{a.outcome:<10} {passed:<4} {a.score:>6.1f}"
+            )
+        if len(group) >= 2:
+            s = slope(scores)
+            k = min(3, len(group) // 2) or 1
+            first = sum(scores[:k]) / k
+            last = sum(scores[-k:]) / k
+            lines.append(
+                f"  trend: {trend_word(s)} ({s:+.1f} points per attempt; mean of the first "
+                f"{k}: {first:.1f}, of the last {k}: {last:.1f}; best {max(scores):.1f})"
+            )
+        else:
+            lines.append("  trend: one attempt so far")
+    return lines
+
+
+def check_plot_path(path: Path) -> None:
+    if path.suffix.lower() not in PLOT_FORMATS:
+        raise TrainerError(f"--plot {path}: the file name must end in {', '.join(PLOT_FORMATS)}")
+    if not path.parent.is_dir():
+        raise TrainerError(f"--plot {path}: folder {path.parent} does not exist")
+
+
+def write_plot(path: Path, trainee: str, attempts: list[Attempt]) -> None:
+    """Score over attempt number, one line per scenario; written atomically."""
+    check_plot_path(path)
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(8, 4.5), dpi=100)
+    try:
+        for scenario_id, group in by_scenario(attempts).items():
+            xs = list(range(1, len(group) + 1))
+            ax.plot(xs, [a.score for a in group], marker="o", label=scenario_id)
+            for x, a in zip(xs, group, strict=True):
+                if a.passed is False:
+                    ax.plot([x], [a.score], marker="x", color="#c0392b", markersize=9)
+        ax.set_xlabel("attempt")
+        ax.set_ylabel("score (of 100)")
+        ax.set_ylim(0, 102)
+        ax.set_title(f"{trainee}: score over attempts (x = failed)")
+        ax.grid(alpha=0.3)
+        if attempts:
+            ax.legend(loc="lower right", fontsize=8)
+            ax.xaxis.get_major_locator().set_params(integer=True)  # type: ignore[call-arg]
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=path.suffix)
+        os.close(fd)
+        try:
+            fig.savefig(tmp, format=path.suffix.lower()[1:], bbox_inches="tight")
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise TrainerError(f"--plot {path}: cannot write it ({exc.strerror or exc})") from None
+    finally:
+        plt.close(fig)
+
+
+def run_history_command(trainee: str | None, plot: Path | None) -> int:
+    name = trainee or default_trainee()
+    if plot is not None:
+        check_plot_path(plot)  # before printing anything: bad input is one line
+    path = history_path()
+    if not path.exists():
+        print(f"No history yet ({path} does not exist): grade or fly a session first.")
+        attempts: list[Attempt] = []
+    else:
+        with HistoryStore(path) as store:
+            attempts = store.attempts(name)
+            others = store.trainees()
+        if not attempts:
+            hint = f" (trainees recorded: {', '.join(others)})" if others else ""
+            print(f"No attempts recorded for trainee {name!r} in {path}{hint}.")
+        else:
+            print("\n".join(format_history(name, attempts)))
+    if plot is not None:
+        write_plot(plot, name, attempts)
+        print(f"plot: {plot}")
+    return 0

@@ -1,0 +1,83 @@
+"""What a recording needs to be flown again: its own scenario (the full resolved scenario
+in the metadata, never today's file of the same id), its seed and its /input stream
+(docs/DESIGN.md §5: a recording used as a pilot replays with its own scenario and seed).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from trainer.errors import RecordingError
+from trainer.input.state import HandControllerState
+from trainer.record.schemas import INPUT_TOPIC
+from trainer.record.seek import IndexedRecording
+from trainer.scenario import schema
+from trainer.scenario.checks import Problems
+from trainer.scenario.loader import _pose_names, _vehicle_models
+from trainer.scenario.model import Scenario
+
+
+@dataclass(frozen=True)
+class ReplaySource:
+    scenario: Scenario
+    seed: int
+    pilot: str
+    metadata: dict[str, Any]
+
+
+def scenario_of(path: Path, metadata: dict[str, Any]) -> Scenario:
+    """The scenario resolved inside a recording, validated like a scenario file."""
+    raw = metadata.get("scenario")
+    if not isinstance(raw, dict):
+        raise RecordingError(f"recording {path} holds no resolved scenario in its metadata")
+    problems = Problems(f"{path} (scenario in the recording)")
+    # a fresh copy: parsing must not share lists with the caller's metadata
+    scenario = schema.parse(
+        problems,
+        json.loads(json.dumps(raw)),
+        schema.Context(None, _pose_names(), _vehicle_models()),
+    )
+    if scenario is None:
+        raise RecordingError(
+            problems.lines[0] if problems.lines else f"recording {path}: invalid scenario"
+        )
+    return scenario
+
+
+def replay_source(recording: IndexedRecording) -> ReplaySource:
+    """Scenario, seed and pilot of an opened recording (RecordingError when one is missing)."""
+    meta = recording.metadata
+    seed = meta.get("seed")
+    if type(seed) is not int:
+        raise RecordingError(f"recording {recording.path} has no integer seed in its metadata")
+    return ReplaySource(
+        scenario=scenario_of(recording.path, meta),
+        seed=seed,
+        pilot=str(meta.get("pilot", "unknown")),
+        metadata=meta,
+    )
+
+
+def recorded_inputs(recording: IndexedRecording) -> Iterator[HandControllerState]:
+    """The hand-controller state of every recorded control tick, in order, streamed chunk
+    by chunk (a verifier reading the same chunks for its comparison finds them in the
+    reader's cache). A held input yields the same state object again."""
+    previous: dict[str, Any] | None = None
+    state = HandControllerState()
+    for i, message in enumerate(recording.messages([INPUT_TOPIC])):
+        payload = message.payload
+        key = {k: payload.get(k) for k in ("thc", "rhc", "buttons", "connected")}
+        if key != previous:
+            try:
+                state = HandControllerState.from_dict(payload)
+            except (ValueError, TypeError) as exc:
+                raise RecordingError(
+                    f"recording {recording.path}: /input message {i} "
+                    f"(t = {message.time_s:.3f} s) is not a hand-controller state ({exc})"
+                ) from None
+            previous = key
+        yield state

@@ -44,6 +44,8 @@ bench: $(STAMP)
 	$(HEADLESS) $(BIN)/python bench/bench_batch.py
 	$(HEADLESS) $(BIN)/python bench/bench_render.py
 	$(HEADLESS) $(BIN)/python bench/bench_replay.py
+	$(HEADLESS) $(BIN)/python bench/bench_bad_input.py
+	$(BIN)/python bench/bench_window.py  # starts its own Xvfb
 
 clean:
 	rm -rf $(VENV) build dist .mypy_cache .pytest_cache .ruff_cache

@@ -1,69 +1,54 @@
-"""Batch grading on a process pool (trainer/grade.py): the reports are the same bit for
-bit whatever the number of jobs, the summary table comes in seed order, and a bad
-``--jobs`` is one line on stderr with status 2. Command lines run in a subprocess."""
+"""grade's replay plan (in process): a recording knows the scenario, the seed and the
+physics build it was flown with, and the plan says when any of them differs."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
-import yaml
+import pytest
 
-from trainer.resources import data_dir
+import trainer.grade as grade
+from trainer.errors import TrainerError
+from trainer.input.state import HandControllerState
+from trainer.scenario.loader import load_scenario
+from trainer.session import Session
 
-SEEDS = [1, 2, 3, 4]
 
-
-def _short_scenario(tmp_path: Path) -> Path:
-    """crs20-capture with a 2 s hard limit after free drift: a seed with nobody flying
-    ends after 7 simulated seconds."""
-    data = yaml.safe_load((data_dir("scenarios") / "crs20-capture.yaml").read_text())
-    data["id"] = "crs20-capture-short"
-    data["time_limits"]["hard_limit_s"] = 2.0
-    data["time_limits"]["penalty_until_s"] = 1.5
-    data["time_limits"]["full_credit_s"] = 1.0
-    path = tmp_path / "crs20-capture-short.yaml"
-    path.write_text(yaml.safe_dump(data))
+@pytest.fixture(scope="module")
+def recording(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("plan") / "easy.mcap"
+    session = Session(load_scenario("crs20-capture-easy"), 5, recording_path=path)
+    try:
+        for _ in range(12):
+            session.tick(HandControllerState(thc=(0.2, 0.0, 0.0)))
+        session.stop()
+    finally:
+        session.close()
     return path
 
 
-def _grade(scenario: Path, out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    seeds = f"{SEEDS[0]}..{SEEDS[-1]}"
-    command = [sys.executable, "-m", "trainer.cli", "grade", str(scenario), "--pilot", "none"]
-    return subprocess.run(
-        [*command, "--seeds", seeds, "--out", str(out), *extra],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+def test_the_plan_takes_the_recordings_scenario_and_seed(recording: Path) -> None:
+    plan = grade.plan_replay(recording, load_scenario("crs20-capture-easy"), None, False)
+    assert plan.seed == 5 and plan.scenario.id == "crs20-capture-easy"
+    assert plan.notices == [] and len(plan.replay.states) == 12
 
 
-def test_one_job_and_two_jobs_give_the_same_reports(tmp_path: Path) -> None:
-    scenario = _short_scenario(tmp_path)
-    one = _grade(scenario, tmp_path / "one", "--jobs", "1")
-    two = _grade(scenario, tmp_path / "two", "--jobs", "2")
-    assert one.returncode == 0, one.stderr
-    assert two.returncode == 0, two.stderr
-    for seed in SEEDS:
-        for name in ("report.json", "report.md"):
-            a = (tmp_path / "one" / f"seed-{seed}" / name).read_bytes()
-            b = (tmp_path / "two" / f"seed-{seed}" / name).read_bytes()
-            assert a == b, f"seed {seed} {name} differs between --jobs 1 and --jobs 2"
-    # The seeds differ from each other (the dispersions are drawn per seed) ...
-    reports = {(tmp_path / "two" / f"seed-{s}" / "report.json").read_text() for s in SEEDS}
-    assert len(reports) == len(SEEDS)
-    # ... and the summary lists them in seed order whichever worker finished first.
-    rows = [line.split()[0] for line in two.stdout.splitlines()[1 : 1 + len(SEEDS)]]
-    assert rows == [str(s) for s in SEEDS]
-    assert "passed 0/4" in two.stdout
-    # tqdm's bar on stderr counts the seeds.
-    assert "4/4" in two.stderr
+def test_another_physics_build_is_noticed(recording: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(grade, "_pybullet_version", lambda: "9.9.9")
+    plan = grade.plan_replay(recording, load_scenario("crs20-capture-easy"), None, False)
+    assert len(plan.notices) == 1 and "9.9.9" in plan.notices[0]
 
 
-def test_zero_jobs_is_one_line_and_status_2(tmp_path: Path) -> None:
-    result = _grade(_short_scenario(tmp_path), tmp_path / "out", "--jobs", "0")
-    assert result.returncode == 2
-    err = [line for line in result.stderr.splitlines() if "pybullet build time" not in line]
-    assert len(err) == 1 and "--jobs" in err[0]
-    assert not (tmp_path / "out").exists()
+def test_many_seeds_with_a_recording_are_refused(recording: Path) -> None:
+    with pytest.raises(TrainerError, match="one session"):
+        grade.plan_replay(recording, load_scenario("crs20-capture-easy"), range(5, 7), True)
+    with pytest.raises(TrainerError, match="seed 5"):
+        grade.plan_replay(recording, load_scenario("crs20-capture-easy"), range(6, 7), False)
+
+
+def test_seed_ranges_are_lazy_and_bounded() -> None:
+    seeds = grade.parse_seeds("0..9999")
+    assert isinstance(seeds, range) and len(seeds) == grade.MAX_SEEDS
+    for text in ("0..10000", "1..100000000", "5..1", "-1..3", "a..b", "1..4294967296"):
+        with pytest.raises(TrainerError, match="--seeds"):
+            grade.parse_seeds(text)

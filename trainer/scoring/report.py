@@ -75,6 +75,11 @@ class SessionFacts:
     # drill (trainer/drill.py), as plain data.
     procedure: dict[str, Any] | None = None
     drill: dict[str, Any] | None = None
+    notices: list[str] = field(default_factory=list)
+    """What the grade rests on that the reader must know (a recording cut off by a crash,
+    replayed on another scenario or seed): first in ``notes``, and in ``notices``."""
+    aids: str | None = None  # the `fly` window's aid level; None for a headless grade
+    trainee: str | None = None
 
 
 def _clamp01(x: float) -> float:
@@ -91,7 +96,7 @@ def build_report(facts: SessionFacts) -> dict[str, Any]:
     sc = facts.scenario
     weights = dict(sc.scoring_weights)
     reasons: list[str] = []
-    notes: list[str] = []
+    notes: list[str] = list(facts.notices)
     deductions: dict[str, float] = {}
     acc = facts.accumulator
     limits = sc.time_limits
@@ -240,6 +245,7 @@ def build_report(facts: SessionFacts) -> dict[str, Any]:
         "passed": passed,
         "reasons": reasons,
         "notes": notes,
+        "notices": list(facts.notices),
         "outcome_reason": facts.outcome_reason,
         "free_drift_start_s": facts.free_drift_start_s,
         "trigger": trigger,
@@ -279,6 +285,8 @@ def build_report(facts: SessionFacts) -> dict[str, Any]:
         },
         "drill": facts.drill,
         "recording": facts.recording,
+        "aids": facts.aids,
+        "trainee": facts.trainee,
     }
 
 
@@ -296,7 +304,10 @@ def report_markdown(
     lines = [
         f"# Debrief: {scenario.title}",
         "",
-        f"Scenario `{scenario.id}` v{scenario.version}, seed {report['seed']}, pilot `{report['pilot']}`.",
+        f"Scenario `{scenario.id}` v{scenario.version}, seed {report['seed']}, pilot `{report['pilot']}`"
+        + (f", trainee {report['trainee']}" if report.get("trainee") else "")
+        + (f", aids {report['aids']}" if report.get("aids") else "")
+        + ".",
         "",
         f"**Outcome: {report['outcome']}, {'PASS' if report['passed'] else 'FAIL'}.** "
         f"Score {report['score']['total']:.1f} / {report['score']['max']}.",
@@ -304,8 +315,12 @@ def report_markdown(
     ]
     if report["reasons"]:
         lines += ["## Why it failed", ""] + [f"- {r}" for r in report["reasons"]] + [""]
-    if report["notes"]:
-        lines += ["## Deductions explained", ""] + [f"- {n}" for n in report["notes"]] + [""]
+    notices = report.get("notices", [])
+    if notices:
+        lines += ["## Notice", ""] + [f"- **{n}**" for n in notices] + [""]
+    explained = [n for n in report["notes"] if n not in notices]
+    if explained:
+        lines += ["## Deductions explained", ""] + [f"- {n}" for n in explained] + [""]
     trig = report["trigger"]
     lines += ["## The trigger", ""]
     if trig is None:

@@ -78,6 +78,7 @@ def _cmd_grade(args: argparse.Namespace) -> int:
         args.pilot,
         seeds,
         args.out,
+        jobs=args.jobs,
         allow_mismatch=args.allow_mismatch,
         trainee=args.trainee,
         history=not args.no_history,
@@ -178,6 +179,13 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     )
     seeds.add_argument("--seeds", default=None, metavar="A..B", help="grade every seed from A to B")
     grade.add_argument("--out", type=Path, default=Path("runs/grade"), help="output folder")
+    grade.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        metavar="N",
+        help="grade N seeds at a time in parallel processes (default: every core)",
+    )
     grade.add_argument(
         "--allow-mismatch",
         action="store_true",

@@ -5,15 +5,19 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import sys
 import tempfile
 import time
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from importlib import metadata as importlib_metadata
 from pathlib import Path
 from typing import Any
+
+from tqdm import tqdm
 
 from trainer.errors import OutputError, TrainerError
 from trainer.history.store import HistoryError, record_attempt
@@ -328,12 +332,16 @@ def run_grade_command(
     seeds: Sequence[int] | None,
     out: Path,
     *,
+    jobs: int | None = None,
     allow_mismatch: bool = False,
     trainee: str | None = None,
     history: bool = True,
 ) -> int:
     """``grade``: every input checked (scenario, pilot, seeds, output folder) before the
-    first session starts, so a bad one costs nothing and writes nothing."""
+    first session starts, so a bad one costs nothing and writes nothing. Several seeds run
+    on ``jobs`` worker processes (default every core); the reports do not depend on it."""
+    if jobs is not None and jobs < 1:
+        raise TrainerError(f"--jobs: expected a number of processes >= 1, got {jobs}")
     scenario = load_scenario(scenario_ref)
     plan: ReplayPlan | None = None
     if _is_recording(pilot):
@@ -356,16 +364,78 @@ def run_grade_command(
                 f"--out {out}: would overwrite the recording being replayed ({plan.replay.path})"
             )
     results: list[tuple[int, GradeResult]] = []
-    try:
+    workers = default_jobs() if jobs is None else jobs
+    if plan is None and many and workers > 1:
+        ref = str(scenario.source_path) if scenario.source_path is not None else scenario_ref
+        results = run_seeds_in_pool(ref, pilot, seeds, out, workers)
+        if history:
+            # In seed order, from this process only: the workers never write the database.
+            for _seed, result in results:
+                add_to_history(result, trainee)
+    else:
         _grade_seeds(scenario, pilot, plan, seeds, out, results, (trainee, history))
-    except KeyboardInterrupt:
-        if many and results:
-            print(file=sys.stderr)  # end the progress line: the interruption gets its own
-        raise
-    if many:
-        print(file=sys.stderr)
     _print_table(results, out, many)
     return 0
+
+
+def default_jobs() -> int:
+    """Every core this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+# A worker's scenario, loaded once when the worker starts (a Scenario holds read-only
+# mappings, which do not pickle; the file is small and loads in milliseconds).
+_worker_scenario: Scenario | None = None
+
+
+def _start_worker(scenario_ref: str) -> None:
+    global _worker_scenario
+    _worker_scenario = load_scenario(scenario_ref)
+
+
+def _grade_seed_in_worker(pilot: str, seed: int, target: Path) -> GradeResult:
+    scenario = _worker_scenario
+    if scenario is None:
+        raise RuntimeError("grading worker started without its scenario")
+    return run_graded(scenario, seed, make_pilot(pilot, scenario), pilot, target)
+
+
+def _pool_context() -> multiprocessing.context.BaseContext:
+    # fork starts a worker in milliseconds (spawn re-imports numpy and pybullet, ~0.5 s per
+    # worker); safe here because this process has no pybullet client when the pool starts.
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+
+
+def run_seeds_in_pool(
+    scenario_ref: str, pilot: str, seeds: Sequence[int], out: Path, jobs: int
+) -> list[tuple[int, GradeResult]]:
+    """Grade each seed in its own task on ``jobs`` worker processes (one world each, built
+    from the scenario and the seed alone: the same reports bit for bit whichever worker ran
+    a seed), with a tqdm progress bar on stderr; results in seed order."""
+    done: dict[int, GradeResult] = {}
+    with (
+        tqdm(total=len(seeds), desc="grading", unit="seed", file=sys.stderr) as bar,
+        ProcessPoolExecutor(
+            max_workers=min(jobs, len(seeds)),
+            mp_context=_pool_context(),
+            initializer=_start_worker,
+            initargs=(scenario_ref,),
+        ) as pool,
+    ):
+        futures = {
+            pool.submit(_grade_seed_in_worker, pilot, seed, out / f"seed-{seed}"): seed
+            for seed in seeds
+        }
+        for future in as_completed(futures):
+            seed = futures[future]
+            done[seed] = future.result()
+            bar.set_postfix_str(f"seed {seed}: {done[seed].report['outcome']}", refresh=False)
+            bar.update()
+    return [(seed, done[seed]) for seed in seeds]
 
 
 def _grade_seeds(
@@ -381,27 +451,30 @@ def _grade_seeds(
     trainee and whether the sessions join the history."""
     trainee, history = history_of
     many = len(seeds) > 1
-    for i, seed in enumerate(seeds):
-        target_dir = out / f"seed-{seed}" if many else out
-        if plan is not None:
-            flyer: Pilot = RecordedPilot(plan.replay.path, plan.replay.states)
-            name = f"recording:{plan.replay.path.name}"
-        else:
-            flyer, name = make_pilot(pilot, scenario), pilot
-        notices = plan.notices if plan is not None else ()
-        result = run_graded(scenario, seed, flyer, name, target_dir, notices=notices)
-        if history:
-            add_to_history(result, trainee)
-        results.append((seed, result))
-        if many:
-            done = int(30 * (i + 1) / len(seeds))
-            print(
-                f"\r[{'#' * done}{'.' * (30 - done)}] {i + 1}/{len(seeds)} seed {seed}: "
-                f"{result.report['outcome']}",
-                end="",
-                file=sys.stderr,
-                flush=True,
-            )
+    with tqdm(
+        total=len(seeds), desc="grading", unit="seed", file=sys.stderr, disable=not many
+    ) as bar:
+        for seed in seeds:
+            target_dir = out / f"seed-{seed}" if many else out
+            result = _grade_one(scenario, pilot, plan, seed, target_dir)
+            if history:
+                add_to_history(result, trainee)
+            results.append((seed, result))
+            bar.set_postfix_str(f"seed {seed}: {result.report['outcome']}", refresh=False)
+            bar.update()
+
+
+def _grade_one(
+    scenario: Scenario, pilot: str, plan: ReplayPlan | None, seed: int, target_dir: Path
+) -> GradeResult:
+    """One seed: the recording's inputs replayed, or a scripted pilot."""
+    if plan is not None:
+        flyer: Pilot = RecordedPilot(plan.replay.path, plan.replay.states)
+        name = f"recording:{plan.replay.path.name}"
+    else:
+        flyer, name = make_pilot(pilot, scenario), pilot
+    notices = plan.notices if plan is not None else ()
+    return run_graded(scenario, seed, flyer, name, target_dir, notices=notices)
 
 
 def _print_table(results: Iterable[tuple[int, GradeResult]], out: Path, many: bool) -> None:

@@ -163,3 +163,26 @@ def test_a_held_input_is_written_exactly_like_a_fresh_one(tmp_path: Path) -> Non
     assert [json.loads(d) for d in raw[held_path]] == [
         {"tick": tick, "time_s": time_s, **held} for tick, time_s in enumerate(times)
     ]
+
+
+def test_state_and_event_floats_read_back_bit_for_bit(tmp_path: Path) -> None:
+    """/state and /events are encoded with orjson: every float, awkward ones included
+    (subnormal, -0.0, 0.1 + 0.2, huge, tiny, random doubles), reads back with the same bits."""
+    rng = np.random.default_rng(5)
+    awkward = [0.1 + 0.2, -0.0, 5e-324, 2.2250738585072014e-308, 1.7976931348623157e308]
+    awkward += [1e-5, 1e16, 123456789012345678.0, 1 / 3, -2.5e-17]
+    floats = awkward + rng.standard_normal(200).tolist() + (rng.random(200) * 1e-9).tolist()
+    path = tmp_path / "s.mcap"
+    with RecordingWriter(path, {}) as writer:
+        writer.write_state(0.25, {"values": floats, "vector": np.array(floats[:6])})
+        writer.write_event(0.25, "trigger", {"depth": np.float64(floats[7]), "list": floats})
+    recording = read_recording(path)
+    state, event = recording.states[0], recording.events[0]
+
+    def bits(values: list[float]) -> list[bytes]:
+        return [np.float64(v).tobytes() for v in values]
+
+    assert bits(state["values"]) == bits(floats)
+    assert bits(state["vector"]) == bits(floats[:6])
+    assert bits(event["list"]) == bits(floats)
+    assert bits([event["depth"]]) == bits([floats[7]])

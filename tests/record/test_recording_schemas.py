@@ -70,12 +70,19 @@ def _scripted_session(path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def recordings(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
-    """A full autopilot capture, and the scripted session."""
+    """A full autopilot capture, the retreat drill (the procedure's events), and the
+    scripted session."""
     root = tmp_path_factory.mktemp("recordings")
     scenario = load_scenario("crs20-capture-hard")
     run_graded(scenario, 1, make_pilot("autopilot", scenario), "autopilot", root / "capture")
+    drill = load_scenario("crs20-retreat-drill")
+    run_graded(drill, 1, make_pilot("autopilot", drill), "autopilot", root / "drill")
     _scripted_session(root / "scripted.mcap")
-    return [root / "capture" / "session.mcap", root / "scripted.mcap"]
+    return [
+        root / "capture" / "session.mcap",
+        root / "drill" / "session.mcap",
+        root / "scripted.mcap",
+    ]
 
 
 def test_every_recorded_message_validates_against_its_declared_schema(

@@ -1,6 +1,7 @@
 """Contact detection: a vehicle that bumps the arm is reported once per touching point,
-with the bodies named in a fixed order (arm first), the links named, and the speed of the
-impact."""
+with the bodies named in a fixed order (arm first), the links named, and the speed it
+came in at: the relative normal speed before the contact began, not what the solver has
+left of it after the step."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import math
 
 import numpy as np
 import pybullet as pb
+import pytest
 
 from trainer.sim.contacts import detect_contacts
 from trainer.sim.layout import default_world_spec
@@ -16,7 +18,7 @@ from trainer.sim.world import World
 BUMP_SPEED_M_S = 0.05
 
 
-def _drift_into_the_arm(world: World) -> list:
+def _drift_into_the_arm(world: World, speed_m_s: float = BUMP_SPEED_M_S) -> list:
     """Send the vehicle straight at the nearest point of the arm and step until it touches."""
     c = world.client
     nearest = min(
@@ -31,10 +33,10 @@ def _drift_into_the_arm(world: World) -> list:
     start = np.asarray(pos) + direction * (gap - 0.02)
     pb.resetBasePositionAndOrientation(world.vehicle, start.tolist(), orn, physicsClientId=c)
     pb.resetBaseVelocity(
-        world.vehicle, (direction * BUMP_SPEED_M_S).tolist(), [0, 0, 0], physicsClientId=c
+        world.vehicle, (direction * speed_m_s).tolist(), [0, 0, 0], physicsClientId=c
     )
-    for _ in range(600):
-        world.step(1)
+    for _ in range(300):
+        world.step(4)  # one control tick at a time, as the session steps
         contacts = detect_contacts(world)
         if contacts:
             return contacts
@@ -53,3 +55,17 @@ def test_a_bump_is_reported_with_named_bodies_links_and_speed() -> None:
             # The first touch happens at (about) the approach speed: the arm is still.
             assert math.isclose(contact.relative_speed_m_s, BUMP_SPEED_M_S, rel_tol=0.25)
             assert contact.normal_force_n >= 0.0
+
+
+@pytest.mark.parametrize("speed_m_s", [0.1, 0.02])
+def test_an_impact_is_reported_at_the_speed_it_came_in_at(speed_m_s: float) -> None:
+    """0.1 m/s (a collision by the session's rule) and 0.02 m/s (a brush): each is reported
+    at its approach speed, whatever the solver did to the bodies within the step."""
+    spec = default_world_spec("capture_ready", include_station=False, vehicle_fixed=False)
+    with World(spec) as world:
+        contacts = _drift_into_the_arm(world, speed_m_s)
+        fastest = max(c.approach_speed_m_s for c in contacts)
+        assert fastest == pytest.approx(speed_m_s, rel=0.1)
+        if speed_m_s == 0.1:
+            # After the step the solver has stopped most of it: judging by that was wrong.
+            assert max(c.relative_speed_m_s for c in contacts) < 0.5 * speed_m_s

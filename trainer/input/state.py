@@ -41,6 +41,7 @@ class Button(StrEnum):
     HOLD = "hold"  # vehicle command: hold position
     RETREAT = "retreat"  # vehicle command: back away
     ABORT = "abort"  # vehicle command: abort (thrust away from the station)
+    FREE_DRIFT = "free_drift"  # M2's command to the vehicle: go to free drift (REFERENCE §3)
     PAUSE = "pause"  # pause / resume the session clock
     RESUME = "resume"  # deliberate action that clears safing after unplug or pause
     CAMERA = "camera"  # cycle the main camera monitor (UI only)

@@ -56,6 +56,16 @@ TRIGGER_DEPTH_TOLERANCE_M = 0.02
 TRIGGER_SPEED_M_S = 0.006
 TRIGGER_RATE_DEG_S = 0.06
 CAPTURE_HOLD_TICKS = 20  # longer than any device guard (0.25 s = 15 ticks)
+VEHICLE_COMMAND_HOLD_TICKS = 40  # longer than the 0.5 s free-drift and abort guards
+# M2 sends free drift when the LEE is about 2 m from the fixture (REFERENCE §3, S); the
+# autopilot sends it once Dragon holds still within this range (E: 2 m and some margin).
+FREE_DRIFT_RANGE_M = 2.6
+HOLDING_STILL_M_S = 0.01
+# A crew member answers a cue after a reaction time (E: 1.5 s, well inside any window).
+CUE_REACTION_S = 1.5
+# Beyond this range the fixture is not flown to before free drift: the arm stays still
+# (an approaching Dragon is watched, not followed).
+HOLD_FOLLOW_RANGE_M = 3.0
 DEFAULT_SPEED_LIMIT_M_S = 0.37  # REFERENCE §1, until the control telemetry says otherwise
 DEFAULT_RATE_LIMIT_RAD_S = math.radians(4.0)
 
@@ -71,8 +81,15 @@ def _clip(x: float, limit: float) -> float:
 class Autopilot:
     name = "autopilot"
 
-    def __init__(self, scenario: Scenario) -> None:
+    def __init__(self, scenario: Scenario, answer_cues: bool = True) -> None:
         self.scenario = scenario
+        # False: a pilot that ignores retreat cues (tests show the drill fails it).
+        self.answer_cues = answer_cues
+        self._cue_times = [e.time_s for e in scenario.events("retreat_cue")]
+        crew = scenario.events("crew_free_drift")
+        self._crew_free_drift_s = crew[0].time_s if crew else None
+        self._free_drift_sent = False
+        self._drill = bool(scenario.events("offset_grapple"))
         self._button_ticks: dict[Button, int] = {}
         self._phase = "wait"
         self._aborted = False
@@ -106,7 +123,19 @@ class Autopilot:
         elif control is not None and control.safed:
             self._press(Button.RESUME, 2)
             self._sticks = (_ZERO, _ZERO)
+        elif (
+            self.answer_cues
+            and self._cue_times
+            and t.time_s >= self._cue_times[0] + (CUE_REACTION_S)
+        ):
+            # A cue (closing too fast, loss of communication, a fault): back Dragon away.
+            self._cue_times.pop(0)
+            self._press(Button.RETREAT, VEHICLE_COMMAND_HOLD_TICKS)
+            self._sticks = (_ZERO, _ZERO)
         elif t.free_drift_elapsed_s is None:
+            if self._should_send_free_drift(t):
+                self._free_drift_sent = True
+                self._press(Button.FREE_DRIFT, VEHICLE_COMMAND_HOLD_TICKS)
             if decide:
                 self._sticks = self._hold(t)  # GO given, waiting for free drift: keep station
         elif not self._aborted and t.capture_state is CaptureState.OPEN:
@@ -125,6 +154,17 @@ class Autopilot:
         if last is None or last.thc != thc or last.rhc != rhc or last.buttons != buttons:
             last = self._last_state = HandControllerState(thc=thc, rhc=rhc, buttons=buttons)
         return last
+
+    def _should_send_free_drift(self, t: Telemetry) -> bool:
+        """M2's free-drift command, in scenarios that give it to the crew: once Dragon holds
+        at the capture point with the LEE about 2 m from the fixture."""
+        return (
+            self._crew_free_drift_s is not None
+            and not self._free_drift_sent
+            and t.time_s >= self._crew_free_drift_s
+            and t.range_m <= FREE_DRIFT_RANGE_M
+            and _norm(t.vehicle_velocity_world_m_s) <= HOLDING_STILL_M_S
+        )
 
     def _should_abort(self, t: Telemetry) -> bool:
         limit = self.scenario.abort.closing_speed_limit_m_s
@@ -163,6 +203,12 @@ class Autopilot:
     def _hold(self, t: Telemetry) -> tuple[Vec3, Vec3]:
         """Keep the fixture where it is in the camera view (counter any creep)."""
         p = t.shaft_tip_position_lee_m
+        if (
+            t.range_m > HOLD_FOLLOW_RANGE_M
+            or _norm(t.vehicle_velocity_world_m_s) > HOLDING_STILL_M_S
+        ):
+            self._hold_point = None
+            return _ZERO, _ZERO  # Dragon still on its way: the arm waits, still
         if self._hold_point is None:
             self._hold_point = p
         h = self._hold_point
@@ -216,7 +262,14 @@ class Autopilot:
         blind = "lee" in t.cameras_lost
         if self._phase == "wait" or blind:
             self._phase = "align"
-        if not blind and self._phase == "align" and aligned and abs(p[0] - STANDOFF_M) < 0.05:
+        # The offset-grapple drill ends aligned at the standoff: the snares are disabled.
+        if (
+            not blind
+            and not self._drill
+            and self._phase == "align"
+            and aligned
+            and abs(p[0] - STANDOFF_M) < 0.05
+        ):
             self._phase = "approach"
         if self._phase == "approach" and (
             lateral > 3 * ALIGNED_LATERAL_M or misalignment > 3 * ALIGNED_ANGLE_RAD

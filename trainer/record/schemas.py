@@ -250,8 +250,8 @@ STATE_SCHEMA: dict[str, Any] = _message(
         "drift_from_start_m": _number("shaft tip from where free drift began"),
         "closing_speed_m_s": _number("vehicle speed toward the station (+z); > 0 closing"),
         "capture_state": _enum((c.value for c in CaptureState), "the LEE mechanism's phase"),
-        "constraint_force_n": _number("snare constraint force magnitude"),
-        "constraint_torque_nm": _number("snare constraint torque magnitude"),
+        "constraint_force_n": _number("snare grip or constraint force magnitude"),
+        "constraint_torque_nm": _number("snare grip or constraint torque magnitude"),
         "control": {"anyOf": [CONTROL_SCHEMA, {"type": "null"}]},
     },
 )
@@ -259,6 +259,17 @@ STATE_SCHEMA: dict[str, Any] = _message(
 _METRIC_FIELDS = STATE_SCHEMA["properties"]["metrics"]["properties"]
 _VEC3 = _vector(3, "x, y, z")
 
+OUTCOMES = (
+    "captured",
+    "missed",
+    "timeout",
+    "aborted",
+    "collision",
+    "fault",
+    "retreated",
+    "aligned",
+)
+RETREAT_CUES = ("closing_too_fast", "loss_of_comm", "fault")
 EVENT_KINDS: tuple[tuple[str, dict[str, Any], dict[str, Any]], ...] = (
     # (kind, discriminating constants besides the kind, the other fields)
     ("free_drift_start", {}, {}),
@@ -291,7 +302,10 @@ EVENT_KINDS: tuple[tuple[str, dict[str, Any], dict[str, Any]], ...] = (
     (
         "vehicle_command",
         {},
-        {"command": _string("hold, retreat or abort"), "effect": _string("what it did")},
+        {
+            "command": _string("hold, retreat, abort, free_drift or capture"),
+            "effect": _string("what it did"),
+        },
     ),
     (
         "abort",
@@ -316,7 +330,16 @@ EVENT_KINDS: tuple[tuple[str, dict[str, Any], dict[str, Any]], ...] = (
         },
     ),
     ("snares_open", {}, {}),
-    ("snare_closed", {}, {}),
+    (
+        "snare_closed",
+        {},
+        {
+            "residual_speed_m_s": _number(
+                "relative speed the wires' grip left when the fixed constraint took over"
+            ),
+            "residual_rate_deg_s": _number("relative rate left then"),
+        },
+    ),
     ("rigidize_start", {}, {}),
     ("rigid", {}, {}),
     ("release", {}, {}),
@@ -325,17 +348,59 @@ EVENT_KINDS: tuple[tuple[str, dict[str, Any], dict[str, Any]], ...] = (
         {},
         {
             "bodies": _string("body/link - body/link"),
-            "speed_m_s": _number("fastest relative speed of the pair"),
+            "speed_m_s": _number(
+                "fastest relative normal speed at which the pair came together (before the step)"
+            ),
             "force_n": _number("total normal force of the pair"),
         },
+    ),
+    ("crew_free_drift", {}, {}),
+    ("offset_grapple", {}, {}),
+    ("go_no_go", {}, {"decision": _enum(("go", "no-go"), "MCC's decision on the approach")}),
+    (
+        "cue",
+        {},
+        {
+            "cue": _enum(RETREAT_CUES, "what the crew must react to"),
+            "window_s": _number("response window"),
+        },
+    ),
+    (
+        "cue_answered",
+        {},
+        {
+            "cue": _enum(RETREAT_CUES, "the cue"),
+            "answer": _enum(("retreat", "abort"), "the command given"),
+            "response_time_s": _number("from the cue to the command"),
+            "in_time": {"type": "boolean", "description": "within the response window"},
+        },
+    ),
+    (
+        "cue_missed",
+        {},
+        {"cue": _enum(RETREAT_CUES, "the cue"), "window_s": _number("response window")},
+    ),
+    (
+        "vehicle_response",
+        {},
+        {
+            "command": _enum(
+                ("hold", "retreat", "abort", "free_drift", "approach"), "what Dragon now flies"
+            ),
+            "response_time_s": _number("from the command to Dragon acting on it"),
+        },
+    ),
+    ("vehicle_arrived", {}, {"position_m": _VEC3}),
+    (
+        "procedure_violation",
+        {"rule": "free_drift_gate"},
+        {"range_m": _number("LEE origin to the shaft tip before free drift was confirmed")},
     ),
     (
         "end",
         {},
         {
-            "outcome": _enum(
-                ("captured", "missed", "timeout", "aborted", "collision", "fault"), "outcome"
-            ),
+            "outcome": _enum(OUTCOMES, "outcome"),
             "reason": _string("why the session ended"),
         },
     ),

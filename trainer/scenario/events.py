@@ -9,6 +9,10 @@
 | ``camera_restore``     | ``camera``: lee, elbow or external           | video back                        |
 | ``brake_stuck``        | ``joint``: an SSRMS joint name               | that joint's brake stays on       |
 | ``hand_controller_bias`` | ``thc``, ``rhc``: [3] in [-1, 1], optional | a constant offset on the deflection |
+| ``crew_free_drift``    | ``call``; ``within_s`` > 0, optional         | M2 commands free drift from now on (within that time, or the attempt ends) |
+| ``approach``           | ``to_m``: [3]; ``go``: bool, ``speed_m_s`` > 0, ``call``, optional | go/no-go: with go, Dragon flies to ``to_m`` and holds |
+| ``retreat_cue``        | ``cue``: closing_too_fast, loss_of_comm or fault; ``window_s`` > 0; ``call`` | answer with RETREAT or ABORT within the window |
+| ``offset_grapple``     | ``hold_s`` > 0, optional; ``call``           | the offset-grapple drill: snares disabled, graded on alignment |
 
 Times are seconds of simulation time from the start of the session, non-decreasing.
 """
@@ -32,9 +36,14 @@ EVENT_PARAMS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "camera_restore": (("camera",), ()),
     "brake_stuck": (("joint",), ()),
     "hand_controller_bias": ((), ("thc", "rhc")),
+    "crew_free_drift": ((), ("call", "within_s")),
+    "approach": (("to_m",), ("go", "speed_m_s", "call")),
+    "retreat_cue": (("cue", "window_s"), ("call",)),
+    "offset_grapple": ((), ("hold_s", "call")),
 }
+RETREAT_CUES: tuple[str, ...] = ("closing_too_fast", "loss_of_comm", "fault")
 EVENT_KINDS: tuple[str, ...] = tuple(EVENT_PARAMS)
-_ONCE_ONLY = ("go_for_capture", "free_drift")
+_ONCE_ONLY = ("go_for_capture", "free_drift", "crew_free_drift", "offset_grapple")
 
 
 def _params(problems: Problems, kind: str, node: dict[str, Any], path: str) -> dict[str, Any]:
@@ -57,6 +66,25 @@ def _params(problems: Problems, kind: str, node: dict[str, Any], path: str) -> d
         )
         if joint is not None:
             out["joint"] = joint
+    for key in ("within_s", "speed_m_s", "window_s", "hold_s"):
+        if key in node:
+            value = checks.number(problems, node[key], checks.join(path, key), sign="positive")
+            if value is not None:
+                out[key] = value
+    if "go" in node:
+        go = checks.boolean(problems, node["go"], checks.join(path, "go"))
+        if go is not None:
+            out["go"] = go
+    if "to_m" in node:
+        to = checks.vector(problems, node["to_m"], checks.join(path, "to_m"))
+        if to is not None:
+            out["to_m"] = to
+    if "cue" in node:
+        cue = checks.choice(
+            problems, node["cue"], checks.join(path, "cue"), RETREAT_CUES, "retreat cue"
+        )
+        if cue is not None:
+            out["cue"] = cue
     if kind == "hand_controller_bias":
         if "thc" not in node and "rhc" not in node:
             problems.add(path, "hand_controller_bias needs thc or rhc (or both)")

@@ -60,13 +60,17 @@ class OutcomeJudge:
         self.trigger = TriggerFacts(time_s, metrics, judgement)
         return judgement
 
-    def judge_abort(self, time_s: float, closing_speed_m_s: float) -> bool:
+    def judge_abort(
+        self, time_s: float, closing_speed_m_s: float, answers_cue: bool = False
+    ) -> bool:
         """ABORT is commanded: returns whether it was the right call (the scenario expects
-        it, or the vehicle closes faster than the abort limit)."""
+        it, the vehicle closes faster than the abort limit, or it answers a retreat cue)."""
         abort = self.scenario.abort
         self.aborted_at_s = time_s
         self.closing_speed_at_abort_m_s = closing_speed_m_s
-        self.abort_correct = abort.expected or closing_speed_m_s > abort.closing_speed_limit_m_s
+        self.abort_correct = (
+            abort.expected or closing_speed_m_s > abort.closing_speed_limit_m_s or answers_cue
+        )
         return self.abort_correct
 
     def on_free_drift(self, time_s: float) -> None:

@@ -71,6 +71,10 @@ class SessionFacts:
     accumulator: ScoreAccumulator
     recording: str | None
     events: list[dict[str, Any]] = field(default_factory=list)
+    # The approach procedure (trainer/procedure.py Procedure.to_dict) and the offset-grapple
+    # drill (trainer/drill.py), as plain data.
+    procedure: dict[str, Any] | None = None
+    drill: dict[str, Any] | None = None
     notices: list[str] = field(default_factory=list)
     """What the grade rests on that the reader must know (a recording cut off by a crash,
     replayed on another scenario or seed): first in ``notes``, and in ``notices``."""
@@ -98,6 +102,15 @@ def build_report(facts: SessionFacts) -> dict[str, Any]:
     limits = sc.time_limits
     abort_expected = sc.abort.expected
     correct_abort = facts.outcome == "aborted" and bool(facts.abort_correct)
+    procedure = facts.procedure or {}
+    cues = procedure.get("cues", [])
+    cues_answered = bool(cues) and all(
+        c["answer"] is not None and c["response_time_s"] <= c["window_s"] for c in cues
+    )
+    # A safe outcome that is the right one: a correct ABORT, a RETREAT answering every cue,
+    # or the offset-grapple drill's alignment held.
+    correct_retreat = facts.outcome == "retreated" and cues_answered
+    safe_and_right = correct_abort or correct_retreat or facts.outcome == "aligned"
 
     judgement = facts.trigger.judgement if facts.trigger is not None else None
     time_to_capture = (
@@ -121,6 +134,14 @@ def build_report(facts: SessionFacts) -> dict[str, Any]:
             reasons.append(
                 f"time to capture {time_to_capture:.1f} s exceeds the {limits.penalty_until_s:.0f} s limit"
             )
+    elif facts.outcome == "retreated":
+        if not correct_retreat:
+            reasons.append(
+                "RETREAT commanded with no cue to answer: Dragon backed away and the capture "
+                "was not flown"
+            )
+    elif facts.outcome == "aligned":
+        pass
     elif facts.outcome == "aborted":
         if not correct_abort:
             closing = facts.closing_speed_at_abort_m_s or 0.0
@@ -137,11 +158,18 @@ def build_report(facts: SessionFacts) -> dict[str, Any]:
                 f"ABORT was the right call (Dragon closing at up to {facts.peak_closing_speed_m_s:.3f} m/s, "
                 f"limit {sc.abort.closing_speed_limit_m_s:.3f} m/s) and was not commanded"
             )
-    passed = not reasons and (facts.outcome == "captured" or correct_abort)
+    violation = procedure.get("free_drift_gate_violation")
+    if violation is not None:
+        reasons.append(
+            f"the LEE came within {violation['range_m']:.2f} m of the fixture at "
+            f"t = {violation['time_s']:.1f} s, before free drift was confirmed (the limit is "
+            "1.5 m until then)"
+        )
+    passed = not reasons and (facts.outcome == "captured" or safe_and_right)
 
     # --- score: named deductions, each at most its weight
     w = weights.get
-    if correct_abort:
+    if safe_and_right:
         deductions["time"] = 0.0
     elif time_to_capture is None:
         deductions["time"] = w("time", 0.0)
@@ -155,7 +183,7 @@ def build_report(facts: SessionFacts) -> dict[str, Any]:
         deductions["time"] = w("time", 0.0) * frac
     for quantity, component in ENVELOPE_COMPONENTS.items():
         weight = w(component, 0.0)
-        if correct_abort:
+        if safe_and_right:
             deductions[component] = 0.0
         elif judgement is None or facts.outcome not in ("captured",):
             deductions[component] = weight
@@ -222,6 +250,7 @@ def build_report(facts: SessionFacts) -> dict[str, Any]:
         "free_drift_start_s": facts.free_drift_start_s,
         "trigger": trigger,
         "time_to_capture_s": time_to_capture,
+        # speed_m_s: the relative normal speed the bodies came together at (sim/contacts.py)
         "contacts": [
             {"time_s": c.time_s, "bodies": c.bodies, "speed_m_s": c.speed_m_s} for c in acc.contacts
         ],
@@ -245,6 +274,16 @@ def build_report(facts: SessionFacts) -> dict[str, Any]:
             "peak_closing_speed_m_s": facts.peak_closing_speed_m_s,
             "session_end_s": facts.end_time_s,
         },
+        "procedure": {
+            "free_drift_by": procedure.get("free_drift_by", "timeline"),
+            "free_drift_requested_s": procedure.get("free_drift_requested_s"),
+            "free_drift_confirmed_s": procedure.get("free_drift_confirmed_s"),
+            "free_drift_gate_violation": violation,
+            "vehicle_commands": procedure.get("vehicle_commands", []),
+            "cues": cues,
+            "station_keeping_pulses": procedure.get("station_keeping_pulses", 0),
+        },
+        "drill": facts.drill,
         "recording": facts.recording,
         "aids": facts.aids,
         "trainee": facts.trainee,

@@ -45,7 +45,9 @@ class ContactWatch:
                 continue
             key = (f"{c.body_a}/{c.link_a}", f"{c.body_b}/{c.link_b}")
             speed, force = now.get(key, (0.0, 0.0))
-            now[key] = (max(speed, c.relative_speed_m_s), force + c.normal_force_n)
+            # Judged by the speed they came together at (sim/contacts.py), not what the
+            # solver has left of it after the step.
+            now[key] = (max(speed, c.approach_speed_m_s), force + c.normal_force_n)
         pairs = []
         for key, (speed, force) in now.items():
             impact = None

@@ -12,19 +12,22 @@ it to the outcome judge (``trainer.scoring.judge``) and the listeners (the recor
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import dataclasses
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from trainer.clock import CONTROL_STEPS
+from trainer.clock import CONTROL_STEPS, CONTROL_TICK_S
 from trainer.control.controller import ArmController, apply
 from trainer.control.telemetry import ControlTelemetry
+from trainer.drill import OffsetGrappleDrill
 from trainer.errors import SimulationDivergedError
 from trainer.input.state import Button, HandControllerState
 from trainer.observation import build_telemetry
+from trainer.procedure import Procedure
 from trainer.record.sink import RecordingSink
 from trainer.scenario.build import initial_world_spec, scenario_to_json
 from trainer.scenario.model import Scenario
@@ -40,9 +43,9 @@ from trainer.sim.frames import FrameTree
 from trainer.sim.world import World
 from trainer.telemetry import Telemetry
 
-# ABORT: Dragon fires thrusters away from the station (REFERENCE §2: 18 Draco of 400 N;
-# E: two thrusters' worth, straight nadir); the judge ends the session once it shows.
-ABORT_THRUST_N = 800.0
+# After Dragon's response to RETREAT the session ends once the retreat shows (E: 5 s, as
+# an ABORT's watch in trainer/scoring/judge.py).
+RETREAT_WATCH_S = 5.0
 
 
 class Session:
@@ -112,8 +115,15 @@ class Session:
                 frames.transforms,
             )
             self._tick_listeners.append(self.recorder)
-        if scenario.free_drift_time_s is None:
-            self.start_free_drift()  # no free-drift event (a fixed target): the clock runs now
+        # Dragon's station-keeping, the free-drift command and gate, vehicle commands, cues.
+        self.procedure = Procedure(
+            scenario, self.world, CONTROL_TICK_S, self.event, self.say, self._on_free_drift
+        )
+        # The offset-grapple drill: snares disabled, graded on alignment (trainer/drill.py).
+        self.drill = OffsetGrappleDrill.from_scenario(scenario)
+        if not self.procedure.flown:
+            # No free drift scheduled (a fixed target, a drift from t = 0): the clock runs now.
+            self._on_free_drift()
         self.timeline.fire(self.time_s, self)
         self.last_telemetry = self._telemetry(HandControllerState(), None)
 
@@ -147,14 +157,56 @@ class Session:
             self._finish("fault", str(exc))
             control = None
         telemetry = self.last_telemetry = self._telemetry(effective, control)
+        if not self.paused and not self.finished:
+            # Dragon decides its thrust for the next tick; the gate and cues are checked.
+            self.procedure.after_step(self.time_s, telemetry.range_m)
+            if self.drill is not None:
+                self.drill.update(self.time_s, telemetry.metrics)
         self.judge.on_tick(telemetry)
         for listener in self._tick_listeners:
             listener.on_tick(telemetry)
         if not self.finished:
-            end = self.judge.check_end(telemetry)
+            end = self._procedure_end(telemetry) or self.judge.check_end(telemetry)
             if end is not None:
                 self._finish(*end)
         return telemetry
+
+    def _procedure_end(self, t: Telemetry) -> tuple[str, str] | None:
+        """The end rules of the approach procedure and the drill (trainer/procedure.py)."""
+        procedure = self.procedure
+        holding = self.capture.holding
+        if (
+            procedure.retreat_flown_s is not None
+            and not holding
+            and t.time_s - procedure.retreat_flown_s >= RETREAT_WATCH_S
+        ):
+            return "retreated", "RETREAT commanded: Dragon backed away to a hold point"
+        if holding or self.judge.aborted_at_s is not None:
+            return None
+        cue = procedure.cue_missed
+        if cue is not None:
+            return "timeout", (
+                f"no RETREAT or ABORT within the {cue.window_s:.0f} s response window after the "
+                f"cue ({cue.cue.replace('_', ' ')}) at t = {cue.time_s:.1f} s"
+            )
+        deadline = procedure.free_drift_deadline_s
+        if (
+            deadline is not None
+            and procedure.free_drift_requested_s is None
+            and procedure.free_drift_confirmed_s is None
+            and t.time_s >= deadline
+        ):
+            return "timeout", (
+                f"free drift was not commanded by t = {deadline:.0f} s (M2 sends it when the "
+                "LEE is about 2 m from the fixture)"
+            )
+        if self.drill is not None:
+            if self.drill.aligned_at_s is not None:
+                return "aligned", f"the LEE held alignment for {self.drill.hold_s:.0f} s"
+            limit = self.scenario.time_limits.hard_limit_s
+            if limit is not None and t.time_s >= limit:
+                return "timeout", f"no alignment held within the hard limit of {limit:.0f} s"
+        return None
 
     def _advance(self) -> None:
         """Simulated time moves on by one tick: physics, capture, timeline, contacts."""
@@ -198,12 +250,17 @@ class Session:
 
     def facts(self, recording: str | None) -> SessionFacts:
         """What the report is built from (the session must have ended)."""
-        return self.judge.facts(
+        facts = self.judge.facts(
             seed=self.seed,
             pilot=self.pilot,
             end_time_s=self.time_s,
             recording=recording,
             events=[e.to_dict() for e in self.events],
+        )
+        return dataclasses.replace(
+            facts,
+            procedure=self.procedure.to_dict(),
+            drill=None if self.drill is None else self.drill.to_dict(),
         )
 
     # ------------------------------------------------------------------ events
@@ -222,8 +279,16 @@ class Session:
         self.event("call", text=text)
 
     def start_free_drift(self) -> None:
+        """MCC's free-drift call (the timeline): Dragon is in free drift now."""
+        self.procedure.timeline_free_drift(self.time_s)
+
+    def _on_free_drift(self) -> None:
+        """Free drift is confirmed: the capture clock and the drift sphere start now."""
         self.judge.on_free_drift(self.time_s)
         self._drift_origin = tuple(float(v) for v in self.world.shaft_tip().position_m)
+
+    def procedure_event(self, kind: str, params: Mapping[str, Any]) -> None:
+        self.procedure.timeline(self.time_s, kind, params)
 
     def stick_brake(self, joint: str) -> None:
         self.world.set_brake_stuck(joint)
@@ -264,22 +329,18 @@ class Session:
 
     # ------------------------------------------------------------------ workstation
     def _buttons(self, pressed: frozenset[Button]) -> None:
-        if Button.CAPTURE in pressed:
+        if Button.CAPTURE in pressed and self.drill is not None:
+            self.event("vehicle_command", command="capture", effect="none: snares disabled")
+        elif Button.CAPTURE in pressed:
             self._capture_events(self.capture.trigger(self.time_s))
         if Button.RELEASE in pressed:
             self._capture_events(self.capture.release(self.time_s))
         if Button.ABORT in pressed and self.judge.aborted_at_s is None:
             self._abort()
-        for button in (Button.HOLD, Button.RETREAT):
+        for button in (Button.HOLD, Button.RETREAT, Button.FREE_DRIFT):
             if button in pressed:
-                # Dragon's thrusters are inhibited in free drift; the command is logged and
-                # called, as the crew would hear "Dragon in free drift" back.
-                self.event(
-                    "vehicle_command", command=button.value, effect="none: vehicle in free drift"
-                )
-                self.say(
-                    f"{button.value.upper()} sent; Dragon is in free drift and does not respond."
-                )
+                # Flown by Dragon after its response time (trainer/procedure.py).
+                self.procedure.command(self.time_s, button.value, self.capture.holding)
 
     def _abort(self) -> None:
         if self.capture.holding:
@@ -287,8 +348,10 @@ class Session:
             self.say("ABORT refused: Dragon is held by the arm; release first.")
             return
         closing = float(self.world.vehicle_state().velocity_m_s[2])
-        correct = self.judge.judge_abort(self.time_s, closing)
-        self.world.set_vehicle_thrust((0.0, 0.0, -ABORT_THRUST_N))
+        correct = self.judge.judge_abort(
+            self.time_s, closing, answers_cue=self.procedure.cue_pending
+        )
+        self.procedure.command(self.time_s, "abort", captured=False)
         limit = self.scenario.abort.closing_speed_limit_m_s
         self.event("abort", closing_speed_m_s=closing, limit_m_s=limit, correct=correct)
         self.say("ABORT: Dragon is departing.")

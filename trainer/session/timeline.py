@@ -3,7 +3,8 @@ kind (the kinds a scenario may hold are checked when it is loaded, docs/DESIGN.m
 
 A handler acts on the session through the small ``TimelineHost`` surface: it starts free
 drift, speaks a call, loses or restores a camera, sticks a brake, biases the hand
-controllers; each is logged as an event.
+controllers, or hands an approach-procedure event (crew free drift, approach, retreat
+cue: trainer/procedure.py) to the procedure; each is logged as an event.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ class TimelineHost(Protocol):
     def stick_brake(self, joint: str) -> None: ...
 
     def bias_hand_controllers(self, thc: Vec3, rhc: Vec3) -> None: ...
+
+    def procedure_event(self, kind: str, params: Mapping[str, Any]) -> None: ...
 
 
 Handler = Callable[[TimelineHost, Mapping[str, Any]], None]
@@ -80,6 +83,18 @@ def _hand_controller_bias(host: TimelineHost, params: Mapping[str, Any]) -> None
     host.event("fault", fault="hand_controller_bias", thc=thc, rhc=rhc)
 
 
+def _procedure(kind: str) -> Handler:
+    def handler(host: TimelineHost, params: Mapping[str, Any]) -> None:
+        host.procedure_event(kind, params)
+
+    return handler
+
+
+def _offset_grapple(host: TimelineHost, params: Mapping[str, Any]) -> None:
+    host.event("offset_grapple")
+    host.say(str(params.get("call", "Offset grapple: align the LEE on the fixture and hold.")))
+
+
 HANDLERS: dict[str, Handler] = {
     "free_drift": _free_drift,
     "go_for_capture": _go_for_capture,
@@ -88,6 +103,10 @@ HANDLERS: dict[str, Handler] = {
     "camera_restore": _camera_restore,
     "brake_stuck": _brake_stuck,
     "hand_controller_bias": _hand_controller_bias,
+    "crew_free_drift": _procedure("crew_free_drift"),
+    "approach": _procedure("approach"),
+    "retreat_cue": _procedure("retreat_cue"),
+    "offset_grapple": _offset_grapple,
 }
 """One handler per timeline event kind."""
 

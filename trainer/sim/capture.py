@@ -8,11 +8,12 @@ State machine (REFERENCE §1.2: snare → rigidize → latch; cargo FRGFs have n
       +---------------------------- release <------------------------------ rigid
 
 At the trigger the envelope decides (the judge is injected by the session, so this room
-never learns the scoring tiers). Inside the allowed tier the snares catch the shaft: a
-fixed constraint is created at the misaligned pose (a soft capture), the snares centre
-the shaft over the snare time, then the carriage draws the fixture to the seated pose over
-the rigidize time (the motions, and why the held pose moves every physics step:
-snare.py). Outside it
+never learns the scoring tiers). Inside the allowed tier the snares catch the shaft: the
+wires' grip takes the vehicle's residual motion out over the snare time (grip.py), a
+fixed constraint takes over at the pose then (a soft capture, not yet seated) once the
+relative motion is gone, and the carriage draws the fixture to the seated pose over the
+rigidize time (the motion, and why the held pose moves every physics step: snare.py).
+Outside it
 the snares close on nothing, or bump the shaft if it is in the mouth (a small impulse on
 the vehicle): a miss, after which the snares reopen.
 """
@@ -27,8 +28,9 @@ import numpy as np
 import pybullet as pb
 
 from trainer.sim.capture_state import CaptureState
+from trainer.sim.grip import SETTLE_TIMEOUT_S
 from trainer.sim.metrics import CaptureMetrics
-from trainer.sim.snare import CarriageDraw, HeldPose, SnareCentring
+from trainer.sim.snare import CarriageDraw, HeldPose
 from trainer.sim.world import World
 
 # Timings (REFERENCE §1.2, E): snare ≈ 2 s, rigidize ≈ 15–20 s (midpoint taken).
@@ -107,9 +109,8 @@ class LeeCapture:
             self.state = CaptureState.MISSED
             events.append(CaptureEvent("miss", self._bump(metrics)))
             return events
-        held = self.world.snare.attach()
-        # The wires centre the shaft on the boresight, keeping its depth and attitude.
-        self.world.snare.follow(SnareCentring(now_s, SNARE_TIME_S, held))
+        # The wires grip the shaft and take out its motion over the snare time (grip.py).
+        self.world.snare.attach(now_s)
         self.state = CaptureState.SNARING
         return events
 
@@ -146,9 +147,24 @@ class LeeCapture:
             self._phase_start_s = now_s
             return [CaptureEvent("snares_open", {})]
         if self.state is CaptureState.SNARING and elapsed >= SNARE_TIME_S:
+            # The fixed constraint takes over once the grip has stopped the relative
+            # motion (a runaway: after the timeout, whatever is left).
+            snare = self.world.snare
+            if not snare.settled and elapsed < SNARE_TIME_S + SETTLE_TIMEOUT_S:
+                return []
+            motion = snare.relative_motion() or (0.0, 0.0)
+            snare.rigidize()
             self.state = CaptureState.CAPTURED
             self._phase_start_s = now_s
-            return [CaptureEvent("snare_closed", {})]
+            return [
+                CaptureEvent(
+                    "snare_closed",
+                    {
+                        "residual_speed_m_s": motion[0],
+                        "residual_rate_deg_s": math.degrees(motion[1]),
+                    },
+                )
+            ]
         elif self.state is CaptureState.CAPTURED:
             held = self.world.snare.pose_in_lee()
             assert held is not None  # held since the trigger

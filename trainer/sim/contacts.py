@@ -1,5 +1,18 @@
 """Contact detection between the arm, the vehicle and the station, after a step: which
-named links touch, how hard and how fast (for the event log, scoring and collisions)."""
+named links touch, how hard, and how fast they came together (for the event log, scoring
+and collisions).
+
+An impact is judged by the relative normal speed just before the contact began, not by the
+bodies' speed after the step: by then the solver has already stopped them (measured: a
+0.1 m/s impact reads 2.5 mm/s and 12.5 kN after the step, docs/PYBULLET_NOTES.md), and how
+much of the approach speed is left after one step depends on the step. The world keeps how
+everything moved before its last ``step()`` (``World.tick_start_motion``: the vehicle's
+velocity and the joint rates, read anyway for the CW force and the next rate command); a
+contact seen after a tick is judged by the velocities its two points had at the start of
+that tick, at most 1/60 s before the touch. The arm's point velocities come from its
+Jacobian at the contact point with the joint rates then, the vehicle's from its rigid-body
+motion; the station does not move.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +25,7 @@ import numpy.typing as npt
 import pybullet as pb
 
 if TYPE_CHECKING:
+    from trainer.sim.state import TickStartMotion
     from trainer.sim.world import World
 
 FloatArray = npt.NDArray[np.float64]
@@ -27,7 +41,11 @@ class Contact:
     link_b: str
     position_world_m: tuple[float, float, float]
     normal_force_n: float
+    # Speed of the two points relative to each other after the step (what is left).
     relative_speed_m_s: float
+    # Speed at which the two came together along the contact normal, before the step
+    # (module docstring): the one to judge an impact by. Zero when they were separating.
+    approach_speed_m_s: float
 
 
 def _link_name(world: World, body: int, link: int) -> str:
@@ -37,6 +55,7 @@ def _link_name(world: World, body: int, link: int) -> str:
 
 
 def _point_velocity(world: World, body: int, link: int, point: Sequence[float]) -> FloatArray:
+    """Velocity of a body's material point now (after the step)."""
     c = world.client
     if body == world.station:
         return np.zeros(3)
@@ -49,6 +68,36 @@ def _point_velocity(world: World, body: int, link: int, point: Sequence[float]) 
     return np.asarray(v) + np.cross(np.asarray(w), np.asarray(point) - np.asarray(pos))
 
 
+def _point_velocity_before(
+    world: World, motion: TickStartMotion, body: int, link: int, point: Sequence[float]
+) -> FloatArray:
+    """Velocity the body's material point at ``point`` had before the last ``step()``."""
+    if body == world.vehicle:
+        # One rigid body (its links are fixed to it).
+        v = np.asarray(motion.vehicle_velocity_m_s)
+        w = np.asarray(motion.vehicle_angular_velocity_rad_s)
+        r = np.asarray(point) - np.asarray(motion.vehicle_position_m)
+        return np.asarray(v + np.cross(w, r), dtype=float)
+    if body != world.arm:
+        return np.zeros(3)  # the station
+    c = world.client
+    q = [float(s[0]) for s in motion.joint_states]
+    rates = np.array([float(s[1]) for s in motion.joint_states])
+    if link < 0:
+        return np.zeros(3)  # the arm's base is bolted to the station
+    # The Jacobian's local position is taken from the URDF link frame (state index 4/5),
+    # not the COM (docs/PYBULLET_NOTES.md); lists, not numpy arrays (bullet3 #3033).
+    s = pb.getLinkState(world.arm, link, computeForwardKinematics=1, physicsClientId=c)
+    inv_p, inv_q = pb.invertTransform(s[4], s[5])
+    local, _ = pb.multiplyTransforms(inv_p, inv_q, list(point), [0.0, 0.0, 0.0, 1.0])
+    zeros = [0.0] * len(q)
+    lin, _ang = pb.calculateJacobian(
+        world.arm, link, list(local), q, zeros, zeros, physicsClientId=c
+    )
+    # Returned in the arm's base frame (World.lee_jacobian).
+    return np.asarray(world.base_rotation @ (np.array(lin) @ rates), dtype=float)
+
+
 def detect_contacts(world: World) -> list[Contact]:
     """Contacts between the arm and the vehicle or the station, and the vehicle and the
     station, after the last step, grouped in that pair order.
@@ -59,6 +108,7 @@ def detect_contacts(world: World) -> list[Contact]:
     points = pb.getContactPoints(physicsClientId=c)
     if not points:
         return []
+    motion = world.tick_start_motion
     pairs = [(world.arm, world.vehicle)]
     if world.station is not None:
         pairs += [(world.arm, world.station), (world.vehicle, world.station)]
@@ -67,12 +117,17 @@ def detect_contacts(world: World) -> list[Contact]:
         for pt in points:
             if pt[1] == a and pt[2] == b:
                 link_a, link_b, on_a, on_b = pt[3], pt[4], pt[5], pt[6]
+                normal = np.asarray(pt[7])  # on b, pointing from b towards a
             elif pt[1] == b and pt[2] == a:
                 link_a, link_b, on_a, on_b = pt[4], pt[3], pt[6], pt[5]
+                normal = -np.asarray(pt[7])
             else:
                 continue
             va = _point_velocity(world, a, link_a, on_a)
             vb = _point_velocity(world, b, link_b, on_b)
+            closing = _point_velocity_before(world, motion, a, link_a, on_a) - (
+                _point_velocity_before(world, motion, b, link_b, on_b)
+            )
             out.append(
                 Contact(
                     body_a=world.body_names[a],
@@ -82,6 +137,7 @@ def detect_contacts(world: World) -> list[Contact]:
                     position_world_m=(float(on_a[0]), float(on_a[1]), float(on_a[2])),
                     normal_force_n=float(pt[9]),
                     relative_speed_m_s=float(np.linalg.norm(va - vb)),
+                    approach_speed_m_s=max(0.0, -float(closing @ normal)),
                 )
             )
     return out

@@ -2,13 +2,15 @@
 between the tip LEE frame and the FRGF frame.
 
 ``LeeCapture`` (capture.py) decides *when* to snare, rigidize and release; this module is
-*how* pybullet holds the vehicle: a fixed constraint created at the misaligned pose, whose
-held pose then follows a motion (PYBULLET_NOTES: slew the child frame; ends exact):
+*how* pybullet holds the vehicle, in two stages:
 
-* the centring (``SnareCentring``): the wires centre the shaft on the boresight over the
-  snare time;
-* the draw (``CarriageDraw``): the carriage pulls the fixture to the seated pose over the
-  rigidize time (smoothstep in position, slerp in attitude).
+* the grip (grip.py): while the wires close, a spring-damper between the LEE and the FRGF
+  takes the vehicle's residual motion out over the snare time;
+* the hold: once the two move together (``settled``), a fixed constraint is created at
+  their pose then (a soft capture: not yet seated), whose held pose then follows the draw
+  (``CarriageDraw``): the carriage pulls the fixture to the seated pose over the rigidize
+  time, smoothstep in position (centring the shaft on the boresight too), slerp in
+  attitude (PYBULLET_NOTES: slew the child frame; ends exact).
 
 The held pose is re-set before every physics step, not once per control tick. Measured
 (fixture drawn 0.17 m over 17.5 s, arm drives holding still): moving the pose in 1/60 s
@@ -28,8 +30,19 @@ import numpy as np
 import numpy.typing as npt
 import pybullet as pb
 
+from trainer.sim.grip import (
+    SETTLED_RATE_RAD_S,
+    SETTLED_SPEED_M_S,
+    GripGains,
+    GripWrench,
+    apply_grip,
+    grip_fraction,
+    grip_wrench,
+)
+
 if TYPE_CHECKING:
     from trainer.sim.world import World
+
 
 FloatArray = npt.NDArray[np.float64]
 # PYBULLET_NOTES: an explicit maxForce is in N and the default lets a 10 t vehicle slip
@@ -80,25 +93,6 @@ class HeldPoseMotion(Protocol):
 
 
 @dataclass(frozen=True, slots=True)
-class SnareCentring:
-    """The snares closing: the wires centre the shaft on the boresight over
-    ``duration_s`` (smoothstep), keeping its depth and attitude."""
-
-    start_s: float
-    duration_s: float
-    start: HeldPose
-
-    @property
-    def end_s(self) -> float:
-        return self.start_s + self.duration_s
-
-    def pose_at(self, t_s: float) -> HeldPose:
-        keep = 1.0 - smoothstep((t_s - self.start_s) / self.duration_s)
-        p, q = self.start
-        return (p[0], p[1] * keep, p[2] * keep), q
-
-
-@dataclass(frozen=True, slots=True)
 class CarriageDraw:
     """The carriage drawing the fixture from ``start`` to ``seated`` over ``duration_s``."""
 
@@ -132,16 +126,27 @@ class SnareConstraint:
         self._motion: HeldPoseMotion | None = None
         # Released, but the LEE–fixture collisions are still filtered (see settle()).
         self._rearm_pending = False
+        # The grip while the wires close (grip.py): when it started, its gains, and what it
+        # did in the last physics step.
+        self._grip_start_s: float | None = None
+        self._gains: GripGains | None = None
+        self._wrench: GripWrench | None = None
 
     @property
     def held(self) -> bool:
-        return self._cid is not None
+        """True from the trigger (the wires grip) until the release."""
+        return self._cid is not None or self._grip_start_s is not None
+
+    @property
+    def gripping(self) -> bool:
+        """True while the wires' spring-damper holds the vehicle (before ``rigidize``)."""
+        return self._grip_start_s is not None
 
     @property
     def collisions_filtered(self) -> bool:
         """True while the LEE and the fixture pass through each other (held, or released
         and not yet clear of each other)."""
-        return self._cid is not None or self._rearm_pending
+        return self.held or self._rearm_pending
 
     def _link_pairs(self) -> list[tuple[int, int]]:
         w = self._world
@@ -160,17 +165,8 @@ class SnareConstraint:
                 w.arm, w.vehicle, arm_link, veh_link, int(enabled), physicsClientId=w.client
             )
 
-    def attach(self) -> HeldPose:
-        """Constrain the FRGF to the LEE at their current relative pose (a soft capture:
-        not yet seated) and return that pose (FRGF frame in the LEE frame). Already held:
-        the held pose.
-
-        The constraint takes out the relative velocity in the first physics steps (a
-        pybullet fixed constraint corrects position only, so a moving target cannot ease
-        it: measured, a target that carried on with the shaft's residual motion made the
-        loads worse)."""
-        if self._cid is not None:
-            return self._pose
+    def _relative_pose(self) -> HeldPose:
+        """Where the FRGF frame is in the LEE frame now."""
         w = self._world
         lee = w.lee()
         fix = w.fixture()
@@ -178,17 +174,54 @@ class SnareConstraint:
         rel_p, rel_q = pb.multiplyTransforms(
             inv_p, inv_q, fix.position_m.tolist(), fix.orientation_xyzw.tolist()
         )
-        self._create(rel_p, rel_q)
-        self._pose = (
-            (rel_p[0], rel_p[1], rel_p[2]),
-            (rel_q[0], rel_q[1], rel_q[2], rel_q[3]),
+        return (rel_p[0], rel_p[1], rel_p[2]), (rel_q[0], rel_q[1], rel_q[2], rel_q[3])
+
+    def attach(self, now_s: float) -> HeldPose:
+        """The wires close on the shaft at ``now_s``: from the next physics step on, the grip
+        takes out the relative motion (grip.py). Returns the FRGF's pose in the LEE frame
+        now; already held: the held pose."""
+        if self.held:
+            return self._pose
+        w = self._world
+        self._lee_fixture_collisions(False)
+        self._rearm_pending = False
+        self._pose = self._relative_pose()
+        info = pb.getDynamicsInfo(w.vehicle, -1, physicsClientId=w.client)
+        self._gains = GripGains.for_vehicle(w.vehicle_mass_kg, info[2])
+        self._grip_start_s = now_s
+        self._wrench = None
+        return self._pose
+
+    @property
+    def settled(self) -> bool:
+        """True once the grip has taken the relative motion out (``rigidize`` may follow)."""
+        wrench = self._wrench
+        return (
+            wrench is not None
+            and wrench.relative_speed_m_s <= SETTLED_SPEED_M_S
+            and wrench.relative_rate_rad_s <= SETTLED_RATE_RAD_S
         )
+
+    def relative_motion(self) -> tuple[float, float] | None:
+        """Relative speed (m/s) and rate (rad/s) the grip acted on in the last step."""
+        wrench = self._wrench
+        if wrench is None:
+            return None
+        return wrench.relative_speed_m_s, wrench.relative_rate_rad_s
+
+    def rigidize(self) -> HeldPose:
+        """The fixed constraint takes over from the grip, at the pose the FRGF has now in
+        the LEE frame (no jump: the grip has stopped the relative motion). Returns it."""
+        if self._cid is not None:
+            return self._pose
+        rel_p, rel_q = self._relative_pose()
+        self._create(rel_p, rel_q)
+        self._grip_start_s = None
+        self._pose = (rel_p, rel_q)
         return self._pose
 
     def _create(self, rel_p: Sequence[float], rel_q: Sequence[float]) -> None:
         w = self._world
-        self._lee_fixture_collisions(False)
-        self._rearm_pending = False
         # Parent frame: the LEE frame itself; child frame: the LEE frame expressed in the FRGF
         # frame. changeConstraint can move only the child frame, so the held pose is written
         # as the inverse of "where the FRGF sits in the LEE".
@@ -211,8 +244,32 @@ class SnareConstraint:
 
     @property
     def moving(self) -> bool:
-        """True while the held pose follows a motion (``track`` before every step)."""
-        return self._motion is not None
+        """True while the grip acts or the held pose follows a motion: ``before_step``
+        must run before every physics step."""
+        return self._motion is not None or self._grip_start_s is not None
+
+    def before_step(self, t_s: float) -> None:
+        """Called by World.step before each physics step, ``t_s`` the time at the step's
+        end: apply the grip's forces, or move the held pose along its motion."""
+        if self._grip_start_s is not None:
+            self._grip(t_s)
+        else:
+            self.track(t_s)
+
+    def _grip(self, t_s: float) -> None:
+        w = self._world
+        c = w.client
+        assert self._gains is not None and self._grip_start_s is not None  # set by attach
+        lee = pb.getLinkState(w.arm, w.tip_lee_link, 1, 1, physicsClientId=c)
+        fix = pb.getLinkState(w.vehicle, w.frgf_link, 1, 1, physicsClientId=c)
+        wrench = grip_wrench(
+            self._gains,
+            grip_fraction(t_s - self._grip_start_s),
+            (lee[0], lee[6], lee[7]),
+            (fix[0], fix[6], fix[7]),
+        )
+        apply_grip(c, w.arm, w.tip_lee_link, w.vehicle, w.spec.vehicle_fixed, wrench)
+        self._wrench = wrench
 
     def follow(self, motion: HeldPoseMotion | None) -> None:
         """From the next physics step on, hold the FRGF where ``motion`` says (None: stay)."""
@@ -246,11 +303,17 @@ class SnareConstraint:
         self._pose = ((p[0], p[1], p[2]), (q[0], q[1], q[2], q[3]))
 
     def pose_in_lee(self) -> HeldPose | None:
-        """Where the constraint holds the FRGF frame in the LEE frame, or None when free."""
-        return self._pose if self._cid is not None else None
+        """Where the grip or the constraint holds the FRGF frame in the LEE frame, or None
+        when free."""
+        return self._pose if self.held else None
 
     def load(self) -> tuple[FloatArray, FloatArray] | None:
         """Force (N) and torque (N·m) the constraint applies, or None when free."""
+        if self._grip_start_s is not None:
+            wrench = self._wrench
+            if wrench is None:
+                return np.zeros(3), np.zeros(3)
+            return np.array(wrench.force_n), np.array(wrench.torque_n_m)
         if self._cid is None:
             return None
         s = pb.getConstraintState(self._cid, physicsClientId=self._world.client)
@@ -259,10 +322,13 @@ class SnareConstraint:
     def release(self) -> None:
         """Open the snares: the vehicle is free; the LEE and fixture collide again once
         they are apart (``settle``)."""
-        if self._cid is None:
+        if not self.held:
             return
-        pb.removeConstraint(self._cid, physicsClientId=self._world.client)
+        if self._cid is not None:
+            pb.removeConstraint(self._cid, physicsClientId=self._world.client)
         self._cid = None
+        self._grip_start_s = None
+        self._wrench = None
         self._motion = None
         self._rearm_pending = True
         self.settle()

@@ -4,6 +4,7 @@ the capture mechanism and the telemetry."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -68,3 +69,19 @@ class Snapshot:
     joint_angles_rad: tuple[float, ...]
     joint_rates_rad_s: tuple[float, ...]
     joint_torques_nm: tuple[float, ...]
+
+
+Vec3Like = Sequence[float]
+
+
+@dataclass(frozen=True, slots=True)
+class TickStartMotion:
+    """How the bodies moved before the last ``World.step()``: the vehicle's COM position,
+    velocity and angular velocity and the arm's joint states (pybullet tuples), as read
+    after the step before. Contacts are judged by these (trainer/sim/contacts.py): after
+    the step the solver has already stopped the bodies."""
+
+    vehicle_position_m: Vec3Like
+    vehicle_velocity_m_s: Vec3Like
+    vehicle_angular_velocity_rad_s: Vec3Like
+    joint_states: Sequence[Sequence[float]]

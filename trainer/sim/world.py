@@ -24,6 +24,7 @@ import struct
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -41,7 +42,7 @@ from trainer.sim.metrics import CaptureMetrics, capture_metrics
 from trainer.sim.orbit import ISS_ALTITUDE_M, cw_acceleration, mean_motion_rad_s
 from trainer.sim.rotation import matrix_from_quat
 from trainer.sim.snare import SnareConstraint
-from trainer.sim.state import FramePose, Snapshot, VehicleState
+from trainer.sim.state import FramePose, Snapshot, TickStartMotion, VehicleState
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -54,6 +55,7 @@ SOLVER_ITERATIONS = 100  # PYBULLET_NOTES: capture constraint give 0.19 mm at 10
 # 0.03 m/s ≈ 1e-7 m/s³, i.e. ~2e-9 m/s² within a tick; the 240 s closed-form test holds to
 # 1 mm), and it saves two state queries on three steps out of four.
 CW_REEVALUATE_STEPS = 4
+_ZERO3 = (0.0, 0.0, 0.0)
 
 
 @dataclass(frozen=True)
@@ -246,6 +248,14 @@ class World:
                 list(spec.vehicle_angular_velocity_rad_s),
                 physicsClientId=c,
             )
+        pos, _orn = pb.getBasePositionAndOrientation(self.vehicle, physicsClientId=c)
+        vel, ang = pb.getBaseVelocity(self.vehicle, physicsClientId=c)
+        # The vehicle as read after the last step (check_divergence), reused by snapshot().
+        self._vehicle_read: tuple[Any, Any, Any, Any] = (pos, _orn, vel, ang)
+        # (position, velocity, angular velocity, joint states) before the last step() call.
+        self._tick_start: tuple[Any, Any, Any, Any] = (pos, vel, ang, self._joint_states)
+        # Joint torques averaged over the last step() while the snare acted (see step()).
+        self._tick_torques: tuple[float, ...] | None = None
         self.link_names: dict[int, dict[int, str]] = {
             self.arm: {v: k for k, v in self.arm_links.items()},
             self.vehicle: {v: k for k, v in vehicle_links.items() if not k.startswith("joint:")},
@@ -314,6 +324,21 @@ class World:
         finite_vector(f, "vehicle thrust")
         self._vehicle_thrust_n = (f[0], f[1], f[2])
 
+    def set_vehicle_velocity(
+        self, velocity_m_s: Sequence[float], angular_velocity_rad_s: Sequence[float]
+    ) -> None:
+        """Set the vehicle's velocity and rate (world frame): the state its thrusters leave
+        it in (Dragon's hold before free drift, its residual drift when they go quiet)."""
+        if self.spec.vehicle_fixed:
+            return
+        v = [float(x) for x in velocity_m_s]
+        w = [float(x) for x in angular_velocity_rad_s]
+        finite_vector(v, "vehicle velocity")
+        finite_vector(w, "vehicle angular velocity")
+        pb.resetBaseVelocity(self.vehicle, v, w, physicsClientId=self._client)
+        pos, orn, _vel, _ang = self._vehicle_read
+        self._vehicle_read = (pos, orn, tuple(v), tuple(w))
+
     def apply_vehicle_impulse(
         self, impulse_world_n_s: Sequence[float], point_world_m: Sequence[float]
     ) -> None:
@@ -349,15 +374,28 @@ class World:
         thrust = self._vehicle_thrust_n
         free = not self.spec.vehicle_fixed
         force: tuple[float, float, float] = (0.0, 0.0, 0.0)
-        # A capture's held pose moves before every step, not in 1/60 s jumps (snare.py).
+        if not free:
+            self._tick_start = (self._tick_start[0], _ZERO3, _ZERO3, self._joint_states)
+        # A capture's grip forces are applied, and its held pose moved, before every step,
+        # not once per 1/60 s tick (snare.py, grip.py).
         snare = self.snare if self.snare.moving else None
+        # While the snare acts, the tick's joint torques are the mean of its steps: the
+        # solver puts the odd single-step spike into the drives there (measured: 2,099 N·m
+        # for one 1/240 s step 0.13 s into a draw, 85 N·m on the steps either side; an
+        # impulse of 9 N·m·s, no load the arm feels), and one sampled step per tick would
+        # grade it as one.
+        torque_sum: list[float] | None = [0.0] * 7 if snare is not None and n_steps > 1 else None
         for i in range(n_steps):
             if snare is not None:
-                snare.track((self._step_count + 1) * PHYSICS_STEP_S)
+                snare.before_step((self._step_count + 1) * PHYSICS_STEP_S)
             if free:
                 if i % CW_REEVALUATE_STEPS == 0:
                     pos, _orn = pb.getBasePositionAndOrientation(vehicle, physicsClientId=c)
-                    vel, _ang = pb.getBaseVelocity(vehicle, physicsClientId=c)
+                    vel, ang = pb.getBaseVelocity(vehicle, physicsClientId=c)
+                    if i == 0:
+                        # How everything moved before these steps: contacts are judged by
+                        # it (contacts.py), as the solver stops bodies within a step.
+                        self._tick_start = (pos, vel, ang, self._joint_states)
                     ax, ay, az = cw_acceleration(pos, vel, n)
                     force = (mass * ax + thrust[0], mass * ay + thrust[1], mass * az + thrust[2])
                 # One-shot force: cleared after every step (PYBULLET_NOTES), so applied each
@@ -367,8 +405,19 @@ class World:
                 pb.applyExternalForce(vehicle, -1, force, pos, pb.WORLD_FRAME, physicsClientId=c)
             pb.stepSimulation(physicsClientId=c)
             self._step_count += 1
+            if torque_sum is not None and i < n_steps - 1:
+                states = pb.getJointStates(self.arm, self.joint_indices, physicsClientId=c)
+                for k, st in enumerate(states):
+                    torque_sum[k] += st[3]
         self.drives.rearm_slipped_brakes()
         self.check_divergence()
+        if torque_sum is None:
+            self._tick_torques = None
+        else:
+            last = self._joint_states
+            self._tick_torques = tuple(
+                (torque_sum[k] + last[k][3]) / n_steps for k in range(len(torque_sum))
+            )
 
     def check_divergence(self) -> None:
         """Raise SimulationDivergedError naming the quantity if the state is non-finite or
@@ -377,12 +426,24 @@ class World:
         pos, orn = pb.getBasePositionAndOrientation(self.vehicle, physicsClientId=c)
         vel, ang = pb.getBaseVelocity(self.vehicle, physicsClientId=c)
         states = pb.getJointStates(self.arm, self.joint_indices, physicsClientId=c)
-        # Kept for the next tick's rate command and snapshot: the joints only move in step(),
-        # so reading them again before then would be the same query twice on the hot path.
+        # Kept for the next tick's rate command and snapshot (and for judging contacts by
+        # the speed before them): the joints only move in step(), so reading them again
+        # before then would be the same query twice on the hot path.
         self._joint_states = states
+        self._vehicle_read = (pos, orn, vel, ang)
         check_state(pos, orn, vel, ang, states)
 
     # ------------------------------------------------------------------ accessors
+    @property
+    def base_rotation(self) -> FloatArray:
+        """Rotation of the arm's base frame in the world (pybullet's Jacobians are in it)."""
+        return self._base_rotation
+
+    @property
+    def tick_start_motion(self) -> TickStartMotion:
+        """The vehicle's motion and the joint states before the last ``step()`` call."""
+        return TickStartMotion(*self._tick_start)
+
     def joint_angles_rad(self) -> FloatArray:
         states = pb.getJointStates(self.arm, self.joint_indices, physicsClientId=self._client)
         return np.array([s[0] for s in states])
@@ -424,6 +485,11 @@ class World:
         """The ball centre at the end of the FRGF shaft."""
         return self._frame(self.vehicle, self.frgf_tip_link)
 
+    def vehicle_motion(self) -> tuple[tuple[float, float, float], tuple[float, float, float]]:
+        """Vehicle COM position and velocity as read after the last step (no query)."""
+        pos, _orn, vel, _ang = self._vehicle_read
+        return (pos[0], pos[1], pos[2]), (vel[0], vel[1], vel[2])
+
     def vehicle_state(self) -> VehicleState:
         c = self._client
         pos, orn = pb.getBasePositionAndOrientation(self.vehicle, physicsClientId=c)
@@ -436,9 +502,10 @@ class World:
         lee = pb.getLinkState(self.arm, self.tip_lee_link, 1, 1, physicsClientId=c)
         tip = pb.getLinkState(self.vehicle, self.frgf_tip_link, 1, 1, physicsClientId=c)
         fix = pb.getLinkState(self.vehicle, self.frgf_link, 0, 1, physicsClientId=c)
-        pos, orn = pb.getBasePositionAndOrientation(self.vehicle, physicsClientId=c)
-        vel, ang = pb.getBaseVelocity(self.vehicle, physicsClientId=c)
+        # The vehicle and joints as check_divergence read them after the last step.
+        pos, orn, vel, ang = self._vehicle_read
         joints = self._joint_states
+        torques = self._tick_torques or tuple(j[3] for j in joints)
         return Snapshot(
             lee[0],
             lee[1],
@@ -454,7 +521,7 @@ class World:
             ang,
             tuple(j[0] for j in joints),
             tuple(j[1] for j in joints),
-            tuple(j[3] for j in joints),
+            torques,
         )
 
     def capture_metrics(self) -> CaptureMetrics:

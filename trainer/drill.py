@@ -1,0 +1,84 @@
+"""The offset-grapple drill (REFERENCE §3, S: ESA logbook): the arm set up about 5 m from
+a fixed fixture, started deliberately misaligned, the snares disabled on the hand
+controllers; the trainee flies the LEE into alignment in front of the fixture and holds it.
+Graded on alignment only.
+
+A scenario is this drill when its timeline has an ``offset_grapple`` event. The drill is
+passed ("aligned") once the LEE has held, for ``hold_s`` seconds without a break, every
+alignment quantity inside the scenario envelope's full-credit tier (lateral offset,
+pitch/yaw, roll, relative speed and rate) with the shaft tip in front of the mouth and no
+further than ``STANDOFF_MAX_M`` from it. Pure bookkeeping over ``CaptureMetrics``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from trainer.scenario.model import Envelope, Scenario
+from trainer.sim.metrics import CaptureMetrics
+
+# E: three seconds steady is a deliberate hold, not a pass through the tolerances.
+DEFAULT_HOLD_S = 3.0
+# E: "at the fixture": the shaft tip within a metre in front of the LEE mouth (the
+# autopilot's alignment standoff is 0.45 m); inside the mouth would be a grapple.
+STANDOFF_MAX_M = 1.0
+
+
+@dataclass
+class OffsetGrappleDrill:
+    envelope: Envelope
+    start_s: float
+    hold_s: float
+    aligned_since_s: float | None = None
+    aligned_at_s: float | None = None
+    best: dict[str, float] | None = None
+
+    @staticmethod
+    def from_scenario(scenario: Scenario) -> OffsetGrappleDrill | None:
+        events = scenario.events("offset_grapple")
+        if not events:
+            return None
+        hold = events[0].params.get("hold_s", DEFAULT_HOLD_S)
+        return OffsetGrappleDrill(scenario.envelope, events[0].time_s, float(hold))
+
+    def aligned(self, m: CaptureMetrics) -> bool:
+        e = self.envelope
+        return (
+            -STANDOFF_MAX_M <= m.axial_depth_m <= 0.0
+            and m.lateral_offset_m <= e.lateral_offset_m.full
+            and m.pitch_yaw_misalignment_deg <= e.pitch_yaw_misalignment_deg.full
+            and m.roll_misalignment_deg <= e.roll_misalignment_deg.full
+            and m.relative_speed_m_s <= e.relative_speed_m_s.full
+            and m.relative_rate_deg_s <= e.relative_rate_deg_s.full
+        )
+
+    def update(self, now_s: float, m: CaptureMetrics) -> None:
+        """One tick's metrics."""
+        if now_s < self.start_s or self.aligned_at_s is not None:
+            return
+        if self.best is None or m.lateral_offset_m < self.best["lateral_offset_m"]:
+            self.best = {
+                "lateral_offset_m": m.lateral_offset_m,
+                "pitch_yaw_misalignment_deg": m.pitch_yaw_misalignment_deg,
+                "roll_misalignment_deg": m.roll_misalignment_deg,
+            }
+        if not self.aligned(m):
+            self.aligned_since_s = None
+            return
+        if self.aligned_since_s is None:
+            self.aligned_since_s = now_s
+        if now_s - self.aligned_since_s >= self.hold_s - 1e-9:
+            self.aligned_at_s = now_s
+            self.best = {
+                "lateral_offset_m": m.lateral_offset_m,
+                "pitch_yaw_misalignment_deg": m.pitch_yaw_misalignment_deg,
+                "roll_misalignment_deg": m.roll_misalignment_deg,
+            }
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "hold_s": self.hold_s,
+            "aligned_at_s": self.aligned_at_s,
+            "alignment": self.best,
+        }

@@ -281,6 +281,14 @@ EVENT_KINDS: tuple[tuple[str, dict[str, Any], dict[str, Any]], ...] = (
     ("pause", {}, {}),
     ("resume", {}, {}),
     (
+        "realtime_slowed",  # the fly window could not keep up: simulated time fell behind
+        {},
+        {
+            "behind_wall_s": _number("simulated time behind wall time in all, this attempt"),
+            "since_last_s": _number("of which since the previous realtime_slowed event"),
+        },
+    ),
+    (
         "vehicle_command",
         {},
         {"command": _string("hold, retreat or abort"), "effect": _string("what it did")},

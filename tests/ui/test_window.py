@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import numpy as np
 import pygame
 import pytest
@@ -17,10 +18,12 @@ from trainer.grade import run_grade_command
 from trainer.history import HistoryStore
 from trainer.input.state import Button
 from trainer.record.reader import read_recording
+from trainer.record.schemas import EVENT_SCHEMA
 from trainer.session import Session
 from trainer.telemetry import Telemetry
 from trainer.ui.aids import AidLevel
-from trainer.ui.app import FlyApp, schematic_feed
+from trainer.ui.app import FlyApp
+from trainer.ui.attempt import schematic_feed
 from trainer.ui.feeds import CameraFeed, RenderedFeed, standoff_pixel, target_pixel
 from trainer.ui.theme import GREEN, OVERLAY, RED, Fonts
 
@@ -203,6 +206,9 @@ def test_a_machine_that_cannot_keep_up_slows_the_simulation_and_records_it(
     ]
     # The recording says by how much in all: 7 frames of 0.5 s, 0.1 s of it simulated each.
     assert events[-1]["behind_wall_s"] == pytest.approx(7 * 0.4, abs=0.02)
+    validator = jsonschema.Draft202012Validator(EVENT_SCHEMA)
+    for event in read_recording(out / "session.mcap").events:  # the window's events too
+        assert not list(validator.iter_errors(event)), event
 
 
 def test_help_overlay_lists_the_bindings_and_camera_key_cycles_monitors(

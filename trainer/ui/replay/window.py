@@ -1,0 +1,51 @@
+"""Open the replay window on an opened recording and run it until the instructor quits."""
+
+from __future__ import annotations
+
+import sys
+
+import pygame
+
+from trainer.record.seek import IndexedRecording
+from trainer.scenario.model import Scenario
+from trainer.ui.replay.app import REFERENCE_SIZE, ReplayViewer
+from trainer.ui.replay.model import build_model
+
+
+def default_size() -> tuple[int, int]:
+    """The reference size, shrunk to fit the desktop (keeping its shape)."""
+    info = pygame.display.Info()
+    w, h = REFERENCE_SIZE
+    if info.current_w > 0 and info.current_h > 0:
+        s = min(1.0, 0.95 * info.current_w / w, 0.9 * info.current_h / h)
+        w, h = round(w * s), round(h * s)
+    return w, h
+
+
+def run_replay_window(
+    recording: IndexedRecording,
+    scenario: Scenario,
+    *,
+    start_s: float | None = None,
+    size: tuple[int, int] | None = None,
+) -> int:
+    model = build_model(recording, scenario)
+    pygame.init()
+    try:
+        pygame.display.set_caption(f"canadarm-trainer replay: {recording.path.name}")
+        screen = pygame.display.set_mode(size or default_size(), pygame.RESIZABLE)
+        viewer = ReplayViewer(model, screen, start_s=start_s)
+        try:
+            viewer.frame()
+            print(
+                f"replay: {recording.path} open at t = {viewer.t:.2f} s "
+                f"({model.end_s:.1f} s, {len(model.markers)} markers)",
+                file=sys.stderr,
+                flush=True,
+            )
+            viewer.run()
+        finally:
+            viewer.close()
+    finally:
+        pygame.quit()
+    return 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import pygame
@@ -30,6 +31,10 @@ def run_replay_window(
     size: tuple[int, int] | None = None,
 ) -> int:
     model = build_model(recording, scenario)
+    # The window surface straight to the display, not through an OpenGL texture: as in
+    # ``fly`` (trainer/ui/app.py), cheaper on a software rasteriser, and the GL path
+    # showed a black window beside the renderer's EGL context under Xvfb.
+    os.environ.setdefault("SDL_FRAMEBUFFER_ACCELERATION", "0")
     pygame.init()
     try:
         pygame.display.set_caption(f"canadarm-trainer replay: {recording.path.name}")

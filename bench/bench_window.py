@@ -33,10 +33,12 @@ from pathlib import Path
 import pygame
 
 from trainer.input.state import HandControllerState
+from trainer.ui.feeds import CameraFeed, RGBImage
 
 
 class ScriptedSticks:
-    """An input source: smooth, slow deflections (periods of 6-11 s), 0.3 at most."""
+    """An input source: smooth, slow, zero-mean deflections (periods of 6-12 s), 0.3 at
+    most: the arm weaves near the fixture without drifting into anything."""
 
     def __init__(self) -> None:
         self.tick = 0
@@ -44,7 +46,7 @@ class ScriptedSticks:
     def poll(self, events: Iterable[pygame.event.Event]) -> HandControllerState:
         t = self.tick / 60.0
         self.tick += 1
-        thc = (-0.15 + 0.1 * math.sin(t / 1.1), 0.3 * math.sin(t / 1.7), 0.3 * math.sin(t / 1.3))
+        thc = (0.2 * math.sin(t / 1.1), 0.3 * math.sin(t / 1.7), 0.3 * math.sin(t / 1.3))
         rhc = (0.2 * math.sin(t / 1.5), 0.2 * math.sin(t / 1.9), 0.2 * math.sin(t / 1.0))
         return HandControllerState(thc=thc, rhc=rhc)
 
@@ -105,7 +107,19 @@ def main() -> None:
         work: list[float] = []
         ws = app.workstation
         assert ws is not None
-        print(f"camera feed: {app.feed_label or 'renderer'}")
+        print(f"camera feed: {app.feed_label or 'renderer (OpenGL)'}")
+        render_s: dict[str, list[float]] = {"lee": [], "other": []}
+
+        def timed(feed: CameraFeed) -> CameraFeed:
+            def call(camera: str, size: tuple[int, int]) -> RGBImage:
+                t = time.perf_counter()
+                image = feed(camera, size)
+                render_s["lee" if camera == "lee" else "other"].append(time.perf_counter() - t)
+                return image
+
+            return call
+
+        ws.feed = timed(ws.feed)
         cpu0 = time.process_time()
         x0 = _cpu_s(xvfb.pid)
         t0 = time.perf_counter()
@@ -123,6 +137,7 @@ def main() -> None:
                 app.begin(args.scenario, app.options.aids, "")
                 ws = app.workstation
                 assert ws is not None
+                ws.feed = timed(ws.feed)
                 sim0 = 0.0
                 attempts += 1
         wall = time.perf_counter() - t0
@@ -155,6 +170,13 @@ def main() -> None:
     print(
         f"frames over 33 ms        {sum(1 for w in work if w > 0.033):7d} of {len(work)} (the first: {1000 * work[0]:.0f} ms)"
     )
+    for name, values in render_s.items():
+        if values:
+            ranked_r = sorted(values)
+            print(
+                f"camera image ({name:5s})     {1000 * ranked_r[len(ranked_r) // 2]:7.1f} ms median, "
+                f"{1000 * ranked_r[-1]:.0f} ms worst ({len(values)} images)"
+            )
     print(
         f"simulated / wall time    {sim_total / wall:7.3f}   (behind by {app.pacer.slowed_s:.2f} s)"
     )

@@ -18,9 +18,11 @@ from trainer.history import HistoryStore
 from trainer.input.state import Button
 from trainer.record.reader import read_recording
 from trainer.scenario.loader import load_scenario
+from trainer.session import Session
+from trainer.telemetry import Telemetry
 from trainer.ui.aids import AidLevel
 from trainer.ui.app import FlyApp, schematic_feed
-from trainer.ui.feeds import standoff_pixel, target_pixel
+from trainer.ui.feeds import CameraFeed, RenderedFeed, standoff_pixel, target_pixel
 from trainer.ui.theme import GREEN, OVERLAY, RED, Fonts
 
 from .helpers import assert_target_at, key, make_app, near, pixels, run_frames
@@ -254,3 +256,48 @@ def test_resize_full_screen_and_reset(tmp_path: Path, closing: list[FlyApp]) -> 
     first = read_recording(out / "session.mcap")
     assert first.summary is not None
     assert any(e["kind"] == "end" and "reset" in e["reason"] for e in first.events)
+
+
+@pytest.mark.parametrize("aids", list(AidLevel))
+def test_aid_levels_change_what_the_window_shows(
+    aids: AidLevel, tmp_path: Path, closing: list[FlyApp]
+) -> None:
+    app, _ = make_app(tmp_path / aids.value, aids=aids, size=(640, 360))
+    closing.append(app)
+    run_frames(app, 12)  # M2 reads the displays at 10 Hz: the first call is due
+    ws = app.workstation
+    assert ws is not None
+    overlay = near(pixels(app.screen, ws.layout.rects["main"]), OVERLAY, 10).sum()
+    m2 = [text for _, text, _ in app.attempt.log if text.startswith("M2:")]  # type: ignore[union-attr]
+    # Lit text pixels of the status display (the tier colours included).
+    status = int((pixels(app.screen, ws.layout.rects["status"]).max(axis=-1) > 150).sum())
+    if aids is AidLevel.NONE:
+        assert overlay == 0 and not m2
+    else:
+        assert overlay > 200 and m2
+    # Guided adds every capture number to the status display.
+    if aids is AidLevel.GUIDED:
+        assert status > 850
+    else:
+        assert status < 700
+
+
+def test_cpu_fallback_is_said_on_screen(tmp_path: Path, closing: list[FlyApp]) -> None:
+    def cpu_feed(
+        session: Session, telemetry: Callable[[], Telemetry | None]
+    ) -> tuple[CameraFeed, str]:
+        feed = RenderedFeed(session.scenario, telemetry, prefer="cpu")
+        return feed, feed.label
+
+    app, _ = make_app(tmp_path / "cpu", size=(640, 360), feed_factory=cpu_feed)
+    closing.append(app)
+    run_frames(app, 2)
+    assert "software fallback" in app.feed_label
+    ws = app.workstation
+    assert ws is not None
+    main = ws.layout.rects["main"]
+    # The reduced image fills the monitor, and the label is written at its bottom right.
+    image = pixels(app.screen, main)
+    assert image[main.h // 4 : 3 * main.h // 4, main.w // 4 : 3 * main.w // 4].std() > 5
+    corner = image[-12:, main.w // 2 :]
+    assert near(corner, (255, 176, 32), 40).sum() > 30

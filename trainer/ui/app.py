@@ -79,6 +79,7 @@ class Attempt:
     trainee: str
     pilot: Pilot | None
     caller: M2Caller
+    scenario_ref: str = ""  # as given (an id or a YAML path): what "fly again" loads
     log: list[tuple[float, str, Colour]] = field(default_factory=list)
     last_contact_s: float | None = None
     report: dict[str, Any] | None = None
@@ -180,7 +181,9 @@ class FlyApp:
             },
         )
         pilot = make_pilot("autopilot", scenario) if autopilot else None
-        attempt = Attempt(session, out_dir, aids, trainee, pilot, M2Caller(scenario.envelope))
+        attempt = Attempt(
+            session, out_dir, aids, trainee, pilot, M2Caller(scenario.envelope), scenario_ref
+        )
         session.listeners.append(lambda ev: self._on_event(attempt, ev))
         self.attempt = attempt
         self.telemetry = session.last_telemetry
@@ -351,7 +354,7 @@ class FlyApp:
             elif event.key == pygame.K_F5 and self.state == "flying" and self.attempt is not None:
                 attempt = self.attempt
                 self.finish_attempt("reset by the trainee")
-                self.begin(attempt.session.scenario.id, attempt.aids, attempt.trainee)
+                self.begin(attempt.scenario_ref, attempt.aids, attempt.trainee)
             elif event.key == pygame.K_ESCAPE:
                 if self.state == "flying":
                     self.finish_attempt("ended by the trainee (Esc)")
@@ -377,7 +380,7 @@ class FlyApp:
                 continue
             last = self.finished[-1]
             if event.key in (pygame.K_RETURN, pygame.K_KP_ENTER):
-                self.begin(last.session.scenario.id, last.aids, last.trainee)
+                self.begin(last.scenario_ref, last.aids, last.trainee)
                 return
             if event.key == pygame.K_n:
                 self.state = "start"

@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -104,13 +104,18 @@ class RenderedFeed:
     """The monitors drawn by ``trainer.render`` (OpenGL via EGL, or its CPU fallback at a
     reduced size) from the poses of the snapshot shown, lit as the scenario says."""
 
-    def __init__(self, scenario: Scenario, telemetry: Callable[[], Telemetry | None]) -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        telemetry: Callable[[], Telemetry | None],
+        prefer: Literal["gl", "cpu"] = "gl",
+    ) -> None:
         from trainer.render import Renderer, Scene
 
         self._scenario = scenario
         self._telemetry = telemetry
         self._scene = Scene.for_scenario(scenario)
-        self._renderer = Renderer.create(self._scene)
+        self._renderer = Renderer.create(self._scene, prefer=prefer)
         self._poses_of: tuple[int, Any] | None = None
         self._blank: dict[tuple[int, int], RGBImage] = {}
         # Say on screen when the images come from the slow CPU fallback (the issue's rule).

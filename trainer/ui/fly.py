@@ -92,8 +92,10 @@ def run_fly(
             for name in ("session.mcap", "report.json", "report.md"):
                 print(f"  {attempt.out_dir / name}")
             print(
-                f"  reproduce: canadarm-trainer grade {attempt.session.scenario.id} "
+                f"  reproduce: canadarm-trainer grade {attempt.scenario_ref} "
                 f"--seed {attempt.session.seed} --pilot {attempt.out_dir / 'session.mcap'}"
             )
+            if attempt.history_error:
+                print(f"  history not updated: {attempt.history_error}")
         sys.stdout.flush()
     return 0

@@ -26,7 +26,7 @@ from trainer.ui.alerts import Alert, MasterAlarm
 from trainer.ui.feeds import CAMERA_TITLES, CameraFeed, RGBImage
 from trainer.ui.overlay import draw_overlay
 from trainer.ui.panels import StatusInfo, draw_alerts, draw_hand_controllers, draw_log, draw_status
-from trainer.ui.theme import AMBER, BACKGROUND, BLACK, DIM, PANEL_EDGE, RED, TITLE, Colour, Fonts
+from trainer.ui.theme import AMBER, BACKGROUND, BLACK, PANEL_EDGE, RED, TITLE, Colour, Fonts
 
 REFERENCE_SIZE = (1280, 720)
 # Rectangles of the reference layout: x, y, w, h.
@@ -159,13 +159,13 @@ class Workstation:
             16,
             TITLE,
         )
-        if state.feed_label:
+        if state.feed_label and main:  # the slow fallback, said once, where one looks
             fonts.text(
                 surface,
                 state.feed_label,
                 (rect.right - 6, rect.bottom - 18 * fonts.scale),
-                14,
-                DIM,
+                15,
+                AMBER,
                 anchor="topright",
             )
         if main and t.paused:

@@ -108,11 +108,36 @@ def draw_replay_panel(
     if message:
         line(message, GREEN, 14)
     keys_top = inner.bottom - len(KEYS) * 15 * fonts.scale
+    _legend(screen, fonts, x, keys_top - 3 * 15 * fonts.scale - 4 * fonts.scale, w)
     y = keys_top
     for key, what in KEYS:
         fonts.text(screen, key, (x, y), 14, READOUT)
         fonts.text(screen, _fit(fonts, what, 14, w * 0.62), (x + w * 0.36, y), 14, DIM)
         y += 15 * fonts.scale
+
+
+LEGEND: tuple[tuple[str, str], ...] = (
+    ("drift", "free drift"),
+    ("trigger", "trigger"),
+    ("capture", "snare, rigidize"),
+    ("call", "calls"),
+    ("alarm", "C&W alarm"),
+    ("fault", "fault"),
+    ("contact", "contact"),
+    ("abort", "abort"),
+    ("pause", "pause"),
+)
+
+
+def _legend(screen: pygame.Surface, fonts: Fonts, x: float, y: float, w: float) -> None:
+    """The timeline's marker colours, three to a row."""
+    step = 15 * fonts.scale
+    for i, (category, name) in enumerate(LEGEND):
+        cx = x + (i % 3) * w / 3
+        cy = y + (i // 3) * step
+        swatch = pygame.Rect(round(cx), round(cy + 3 * fonts.scale), 4, round(9 * fonts.scale))
+        pygame.draw.rect(screen, MARKER_COLOURS[category], swatch)
+        fonts.text(screen, name, (cx + 8, cy), 14, DIM)
 
 
 def draw_note_entry(

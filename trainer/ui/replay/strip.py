@@ -125,6 +125,10 @@ class Strip:
         for a, b in model.pauses:  # recorded pauses shaded across the lanes
             xa, xb = self.x_of(a) - ox, self.x_of(min(b, model.end_s)) - ox
             pygame.draw.rect(bg, (30, 34, 70), (xa, tl.y, max(2.0, xb - xa), tl.h))
+        for _camera, a, b in model.camera_loss:  # video lost: the C&W lane shaded
+            xa, xb = self.x_of(a) - ox, self.x_of(min(b, model.end_s)) - ox
+            lane = tl.y + 2 + 2 * self.lane_h
+            pygame.draw.rect(bg, (60, 44, 14), (xa, lane, max(2.0, xb - xa), self.lane_h))
         for i, (title, categories) in enumerate(LANES):
             y = tl.y + 2 + i * self.lane_h
             fonts.text(bg, title, (tl.x - 6, y + self.lane_h / 2), 13, TITLE, anchor="midright")

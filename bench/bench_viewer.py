@@ -51,7 +51,7 @@ def start_xvfb() -> tuple[subprocess.Popen[bytes], str]:
 
 
 def bench(path: Path) -> None:
-    from bench_replay import rss_mb
+    from bench.bench_replay import rss_mb
 
     os.environ.pop("SDL_VIDEODRIVER", None)
     os.environ["SDL_AUDIODRIVER"] = "dummy"
@@ -126,14 +126,14 @@ def main() -> None:
     parser.add_argument("--recording", type=Path, help="use this recording instead of flying one")
     parser.add_argument("--keep", type=Path, help="keep the flown recording here")
     args = parser.parse_args()
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     xvfb, display = start_xvfb()
     os.environ["DISPLAY"] = display
     try:
         with tempfile.TemporaryDirectory() as tmp:
             path = args.recording
             if path is None:
-                from bench_replay import make_long_recording
+                from bench.bench_replay import make_long_recording
 
                 path = args.keep or Path(tmp) / "long.mcap"
                 make_long_recording(path, args.minutes)

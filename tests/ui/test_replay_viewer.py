@@ -188,8 +188,9 @@ def test_a_note_goes_to_the_sidecar_the_timeline_and_the_debrief_never_the_recor
     at = viewer.t
     typed = "Trigger pulled with the roll still settling"
     viewer.frame(
-        [
-            _key(pygame.K_n),
+        [  # as SDL delivers them: the N key's own text follows its key press
+            pygame.event.Event(pygame.KEYDOWN, key=pygame.K_n, mod=0, unicode="n"),
+            pygame.event.Event(pygame.TEXTINPUT, text="n"),
             pygame.event.Event(pygame.TEXTINPUT, text=typed + "x"),
             _key(pygame.K_BACKSPACE),
             _key(pygame.K_RETURN),

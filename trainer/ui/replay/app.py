@@ -118,6 +118,7 @@ class ReplayViewer:
         for note in self.notes:
             model.add_note(note.time_s, note.text)
         self.note_text: str | None = None  # the note being typed, None when not typing
+        self._swallow = ""
         self.saved_message: tuple[str, float] | None = None
         self.quit = False
         self.frames = 0
@@ -171,9 +172,12 @@ class ReplayViewer:
             self.seek(marker.time_s)
 
     # ------------------------------------------------------------------ notes
-    def begin_note(self) -> None:
+    def begin_note(self, key_text: str = "") -> None:
+        """Open the note entry. ``key_text``: the character of the key that opened it,
+        whose own TEXTINPUT event follows (SDL has text input on) and is not typed."""
         self.playing = False
         self.note_text = ""
+        self._swallow = key_text
         pygame.key.start_text_input()
 
     def finish_note(self, save: bool) -> None:
@@ -215,8 +219,13 @@ class ReplayViewer:
 
     def _note_event(self, event: pygame.event.Event) -> None:
         if event.type == pygame.TEXTINPUT:
+            if self._swallow and event.text == self._swallow:
+                self._swallow = ""
+                return
+            self._swallow = ""
             self.note_text = (self.note_text or "") + event.text
         elif event.type == pygame.KEYDOWN:
+            self._swallow = ""
             if event.key in (pygame.K_RETURN, pygame.K_KP_ENTER):
                 self.finish_note(save=True)
             elif event.key == pygame.K_ESCAPE:
@@ -252,7 +261,7 @@ class ReplayViewer:
             self.playing = False
             self.seek(self.model.end_s)
         elif key == pygame.K_n:
-            self.begin_note()
+            self.begin_note(getattr(event, "unicode", ""))
         elif key == pygame.K_TAB:
             self.cameras = self.cameras[1:] + self.cameras[:1]
             self.workstation.redraw_all()

@@ -30,6 +30,7 @@ window only waits for input.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -37,10 +38,11 @@ from pathlib import Path
 import pygame
 
 from trainer.debrief.notes import append_note, read_notes
+from trainer.record.seek import open_recording
 from trainer.telemetry import Telemetry
 from trainer.ui.feeds import CAMERAS
 from trainer.ui.replay.cameras import FreeCamera, ReplayFeed
-from trainer.ui.replay.model import ReplayModel
+from trainer.ui.replay.model import ReplayModel, StateScan, scan_states
 from trainer.ui.replay.panel import draw_note_entry, draw_replay_panel
 from trainer.ui.replay.strip import Strip
 from trainer.ui.theme import (
@@ -128,7 +130,24 @@ class ReplayViewer:
         self._shown_t: float | None = None
         self._last_clock = clock()
         self._free_dirty = True
+        self.scan_progress = 0.0
+        self.scan_error: str | None = None
+        self._scan_result: StateScan | None = None
         self.resize(screen.get_size())
+        if model.pending:  # the /state pass in the background: the window answers at once
+            threading.Thread(target=self._scan, name="replay-state-pass", daemon=True).start()
+
+    def _scan(self) -> None:
+        """The /state pass (trainer/ui/replay/model.py) on its own handle of the file."""
+
+        def progress(fraction: float) -> None:
+            self.scan_progress = fraction
+
+        try:
+            with open_recording(self.path) as recording:
+                self._scan_result = scan_states(recording, self.model, progress)
+        except Exception as exc:  # a damaged chunk: the plots stay empty, the window says why
+            self.scan_error = (str(exc).splitlines() or [type(exc).__name__])[0]
 
     # ------------------------------------------------------------------ layout
     def resize(self, size: tuple[int, int]) -> None:
@@ -300,6 +319,12 @@ class ReplayViewer:
             self.handle(event)
             if self.quit:
                 return
+        scan, self._scan_result = self._scan_result, None
+        if scan is not None:
+            self.model.absorb(scan)
+            self.strip.rebuild()
+            self.workstation.redraw_all()
+            self._shown_t = None
         if self.playing:
             t = self.t + min(dt, 0.25) * self.speed
             if t >= self.model.end_s:
@@ -313,7 +338,7 @@ class ReplayViewer:
         if self._free_dirty or (moved and (self.frames % 2 == 0 or self._seek_started)):
             self._draw_free()
             self._free_dirty = False
-        if moved or self.frames % 4 == 0 or self.note_text is not None:
+        if moved or self.frames % 4 == 0 or self.note_text is not None or self.model.pending:
             self._draw_panel()
         self.strip.draw(self.screen, self.t)
         if self.note_text is not None:
@@ -397,6 +422,8 @@ class ReplayViewer:
             speed=self.speed,
             notes=self.notes,
             message=message,
+            reading=self.scan_progress if self.model.pending and not self.scan_error else None,
+            error=self.scan_error,
         )
 
     def save_screenshot(self, path: Path) -> None:

@@ -1,7 +1,9 @@
 """What the replay viewer knows about a recording, gathered once when it opens.
 
-One pass over the /state (10 Hz) and /events channels with the seeking reader
-(trainer/record/seek.py; /input, 60 Hz, is read only at the instant shown) gives:
+Two passes with the seeking reader (trainer/record/seek.py; /input, 60 Hz, is read only
+at the instant shown): ``open_model`` reads /events (a few chunks: the window opens at
+once), ``scan_states`` reads every /state (10 Hz; seconds for a 30-minute session, so the
+window runs it in the background and ``absorb``s the result). Together they give:
 
 - the event markers of the timeline (free drift, calls, trigger, contacts, snare and
   rigidize phases, faults, abort, caution and warning alarms, pauses, the end);
@@ -18,8 +20,7 @@ Then ``snapshot_at(t)`` rebuilds the snapshot shown at any instant from two seek
 from __future__ import annotations
 
 import bisect
-import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -117,6 +118,7 @@ class ReplayModel:
     contacts: list[float]
     series: PlotSeries
     events: list[dict[str, Any]] = field(default_factory=list)
+    pending: bool = False  # the /state pass (plots, M2's calls, C&W alarms) is still due
     _log_times: list[float] = field(default_factory=list)
     _marker_times: list[float] = field(default_factory=list)
 
@@ -179,6 +181,14 @@ class ReplayModel:
 
     def add_note(self, time_s: float, text: str) -> None:
         self.markers.append(Marker(time_s, "note", text))
+        self.__post_init__()
+
+    def absorb(self, scan: StateScan) -> None:
+        """Add the /state pass's results (see ``scan_states``)."""
+        self.series = scan.series
+        self.log.extend(scan.log)
+        self.markers.extend(scan.markers)
+        self.pending = False
         self.__post_init__()
 
     def clamp(self, t: float) -> float:
@@ -244,28 +254,36 @@ def aid_level_of(metadata: dict[str, Any]) -> AidLevel:
         return AidLevel.GUIDED
 
 
-def build_model(recording: IndexedRecording, scenario: Scenario) -> ReplayModel:
-    """Read what the viewer needs from ``recording`` (see the module docstring)."""
-    aids = aid_level_of(recording.metadata)
-    start_s, end_s = recording.start_time_s, recording.end_time_s
-    shaft = shaft_tip_offset_from_tf(recording.transforms_at(start_s))
+@dataclass
+class StateScan:
+    """What the pass over /state adds: the plot series, M2's calls, the C&W alarms."""
+
+    series: PlotSeries
+    log: list[LogLine]
+    markers: list[Marker]
+
+
+def read_events(recording: IndexedRecording) -> list[dict[str, Any]]:
+    """Every /events message, its ``time_s`` filled from the log time when missing (only
+    the chunks that hold an event are read)."""
     events: list[dict[str, Any]] = []
-    states: list[tuple[float, dict[str, Any]]] = []
-    for topic, log_ns, data in recording.raw_messages([STATE_TOPIC, EVENTS_TOPIC]):
+    for _topic, log_ns, data in recording.raw_messages([EVENTS_TOPIC]):
         try:
             payload = orjson.loads(data)
         except orjson.JSONDecodeError:
             continue  # a damaged message: the seeking reader reports it where it is shown
-        if not isinstance(payload, dict):
-            continue
-        if topic == EVENTS_TOPIC:
+        if isinstance(payload, dict):
             payload.setdefault("time_s", log_ns / NS_PER_S)
             events.append(payload)
-        else:
-            states.append((log_ns / NS_PER_S, payload))
-    pauses = _intervals(events, "pause", "resume", end_s)
-    camera_loss = _camera_loss(events, end_s)
-    contacts = sorted(float(e["time_s"]) for e in events if e.get("kind") == "contact")
+    return events
+
+
+def open_model(recording: IndexedRecording, scenario: Scenario) -> ReplayModel:
+    """The model from the events alone (fast: a few chunks): markers of the events, the
+    log of the events, the intervals; ``pending`` until ``absorb(scan_states(...))``."""
+    aids = aid_level_of(recording.metadata)
+    start_s, end_s = recording.start_time_s, recording.end_time_s
+    events = read_events(recording)
     markers: list[Marker] = []
     log: list[LogLine] = []
     for e in events:
@@ -274,50 +292,81 @@ def build_model(recording: IndexedRecording, scenario: Scenario) -> ReplayModel:
         if category is not None:
             markers.append(Marker(float(e["time_s"]), category, text))
             log.append(LogLine(float(e["time_s"]), text, log_category))
-    connected = _intervals(events, "device_unplugged", "device_plugged", end_s)
-    caller = M2Caller(scenario.envelope)
-    n = len(states)
-    t_arr, rng, closing, lateral = (np.full(n, math.nan) for _ in range(4))
+    empty = np.zeros(0)
+    return ReplayModel(
+        recording=recording,
+        scenario=scenario,
+        aids=aids,
+        shaft_tip_frgf_m=shaft_tip_offset_from_tf(recording.transforms_at(start_s)),
+        start_s=start_s,
+        end_s=end_s,
+        markers=markers,
+        log=log,
+        pauses=_intervals(events, "pause", "resume", end_s),
+        camera_loss=_camera_loss(events, end_s),
+        contacts=sorted(float(e["time_s"]) for e in events if e.get("kind") == "contact"),
+        series=PlotSeries(empty, empty, empty, empty),
+        events=events,
+        pending=True,
+    )
+
+
+def scan_states(
+    recording: IndexedRecording,
+    model: ReplayModel,
+    progress: Callable[[float], None] | None = None,
+) -> StateScan:
+    """One pass over /state: each message rebuilt into the snapshot ``fly`` showed, fed
+    to M2 (10 Hz, as ``fly``) and to the C&W items (a newly lit item is an alarm marker),
+    and its range, closing rate and lateral offset kept for the plots. ``recording`` may
+    be another handle on the model's file (a background thread's own)."""
+    connected = _intervals(model.events, "device_unplugged", "device_plugged", model.end_s)
+    caller = M2Caller(model.scenario.envelope)
+    t_list: list[float] = []
+    rng: list[float] = []
+    closing: list[float] = []
+    lateral: list[float] = []
+    log: list[LogLine] = []
+    markers: list[Marker] = []
     lit: set[str] = set()
-    contact_i = 0
-    last_contact: float | None = None
-    for i, (t, payload) in enumerate(states):
-        hc = None if not any(a <= t < b for a, b in connected) else {"connected": False}
+    span_ns = max(model.end_s - model.start_s, 1e-9) * NS_PER_S
+    for i, (_topic, log_ns, data) in enumerate(recording.raw_messages([STATE_TOPIC])):
+        try:
+            payload = orjson.loads(data)
+        except orjson.JSONDecodeError:
+            continue
+        if not isinstance(payload, dict):
+            continue
+        t = log_ns / NS_PER_S
+        hc = {"connected": False} if any(a <= t < b for a, b in connected) else None
         snap = snapshot_from_state(
             payload,
             t,
             input_message=hc,
-            shaft_tip_frgf_m=shaft,
-            paused=any(a <= t < b for a, b in pauses),
+            shaft_tip_frgf_m=model.shaft_tip_frgf_m,
+            paused=model.paused_at(t),
         )
-        t_arr[i] = t
-        rng[i] = snap.range_m
-        closing[i] = closing_rate_m_s(snap)
-        lateral[i] = snap.metrics.lateral_offset_m
-        if aids.m2_calls:
-            for call in caller.update(snap):
-                log.append(LogLine(call.time_s, call.text, "m2"))
-        while contact_i < len(contacts) and contacts[contact_i] <= t:
-            last_contact = contacts[contact_i]
-            contact_i += 1
-        items = alerts(snap, last_contact)
+        t_list.append(t)
+        rng.append(snap.range_m)
+        closing.append(closing_rate_m_s(snap))
+        lateral.append(snap.metrics.lateral_offset_m)
+        if model.aids.m2_calls:
+            log.extend(LogLine(c.time_s, c.text, "m2") for c in caller.update(snap))
+        items = alerts(snap, model.last_contact_before(t))
         for item in items:
             if item.key not in lit:
                 level = "WARNING" if item.level is Level.WARNING else "CAUTION"
                 markers.append(Marker(t, "alarm", f"{level}: {item.text}"))
         lit = {a.key for a in items}
-    return ReplayModel(
-        recording=recording,
-        scenario=scenario,
-        aids=aids,
-        shaft_tip_frgf_m=shaft,
-        start_s=start_s,
-        end_s=end_s,
-        markers=markers,
-        log=log,
-        pauses=pauses,
-        camera_loss=camera_loss,
-        contacts=contacts,
-        series=PlotSeries(t_arr, rng, closing, lateral),
-        events=events,
-    )
+        if progress is not None and i % 200 == 0:
+            progress((log_ns - model.start_s * NS_PER_S) / span_ns)
+    series = PlotSeries(*(np.array(v, dtype=float) for v in (t_list, rng, closing, lateral)))
+    return StateScan(series, log, markers)
+
+
+def build_model(recording: IndexedRecording, scenario: Scenario) -> ReplayModel:
+    """Read everything the viewer needs from ``recording`` at once (see the module
+    docstring); the window does the /state pass in the background instead."""
+    model = open_model(recording, scenario)
+    model.absorb(scan_states(recording, model))
+    return model

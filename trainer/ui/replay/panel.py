@@ -56,6 +56,8 @@ def draw_replay_panel(
     speed: float,
     notes: Sequence[Note],
     message: str | None,
+    reading: float | None = None,
+    error: str | None = None,
 ) -> None:
     inner = panel(screen, rect, "REPLAY", fonts)
     x, y, w = inner.x, float(inner.y), inner.w
@@ -84,6 +86,10 @@ def draw_replay_panel(
     line(state, GREEN if playing else AMBER, 18)
     if model.recording.notice:
         line(f"CUT OFF at {_mmss(model.end_s)}: shown up to the cut", AMBER, 15)
+    if reading is not None:
+        line(f"reading plots, M2 calls, C&W: {100 * min(reading, 1.0):.0f} %", DIM, 15)
+    if error:
+        line(f"plots unavailable: {error}", AMBER, 14)
     y += 4 * fonts.scale
     before = model.previous_marker(t + 1e-6)
     after = model.next_marker(t)

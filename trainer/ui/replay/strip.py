@@ -212,6 +212,8 @@ class Strip:
         if lo_v < 0.0 < hi_v:
             pygame.draw.line(bg, DIM, (rect.x, y_of(0.0)), (rect.right - 1, y_of(0.0)))
         self._trace(bg, rect, series.t_s, values, y_of)
+        if self.model.pending:
+            fonts.text(bg, "reading...", rect.center, 14, DIM, anchor="center")
         pygame.draw.rect(bg, PANEL_EDGE, rect, 1)
         fonts.text(bg, title, (rect.x - 6, rect.y + 1), 14, TITLE, anchor="topright")
         fonts.text(

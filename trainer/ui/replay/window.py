@@ -10,7 +10,7 @@ import pygame
 from trainer.record.seek import IndexedRecording
 from trainer.scenario.model import Scenario
 from trainer.ui.replay.app import REFERENCE_SIZE, ReplayViewer
-from trainer.ui.replay.model import build_model
+from trainer.ui.replay.model import open_model
 
 
 def default_size() -> tuple[int, int]:
@@ -30,7 +30,7 @@ def run_replay_window(
     start_s: float | None = None,
     size: tuple[int, int] | None = None,
 ) -> int:
-    model = build_model(recording, scenario)
+    model = open_model(recording, scenario)
     # The window surface straight to the display, not through an OpenGL texture: as in
     # ``fly`` (trainer/ui/app.py), cheaper on a software rasteriser, and the GL path
     # showed a black window beside the renderer's EGL context under Xvfb.

@@ -335,10 +335,19 @@ class ReplayViewer:
             self.snapshot = self.model.snapshot_at(self.t)
             self._shown_t = self.t
             self._draw_workstation()
-        if self._free_dirty or (moved and (self.frames % 2 == 0 or self._seek_started)):
+        seeked = self._seek_started is not None
+        # While playing, the free camera and the replay panel refresh at 15 Hz (the rate of
+        # the workstation's side monitors and panels): a frame then holds one camera
+        # render at most besides the main monitor's (docs/DESIGN.md §9)
+        if self._free_dirty or (moved and (seeked or self.frames % 4 == 1)):
             self._draw_free()
             self._free_dirty = False
-        if moved or self.frames % 4 == 0 or self.note_text is not None or self.model.pending:
+        if (
+            seeked
+            or (moved and not self.playing)
+            or self.frames % 4 == 2
+            or self.note_text is not None
+        ):
             self._draw_panel()
         self.strip.draw(self.screen, self.t)
         if self.note_text is not None:

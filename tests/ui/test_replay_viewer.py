@@ -22,6 +22,7 @@ from trainer.replay.source import scenario_of
 from trainer.ui.replay.app import ReplayViewer
 from trainer.ui.replay.model import build_model
 from trainer.ui.replay.strip import LANES, MARKER_COLOURS, NOTE
+from trainer.ui.theme import RED
 
 from .helpers import FakeClock
 
@@ -229,3 +230,54 @@ def test_the_free_camera_orbits_and_rides_the_lee_camera(viewer: ReplayViewer) -
     assert viewer.free_camera.mode == "ride"
     ride = _pixels(viewer.screen, rect)
     assert np.abs(ride - orbited).mean() > 5
+
+
+def test_the_window_reads_the_states_in_the_background_to_the_same_result(
+    recording: Path,
+) -> None:
+    from trainer.ui.replay.model import open_model
+
+    with open_recording(recording) as rec:
+        scenario = scenario_of(recording, rec.metadata)
+        full = build_model(rec, scenario)
+        model = open_model(rec, scenario)
+        assert model.pending and len(model.series.t_s) == 0
+        assert {m.category for m in model.markers} >= {"drift", "trigger", "capture", "end"}
+        pygame.init()
+        viewer = ReplayViewer(model, pygame.display.set_mode((800, 480)), sleep=lambda s: None)
+        try:
+            deadline = 600
+            while model.pending and deadline:
+                viewer.frame([])
+                deadline -= 1
+            viewer.frame([])
+        finally:
+            viewer.close()
+            pygame.quit()
+    assert not model.pending and viewer.scan_error is None
+    assert np.array_equal(model.series.range_m, full.series.range_m)
+    assert [(x.time_s, x.text) for x in model.log] == [(x.time_s, x.text) for x in full.log]
+    assert any(x.category == "m2" for x in model.log)  # M2's calls, as fly made them
+
+
+def test_a_recording_cut_by_a_crash_shows_up_to_the_cut(recording: Path, tmp_path: Path) -> None:
+    data = recording.read_bytes()
+    cut = tmp_path / "cut.mcap"
+    cut.write_bytes(data[: len(data) * 2 // 3])
+    with open_recording(cut) as rec:
+        assert rec.notice is not None
+        model = build_model(rec, scenario_of(cut, rec.metadata))
+        pygame.init()
+        viewer = ReplayViewer(model, pygame.display.set_mode(SIZE), sleep=lambda s: None)
+        try:
+            viewer.frame([_key(pygame.K_END)])
+            assert viewer.t == pytest.approx(rec.end_time_s, abs=1 / 60)
+            assert viewer.snapshot is not None
+            assert viewer.snapshot.time_s <= rec.end_time_s
+            # the end of the time axis is marked in red: the recording stops there
+            x = viewer.strip.timeline.right - 2
+            column = _pixels(viewer.screen, pygame.Rect(x - 1, viewer.strip.timeline.y, 3, 20))
+            assert (np.abs(column - np.array(RED)).max(axis=2) <= 10).any()
+        finally:
+            viewer.close()
+            pygame.quit()

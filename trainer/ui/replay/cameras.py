@@ -9,6 +9,7 @@ window's schematic views and the free camera says it is unavailable.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -124,11 +125,9 @@ class ReplayFeed:
             spec = camera("lee", poses)
             if cam.ride_back_m > 0.0:
                 back = np.asarray(spec.position_m) - spec.rotation[:, 0] * cam.ride_back_m
-                spec = type(spec)(
-                    (float(back[0]), float(back[1]), float(back[2])),
-                    spec.rotation,
-                    spec.fov_y_deg,
-                    lamps=spec.lamps,
+                # the LEE's own housing stays hidden, as from the real camera's mount
+                spec = dataclasses.replace(
+                    spec, position_m=(float(back[0]), float(back[1]), float(back[2]))
                 )
         else:
             target = t.lee_position_world_m if cam.mode == "lee" else t.vehicle_position_world_m

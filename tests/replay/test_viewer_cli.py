@@ -95,7 +95,7 @@ def test_a_recording_cut_by_a_crash_opens_up_to_the_cut(
         proc.kill()
         proc.wait(timeout=30)
     assert "no index" in lines[0] and "shown up to the cut" in lines[0]
-    assert f"({end_s:.1f} s," in lines[-1]
+    assert f"of {end_s:.1f} s" in lines[-1]
 
 
 def test_a_note_survives_the_viewer_killed_right_after_it_is_entered(

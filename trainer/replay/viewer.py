@@ -13,8 +13,24 @@ import sys
 from pathlib import Path
 
 from trainer.errors import RecordingError
-from trainer.record.seek import open_recording
+from trainer.record.seek import IndexedRecording, open_recording
 from trainer.replay.source import scenario_of
+
+
+def describe(recording: IndexedRecording) -> str:
+    """One line about a recording: scenario, seed, pilot, length, events, outcome."""
+    meta = recording.metadata
+    summary = recording.summary or {}
+    events = recording.events()
+    outcome = summary.get("outcome") or next(
+        (e.get("outcome") for e in reversed(events) if e.get("kind") == "end"), None
+    )
+    return (
+        f"{recording.path}: scenario {meta.get('scenario_id', '?')} "
+        f"v{meta.get('scenario_version', '?')}, seed {meta.get('seed', '?')}, "
+        f"pilot {meta.get('pilot', '?')}, {recording.duration_s:.1f} s, "
+        f"{len(events)} events, outcome {outcome or 'not recorded'}"
+    )
 
 
 def run_viewer(
@@ -32,4 +48,6 @@ def run_viewer(
             print(f"note: {recording.notice}; shown up to the cut", file=sys.stderr)
         from trainer.ui.replay.window import run_replay_window
 
-        return run_replay_window(recording, scenario, start_s=start_s, size=size)
+        return run_replay_window(
+            recording, scenario, start_s=start_s, size=size, description=describe(recording)
+        )

@@ -29,7 +29,9 @@ def run_replay_window(
     *,
     start_s: float | None = None,
     size: tuple[int, int] | None = None,
+    description: str = "",
 ) -> int:
+    """Open the window, say on stderr what is shown once it is drawn, run until quit."""
     model = open_model(recording, scenario)
     # The window surface straight to the display, not through an OpenGL texture: as in
     # ``fly`` (trainer/ui/app.py), cheaper on a software rasteriser, and the GL path
@@ -43,8 +45,8 @@ def run_replay_window(
         try:
             viewer.frame()
             print(
-                f"replay: {recording.path} open at t = {viewer.t:.2f} s "
-                f"({model.end_s:.1f} s, {len(model.markers)} markers)",
+                f"replay: {description or recording.path}; shown at t = {viewer.t:.2f} s "
+                f"of {model.end_s:.1f} s (Esc quits)",
                 file=sys.stderr,
                 flush=True,
             )

@@ -179,6 +179,12 @@ def test_the_timeline_shows_the_event_markers(viewer: ReplayViewer) -> None:
     assert colour_at(drift.time_s) == MARKER_COLOURS["drift"]
     quiet = colour_at((drift.time_s + trigger.time_s) / 2)
     assert quiet not in MARKER_COLOURS.values()
+    # the mouse over a marker labels it
+    pos = (round(strip.x_of(trigger.time_s)) + 1, y)
+    viewer.frame([pygame.event.Event(pygame.MOUSEMOTION, pos=pos, rel=(0, 0), buttons=(0, 0, 0))])
+    assert viewer.hover[1] is trigger
+    label = _pixels(viewer.screen, strip.rect)
+    assert (np.abs(label - np.array(MARKER_COLOURS["trigger"])).max(axis=2) == 0).sum() > 400
 
 
 def test_a_note_goes_to_the_sidecar_the_timeline_and_the_debrief_never_the_recording(

@@ -42,7 +42,7 @@ from trainer.record.seek import open_recording
 from trainer.telemetry import Telemetry
 from trainer.ui.feeds import CAMERAS
 from trainer.ui.replay.cameras import FreeCamera, ReplayFeed
-from trainer.ui.replay.model import ReplayModel, StateScan, scan_states
+from trainer.ui.replay.model import Marker, ReplayModel, StateScan, scan_states
 from trainer.ui.replay.panel import draw_note_entry, draw_replay_panel
 from trainer.ui.replay.strip import Strip
 from trainer.ui.theme import (
@@ -121,6 +121,7 @@ class ReplayViewer:
             model.add_note(note.time_s, note.text)
         self.note_text: str | None = None  # the note being typed, None when not typing
         self._swallow = ""
+        self.hover: tuple[tuple[int, int], Marker | None] = ((0, 0), None)
         self.saved_message: tuple[str, float] | None = None
         self.quit = False
         self.frames = 0
@@ -225,6 +226,8 @@ class ReplayViewer:
             self._mouse_down(event)
         elif event.type == pygame.MOUSEBUTTONUP:
             self._dragging = None
+        elif event.type == pygame.MOUSEMOTION and self._dragging is None:
+            self.hover = (event.pos, self.strip.marker_near(event.pos))
         elif event.type == pygame.MOUSEMOTION and self._dragging is not None:
             if self._dragging == "strip":
                 self.seek(self.strip.t_of(event.pos[0]))
@@ -350,6 +353,9 @@ class ReplayViewer:
         ):
             self._draw_panel()
         self.strip.draw(self.screen, self.t)
+        pos, marker = self.hover
+        if marker is not None and self._dragging is None:
+            self.strip.draw_label(self.screen, pos, marker)
         if self.note_text is not None:
             draw_note_entry(
                 self.screen, self.rects["workstation"], self.fonts, self.t, self.note_text

@@ -17,7 +17,7 @@ import numpy as np
 import pygame
 
 from trainer.scenario.model import Envelope
-from trainer.ui.replay.model import PlotSeries, ReplayModel
+from trainer.ui.replay.model import Marker, PlotSeries, ReplayModel
 from trainer.ui.theme import (
     AMBER,
     BACKGROUND,
@@ -258,6 +258,30 @@ class Strip:
             points.append((float(x), 0.5 * (y_lo + y_hi)))
         if len(points) > 1:
             pygame.draw.lines(bg, TEXT, False, points)
+
+    def marker_near(self, pos: tuple[int, int], within_px: float = 4.0) -> Marker | None:
+        """The marker drawn nearest ``pos`` in its lane (for the hover label)."""
+        if not self.timeline.collidepoint(pos):
+            return None
+        lane = int((pos[1] - self.timeline.y - 2) // max(self.lane_h, 1))
+        if not 0 <= lane < len(LANES):
+            return None
+        best: tuple[float, Marker] | None = None
+        for marker in self.model.markers:
+            if marker.category in LANES[lane][1]:
+                d = abs(self.x_of(marker.time_s) - pos[0])
+                if d <= within_px and (best is None or d < best[0]):
+                    best = (d, marker)
+        return best[1] if best else None
+
+    def draw_label(self, screen: pygame.Surface, pos: tuple[int, int], marker: Marker) -> None:
+        """A marker's time and text in a box by the mouse."""
+        text = f"{_mmss(marker.time_s)}  {marker.label}"
+        image = self.fonts.get(16).render(text, True, (0, 0, 0))
+        box = image.get_rect(bottomleft=(pos[0] + 10, pos[1] - 6)).inflate(10, 6)
+        box.clamp_ip(self.rect)  # inside the strip, which is redrawn every frame
+        pygame.draw.rect(screen, MARKER_COLOURS[marker.category], box)
+        screen.blit(image, image.get_rect(center=box.center))
 
     # ------------------------------------------------------------------ per frame
     def draw(self, screen: pygame.Surface, t: float) -> None:

@@ -43,6 +43,7 @@ bench: $(STAMP)
 	$(HEADLESS) $(BIN)/python bench/bench_grade.py
 	$(HEADLESS) $(BIN)/python bench/bench_render.py
 	$(HEADLESS) $(BIN)/python bench/bench_replay.py
+	$(HEADLESS) $(BIN)/python bench/bench_bad_input.py
 	$(BIN)/python bench/bench_window.py  # starts its own Xvfb
 
 clean:

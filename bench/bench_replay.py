@@ -50,7 +50,11 @@ def bench_verify(folder: Path) -> None:
 
     scenario = load_scenario("crs20-capture")
     out = folder / "capture"
-    run_graded(scenario, 7, make_pilot("autopilot", scenario), "autopilot", out)
+    graded = run_graded(scenario, 7, make_pilot("autopilot", scenario), "autopilot", out)
+    print(
+        f"grade of the same session (for scale: the same session loop, recording written): "
+        f"{graded.sim_time_s / graded.wall_time_s:.0f}x real time"
+    )
     best = 0.0
     for _ in range(2):
         result = verify_recording(out / "session.mcap")

@@ -1,8 +1,19 @@
 """The ``canadarm-trainer`` command line (DESIGN §5, contract).
 
-This module only parses arguments and calls library functions. Every ``TrainerError`` ends
-as one line on stderr and its exit status (2 for bad input); no Python traceback reaches a
-user for bad input.
+This module only parses arguments and calls library functions. Every bad input ends as
+one line on stderr naming the argument or file at fault, and exit status 2; no Python
+traceback reaches a user for bad input (docs/STYLE.md §5, docs/DESIGN.md §5):
+
+| what went wrong                         | stderr (one line)                              | exit |
+|-----------------------------------------|------------------------------------------------|------|
+| an argument argparse refuses            | ``canadarm-trainer grade: argument --seed: ...`` | 2  |
+| a ``TrainerError`` (bad file, bad value)| ``canadarm-trainer grade: FILE: key: what``    | 2 (3: diverged) |
+| SIGINT / SIGTERM / SIGHUP               | ``canadarm-trainer grade: interrupted (SIGTERM)`` | 128 + signal |
+| the operating system refuses a write    | ``canadarm-trainer grade: PATH: reason``       | 1    |
+
+Every command runs inside ``trainer.signals.ending_on_signals`` (a session ends on any of
+the three signals as on Ctrl-C, its recording finalized), and pybullet is imported with
+its build banner silenced (``trainer.sim.engine``) before a command that builds a world.
 """
 
 from __future__ import annotations
@@ -11,11 +22,35 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from trainer import __version__
-from trainer.errors import TrainerError
+from trainer.errors import TrainerError, one_line
+from trainer.scenario.defaults import SEED_MAX
+from trainer.signals import ending_on_signals, exit_status, interruption_name
 
 Handler = Callable[[argparse.Namespace], int]
+# Commands that never build a physics world: pybullet is not even imported for them.
+_NO_PHYSICS = frozenset({"list", "validate", "devices", "history"})
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with a one-line error: ``PROG: MESSAGE (see PROG --help)``, exit 2, instead
+    of the usage block followed by the message."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see `{self.prog} --help`)\n")
+
+
+def seed_value(text: str) -> int:
+    """``--seed``: an integer from 0 to 2**32 - 1."""
+    try:
+        seed = int(text, 10)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer seed, got {text!r}") from None
+    if not 0 <= seed <= SEED_MAX:
+        raise argparse.ArgumentTypeError(f"a seed is an integer from 0 to {SEED_MAX}, got {seed}")
+    return seed
 
 
 def _cmd_fly(args: argparse.Namespace) -> int:
@@ -35,12 +70,15 @@ def _cmd_fly(args: argparse.Namespace) -> int:
 def _cmd_grade(args: argparse.Namespace) -> int:
     from trainer.grade import parse_seeds, run_grade_command
 
-    seeds = parse_seeds(args.seeds) if args.seeds else [args.seed if args.seed is not None else 7]
+    seeds = parse_seeds(args.seeds) if args.seeds else None
+    if seeds is None and args.seed is not None:
+        seeds = range(args.seed, args.seed + 1)
     return run_grade_command(
         args.scenario,
         args.pilot,
         seeds,
         args.out,
+        allow_mismatch=args.allow_mismatch,
         trainee=args.trainee,
         history=not args.no_history,
     )
@@ -114,12 +152,12 @@ def _cmd_devices(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="canadarm-trainer",
         description="Canadarm2 capture trainer: capture a free-drifting cargo Dragon.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     handlers: dict[str, Handler] = {}
 
     fly = sub.add_parser("fly", help="fly a capture in the workstation window")
@@ -133,7 +171,9 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
         "--pilot", choices=("autopilot",), default=None, help="autopilot: watch a demonstration"
     )
     fly.add_argument("--out", type=Path, default=None, help="output folder (default: per session)")
-    fly.add_argument("--seed", type=int, default=None, help="dispersion seed (default: random)")
+    fly.add_argument(
+        "--seed", type=seed_value, default=None, help="dispersion seed (default: random)"
+    )
     handlers["fly"] = _cmd_fly
 
     grade = sub.add_parser(
@@ -145,10 +185,20 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     )
     seeds = grade.add_mutually_exclusive_group()
     seeds.add_argument(
-        "--seed", type=int, default=None, help="random seed for the dispersions (default 7)"
+        "--seed",
+        type=seed_value,
+        default=None,
+        help="random seed for the dispersions (default 7; a recording's own seed with a "
+        "recording pilot)",
     )
     seeds.add_argument("--seeds", default=None, metavar="A..B", help="grade every seed from A to B")
     grade.add_argument("--out", type=Path, default=Path("runs/grade"), help="output folder")
+    grade.add_argument(
+        "--allow-mismatch",
+        action="store_true",
+        help="replay a recording on another scenario or seed than it was flown with "
+        "(the report says so)",
+    )
     grade.add_argument(
         "--trainee",
         default=None,
@@ -221,14 +271,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 0
+    prefix = f"canadarm-trainer {args.command}"
     try:
-        return handlers[args.command](args)
+        with ending_on_signals():
+            if args.command not in _NO_PHYSICS:
+                from trainer.sim.engine import import_pybullet_quietly
+
+                import_pybullet_quietly()
+            return handlers[args.command](args)
     except TrainerError as exc:
-        print(f"canadarm-trainer {args.command}: {exc}", file=sys.stderr)
+        print(f"{prefix}: {one_line(exc)}", file=sys.stderr)
         return exc.exit_status
-    except KeyboardInterrupt:
-        print(f"canadarm-trainer {args.command}: interrupted", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:
+        print(f"{prefix}: interrupted ({interruption_name(exc)})", file=sys.stderr)
+        return exit_status(exc)
+    except OSError as exc:  # the system refused a read or write the checks could not foresee
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"{prefix}: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -38,6 +38,10 @@ class BindingsError(TrainerError):
     """A hand-controller bindings file is malformed or inconsistent."""
 
 
+class OutputError(TrainerError):
+    """An output path (``--out``) cannot hold the files a command writes."""
+
+
 class DeviceError(TrainerError):
     """An input device cannot be opened or used."""
 
@@ -55,6 +59,27 @@ class SimulationDivergedError(TrainerError):
 class ValidationError(ScenarioError):
     """One or more validation failures, one line each (``file: key.path: what``)."""
 
-    def __init__(self, problems: list[str]) -> None:
+    def __init__(self, problems: list[str], total: int | None = None) -> None:
         super().__init__("\n".join(problems))
         self.problems = list(problems)
+        # ``problems`` may hold a screenful and a closing "and N more" line: the count
+        self.total = len(problems) if total is None else total
+
+    def one_line(self) -> str:
+        """The first problem, and how many more there are (a command that is not
+        ``validate`` reports a bad file in one line)."""
+        if not self.problems:
+            return "invalid"
+        first = self.problems[0]
+        more = self.total - 1
+        if more <= 0:
+            return first
+        return f"{first} (and {more} more problem{'s' if more > 1 else ''}; `validate` lists them)"
+
+
+def one_line(error: TrainerError) -> str:
+    """The error as the single stderr line a command prints (STYLE §5)."""
+    if isinstance(error, ValidationError):
+        return error.one_line()
+    lines = str(error).splitlines()
+    return " ".join(line.strip() for line in lines if line.strip()) or type(error).__name__

@@ -9,17 +9,28 @@ import os
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from importlib import metadata as importlib_metadata
 from pathlib import Path
 from typing import Any
 
-from trainer.errors import TrainerError
+from trainer.errors import OutputError, TrainerError
 from trainer.history.store import HistoryError, record_attempt
 from trainer.pilots import Pilot, RecordedPilot, make_pilot
-from trainer.scenario.loader import load_scenario
+from trainer.pilots.replay import Replay, load_replay
+from trainer.scenario.defaults import SEED_MAX
+from trainer.scenario.loader import load_scenario, scenario_from_json
 from trainer.scenario.model import Scenario
 from trainer.scoring.report import SessionFacts, build_report, report_markdown
 from trainer.session import Session
+from trainer.signals import deferred, interruption_name
+
+OUTPUT_NAMES = ("report.json", "report.md", "session.mcap")
+DEFAULT_SEED = 7
+# ``--seeds A..B``: each seed is a whole session (seconds of CPU each), so a range longer
+# than this is a typo, not a plan (10,000 seeds are hours of grading already).
+MAX_SEEDS = 10_000
 
 
 @dataclass(frozen=True)
@@ -30,11 +41,21 @@ class GradeResult:
     wall_time_s: float
 
 
+def _file_mode() -> int:
+    """rw for whoever the umask allows: the mode ``open()`` gives a new file (the recording
+    is created that way), where ``mkstemp`` would give 0600."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary file and a rename: never half a file."""
+    """Write ``text`` to ``path`` via a temporary file and a rename: never half a file.
+    The file gets the same permissions as any other file the user creates."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, _file_mode())
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
         os.replace(tmp, path)
@@ -43,20 +64,129 @@ def write_atomically(path: Path, text: str) -> None:
         raise
 
 
-def session_facts(session: Session, recording: str | None) -> SessionFacts:
-    """The facts of a finished session for its report (``recording``: the file name)."""
-    return session.facts(recording)
+def check_output_folder(out: Path, names: Sequence[str] = OUTPUT_NAMES) -> None:
+    """Refuse, before anything runs, an output folder that cannot take ``names``: a file
+    in its place or above it, a folder that cannot be written, or a folder where one of
+    the files should go. OutputError names the path."""
+    existing = out
+    while not existing.exists():
+        if existing.is_symlink():  # a dangling link: mkdir would fail on it
+            raise OutputError(f"--out {out}: {existing} is a broken symbolic link")
+        if existing.parent == existing:
+            break
+        existing = existing.parent
+    if not existing.is_dir():
+        if existing == out:
+            raise OutputError(f"--out {out}: is a file, not a folder")
+        raise OutputError(f"--out {out}: {existing} is a file, not a folder")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise OutputError(f"--out {out}: cannot write in {existing} (permission denied)")
+    try:  # os.access cannot see everything (read-only mounts for root, ACLs): try it
+        fd, probe = tempfile.mkstemp(dir=existing, prefix=".canadarm-trainer-probe.")
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise OutputError(f"--out {out}: cannot write in {existing} ({exc.strerror})") from None
+    if existing == out:
+        for name in names:
+            target = out / name
+            if target.is_dir():
+                raise OutputError(f"--out {out}: {target} is a folder; it must be a file")
+            if target.exists() and not os.access(target, os.W_OK):
+                raise OutputError(f"--out {out}: {target} cannot be overwritten")
 
 
-def resolve_pilot(pilot: str, scenario: Scenario) -> tuple[Pilot, str]:
-    """``none``, ``autopilot`` or a path to a recording whose inputs are replayed."""
-    if pilot in ("none", "autopilot"):
-        return make_pilot(pilot, scenario), pilot
-    path = Path(pilot)
-    if not path.exists():
-        raise TrainerError(f"{pilot}: not a pilot (none, autopilot) and no such recording file")
-    recorded, _meta = RecordedPilot.from_recording(path)
-    return recorded, f"recording:{path.name}"
+def session_facts(
+    session: Session, recording: str | None, notices: Sequence[str] = ()
+) -> SessionFacts:
+    """The facts of a finished session for its report (``recording``: the file name),
+    with the notices the reader must see first."""
+    facts = session.facts(recording)
+    return replace(facts, notices=list(notices)) if notices else facts
+
+
+@dataclass(frozen=True)
+class ReplayPlan:
+    """How a recording pilot is graded: on which scenario and seed, with which notices."""
+
+    replay: Replay
+    scenario: Scenario
+    seed: int
+    notices: list[str] = field(default_factory=list)
+
+
+def _pybullet_version() -> str:
+    try:
+        return importlib_metadata.version("pybullet")
+    except importlib_metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def _recorded_seed(replay: Replay) -> int:
+    seed = replay.metadata.get("seed")
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise TrainerError(f"recording {replay.path}: its metadata holds no valid seed ({seed!r})")
+    return seed
+
+
+def plan_replay(
+    path: Path, scenario: Scenario, seeds: Sequence[int] | None, allow_mismatch: bool
+) -> ReplayPlan:
+    """Grade a recording with its own resolved scenario and seed. Another scenario or seed
+    given explicitly is refused, unless ``allow_mismatch`` (then the report says so)."""
+    replay = load_replay(path)
+    recorded_id = replay.metadata.get("scenario_id")
+    recorded_seed = _recorded_seed(replay)
+    notices: list[str] = []
+    if replay.notice is not None:
+        notices.append(
+            f"The recording is incomplete: {replay.notice}. It was replayed and graded only "
+            f"up to the cut (t = {replay.last_input_time_s:.1f} s)."
+        )
+    recorded_build = replay.metadata.get("pybullet_version")
+    build = _pybullet_version()
+    if recorded_build != build:
+        notices.append(
+            f"The recording was made with pybullet {recorded_build} and replayed with "
+            f"{build}: the physics may differ, and so may the grade."
+        )
+    use = scenario
+    if recorded_id != scenario.id:
+        if not allow_mismatch:
+            raise TrainerError(
+                f"--pilot {path}: the recording was flown on scenario {recorded_id!r}, not "
+                f"{scenario.id!r}; grade it as `grade {recorded_id} --pilot {path}`, or add "
+                "--allow-mismatch to replay its inputs on another scenario"
+            )
+        notices.append(
+            f"Inputs recorded on scenario {recorded_id!r} were replayed on {scenario.id!r} "
+            "(--allow-mismatch): this is not the session that was flown."
+        )
+    else:
+        try:
+            use = scenario_from_json(replay.metadata.get("scenario"), f"recording {path}: scenario")
+        except TrainerError as exc:
+            raise TrainerError(f"{exc} (the scenario stored in the recording)") from None
+        if dict(use.raw) != dict(scenario.raw):
+            notices.append(
+                f"Scenario {scenario.id!r} has changed since this recording was made; the "
+                f"recording's own copy (version {use.version}) was used."
+            )
+    seed_list = [recorded_seed] if seeds is None else list(seeds)
+    if seed_list != [recorded_seed]:
+        if not allow_mismatch:
+            raise TrainerError(
+                f"--pilot {path}: the recording was flown with seed {recorded_seed}, not "
+                f"{', '.join(str(s) for s in seed_list[:3])}{'...' if len(seed_list) > 3 else ''}; "
+                "leave out --seed, or add --allow-mismatch"
+            )
+        if len(seed_list) != 1:
+            raise TrainerError(f"--pilot {path}: a recording replays one session; give one --seed")
+        notices.append(
+            f"The recording was flown with seed {recorded_seed} and replayed with seed "
+            f"{seed_list[0]} (--allow-mismatch): the vehicle did not start where the pilot saw it."
+        )
+    return ReplayPlan(replay, use, seed_list[0], notices)
 
 
 def write_session_reports(
@@ -71,46 +201,106 @@ def write_session_reports(
     facts = replace(session_facts(session, recording), aids=aids, trainee=trainee)
     report = build_report(facts)
     # the whole graded report rides in the recording, so `report` need not re-simulate
-    session.close(
-        summary={"outcome": report["outcome"], "passed": report["passed"], "report": report}
-    )
-    write_atomically(out_dir / "report.json", json.dumps(report, indent=2) + "\n")
-    write_atomically(out_dir / "report.md", report_markdown(report, session.scenario, facts.events))
+    with deferred():  # a signal now waits for the recording's footer
+        # the whole graded report rides in the recording, so `report` need not re-simulate
+        session.close(
+            summary={"outcome": report["outcome"], "passed": report["passed"], "report": report}
+        )
+    write_reports(out_dir, report, session.scenario, facts.events)
     return report
 
 
+def write_reports(
+    out_dir: Path, report: dict[str, Any], scenario: Scenario, events: list[dict[str, Any]]
+) -> None:
+    """``report.json`` and the Markdown debrief ``report.md``, each written whole."""
+    write_atomically(out_dir / "report.json", json.dumps(report, indent=2) + "\n")
+    write_atomically(out_dir / "report.md", report_markdown(report, scenario, events))
+
+
 def run_graded(
-    scenario: Scenario, seed: int, pilot: Pilot, pilot_name: str, out_dir: Path, record: bool = True
+    scenario: Scenario,
+    seed: int,
+    pilot: Pilot,
+    pilot_name: str,
+    out_dir: Path,
+    record: bool = True,
+    notices: Sequence[str] = (),
 ) -> GradeResult:
+    """Run one session to its end and write its report; a recording pilot ends the
+    session where its inputs end (a recording cut off by a crash is graded up to the cut)."""
     out_dir.mkdir(parents=True, exist_ok=True)
+    for stale in ("report.json", "report.md"):
+        # A report of an earlier run must not sit next to this run's recording if this
+        # one is interrupted: the folder would then describe two different sessions.
+        (out_dir / stale).unlink(missing_ok=True)
     recording = out_dir / "session.mcap" if record else None
     session = Session(scenario, seed, pilot=pilot_name, recording_path=recording)
     t0 = time.perf_counter()
+    finished = False
     try:
         telemetry = session.last_telemetry
         while not session.finished:
+            if isinstance(pilot, RecordedPilot) and pilot.exhausted:
+                session.stop(f"the recording's inputs end at t = {session.time_s:.1f} s")
+                break
             telemetry = session.tick(pilot.next_state(telemetry))
         wall = time.perf_counter() - t0
-    except BaseException:
-        session.stop("the grading run was interrupted")
-        session.close()
+        facts = session_facts(session, recording.name if recording else None, notices)
+        report = build_report(facts)
+        finished = True
+        with deferred():  # a signal now waits for the recording's footer
+            # the whole graded report rides in the recording, so `report` need not
+            # re-simulate
+            session.close(
+                summary={"outcome": report["outcome"], "passed": report["passed"], "report": report}
+            )
+    except BaseException as exc:
+        with deferred():
+            if not finished:
+                why = "interrupted" if isinstance(exc, KeyboardInterrupt) else "stopped by an error"
+                name = f" ({interruption_name(exc)})" if isinstance(exc, KeyboardInterrupt) else ""
+                session.stop(f"the grading run was {why}{name}")
+            session.close()
         raise
-    report = write_session_reports(session, out_dir)
+    write_reports(out_dir, report, scenario, facts.events)
     return GradeResult(report, out_dir, session.time_s, wall)
 
 
-def parse_seeds(text: str) -> list[int]:
-    """``7`` or ``A..B`` (inclusive)."""
+def parse_seeds(text: str) -> range:
+    """``7`` or ``A..B`` (inclusive), as a lazy range of at most MAX_SEEDS seeds."""
     try:
         if ".." in text:
             a, b = text.split("..", 1)
             lo, hi = int(a), int(b)
-            if hi < lo:
-                raise ValueError
-            return list(range(lo, hi + 1))
-        return [int(text)]
+        else:
+            lo = hi = int(text)
     except ValueError:
-        raise TrainerError(f"--seeds: expected N or A..B with A <= B, got {text!r}") from None
+        raise TrainerError(f"--seeds: expected N or A..B, got {text!r}") from None
+    if lo < 0 or hi > SEED_MAX:
+        raise TrainerError(f"--seeds: seeds are integers from 0 to {SEED_MAX}, got {text!r}")
+    if hi < lo:
+        raise TrainerError(f"--seeds: expected A..B with A <= B, got {text!r}")
+    count = hi - lo + 1
+    if count > MAX_SEEDS:
+        raise TrainerError(
+            f"--seeds {text}: {count:,} seeds is more than the {MAX_SEEDS:,} one command "
+            "grades (each is a whole session); split the range"
+        )
+    return range(lo, hi + 1)
+
+
+def _is_recording(pilot: str) -> bool:
+    return pilot not in ("none", "autopilot")
+
+
+def _check_pilot_path(pilot: str) -> Path:
+    path = Path(pilot)
+    if not path.exists():
+        raise TrainerError(
+            f"--pilot {pilot}: not a pilot (none, autopilot) and no such recording file"
+        )
+    return path
 
 
 def add_to_history(result: GradeResult, trainee: str | None) -> None:
@@ -131,18 +321,71 @@ def add_to_history(result: GradeResult, trainee: str | None) -> None:
 def run_grade_command(
     scenario_ref: str,
     pilot: str,
-    seeds: list[int],
+    seeds: Sequence[int] | None,
     out: Path,
+    *,
+    allow_mismatch: bool = False,
     trainee: str | None = None,
     history: bool = True,
 ) -> int:
+    """``grade``: every input checked (scenario, pilot, seeds, output folder) before the
+    first session starts, so a bad one costs nothing and writes nothing."""
     scenario = load_scenario(scenario_ref)
-    results = []
+    plan: ReplayPlan | None = None
+    if _is_recording(pilot):
+        path = _check_pilot_path(pilot)
+        plan = plan_replay(path, scenario, seeds, allow_mismatch)
+        seeds = [plan.seed]
+        scenario = plan.scenario
+    elif seeds is None:
+        seeds = [DEFAULT_SEED]
+    many = len(seeds) > 1
+    check_output_folder(out, () if many else OUTPUT_NAMES)
+    if many:  # every seed's folder that exists already, before the first session
+        for seed in seeds:
+            if (out / f"seed-{seed}").exists():
+                check_output_folder(out / f"seed-{seed}")
+    if plan is not None:
+        target = out / "session.mcap"
+        if target.exists() and os.path.samefile(target, plan.replay.path):
+            raise OutputError(
+                f"--out {out}: would overwrite the recording being replayed ({plan.replay.path})"
+            )
+    results: list[tuple[int, GradeResult]] = []
+    try:
+        _grade_seeds(scenario, pilot, plan, seeds, out, results, (trainee, history))
+    except KeyboardInterrupt:
+        if many and results:
+            print(file=sys.stderr)  # end the progress line: the interruption gets its own
+        raise
+    if many:
+        print(file=sys.stderr)
+    _print_table(results, out, many)
+    return 0
+
+
+def _grade_seeds(
+    scenario: Scenario,
+    pilot: str,
+    plan: ReplayPlan | None,
+    seeds: Sequence[int],
+    out: Path,
+    results: list[tuple[int, GradeResult]],
+    history_of: tuple[str | None, bool],
+) -> None:
+    """Grade each seed in turn (``results`` grows as they finish); ``history_of``: the
+    trainee and whether the sessions join the history."""
+    trainee, history = history_of
     many = len(seeds) > 1
     for i, seed in enumerate(seeds):
-        flyer, name = resolve_pilot(pilot, scenario)
-        target = out / f"seed-{seed}" if many else out
-        result = run_graded(scenario, seed, flyer, name, target)
+        target_dir = out / f"seed-{seed}" if many else out
+        if plan is not None:
+            flyer: Pilot = RecordedPilot(plan.replay.path, plan.replay.states)
+            name = f"recording:{plan.replay.path.name}"
+        else:
+            flyer, name = make_pilot(pilot, scenario), pilot
+        notices = plan.notices if plan is not None else ()
+        result = run_graded(scenario, seed, flyer, name, target_dir, notices=notices)
         if history:
             add_to_history(result, trainee)
         results.append((seed, result))
@@ -155,8 +398,10 @@ def run_grade_command(
                 file=sys.stderr,
                 flush=True,
             )
-    if many:
-        print(file=sys.stderr)
+
+
+def _print_table(results: Iterable[tuple[int, GradeResult]], out: Path, many: bool) -> None:
+    results = list(results)
     print(
         f"{'seed':>6} {'outcome':<10} {'pass':<5} {'score':>6} {'t capture':>10} {'x real time':>12}  reasons"
     )
@@ -169,6 +414,8 @@ def run_grade_command(
             f"{rep['score']['total']:>6.1f} {ttc_text:>10} "
             f"{r.sim_time_s / max(r.wall_time_s, 1e-9):>12.0f}  {'; '.join(rep['reasons'])}"
         )
+        for notice in rep.get("notices", []):
+            print(f"{'':>6} notice: {notice}")
     if many:
         passed = sum(1 for _, r in results if r.report["passed"])
         scores = [r.report["score"]["total"] for _, r in results]
@@ -177,4 +424,3 @@ def run_grade_command(
         )
     else:
         print(f"report: {out / 'report.json'}")
-    return 0

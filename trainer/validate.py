@@ -21,7 +21,13 @@ from typing import Any
 
 import yaml
 
+from trainer.yamlfile import FileTooLargeError, YamlBoundError, parse_bounded, read_bounded
+
 MISSING: Any = object()  # "key absent", distinct from an explicit YAML null
+
+
+MAX_LINES = 20
+"""At most a screenful of error lines per file; the rest is counted ("and N more")."""
 
 
 class Problems:
@@ -30,7 +36,8 @@ class Problems:
     ``file_label`` names the file, or is a function of the key path when the values come
     from several files merged (bindings: a user's override over the defaults). With
     ``raise_as`` the first problem is raised as that error (its one line) instead of
-    collected."""
+    collected. The first ``MAX_LINES`` are kept and the others only counted, so a file of
+    300,000 unknown keys costs a screenful; ``lines`` then ends with "and N more"."""
 
     def __init__(
         self,
@@ -40,7 +47,8 @@ class Problems:
     ) -> None:
         self.file_label = file_label
         self.raise_as = raise_as
-        self.lines: list[str] = []
+        self._lines: list[str] = []
+        self.count = 0
 
     def line(self, path: str, message: str) -> str:
         """One problem as it is shown: ``file: key.path: what``."""
@@ -56,10 +64,26 @@ class Problems:
     def add(self, path: str, message: str) -> None:
         if self.raise_as is not None:
             raise self.error(path, message)
-        self.lines.append(self.line(path, message))
+        self.count += 1
+        if len(self._lines) < MAX_LINES:
+            self._lines.append(self.line(path, message))
+
+    @property
+    def lines(self) -> list[str]:
+        """The kept lines, then ``FILE: and N more problems`` when some were dropped."""
+        more = self.count - len(self._lines)
+        if more <= 0:
+            return list(self._lines)
+        label = self.file_label("") if callable(self.file_label) else self.file_label
+        return [*self._lines, f"{label}: and {more:,} more problem{'s' if more > 1 else ''}"]
+
+    @property
+    def full(self) -> bool:
+        """A screenful is kept: further problems are only counted (skip costly hints)."""
+        return len(self._lines) >= MAX_LINES
 
     def __bool__(self) -> bool:
-        return bool(self.lines)
+        return self.count > 0
 
 
 def show(value: Any, limit: int = 60) -> str:
@@ -145,6 +169,8 @@ def mapping(
     for key in node:
         if not isinstance(key, str):
             problems.add(join(path, str(key)), f"keys must be strings, got {show(key)}")
+        elif closed and key not in known and problems.full:
+            problems.add(join(path, key), "unknown key")  # only counted: no hint to compute
         elif closed and key not in known:
             hint = suggestion(key, known)
             close = difflib.get_close_matches(key, missing, n=1, cutoff=0.6)
@@ -279,11 +305,30 @@ def _looks_numeric(text: str) -> bool:
         return False
 
 
-def parse_yaml(problems: Problems, text: str) -> Any:
-    """``yaml.safe_load`` of ``text``; a syntax error is a problem at its line and column
-    (then MISSING is returned)."""
+# What any YAML file the trainer reads may cost (trainer.yamlfile counts while parsing);
+# a caller with a smaller kind of file passes tighter bounds (scenarios, bindings).
+MAX_FILE_BYTES = 1024 * 1024
+MAX_DEPTH = 32
+MAX_VALUES = 100_000
+
+
+def parse_yaml(
+    problems: Problems,
+    text: str,
+    *,
+    max_depth: int = MAX_DEPTH,
+    max_values: int = MAX_VALUES,
+    what: str = "a trainer file",
+) -> Any:
+    """``yaml.safe_load`` of ``text`` within bounds on nesting and values (aliases
+    expanded: an alias bomb is refused at the alias that crosses them); a syntax error or
+    a bound crossed is a problem at its line and column (then MISSING is returned)."""
     try:
-        return yaml.safe_load(text)
+        return parse_bounded(text, max_depth, max_values, what)
+    except YamlBoundError as exc:
+        mark = exc.problem_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "(file)"
+        problems.add(where, exc.problem or "too large")
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "(file)"
@@ -293,14 +338,27 @@ def parse_yaml(problems: Problems, text: str) -> Any:
     return MISSING
 
 
-def read_yaml(problems: Problems, path: Path) -> Any:
-    """The parsed YAML file; an unreadable file is a problem at ``(file)``."""
+def read_yaml(
+    problems: Problems,
+    path: Path,
+    *,
+    max_bytes: int = MAX_FILE_BYTES,
+    max_depth: int = MAX_DEPTH,
+    max_values: int = MAX_VALUES,
+    what: str = "a trainer file",
+) -> Any:
+    """The parsed YAML file, read and parsed within bounds; an unreadable or oversized
+    file is a problem at ``(file)``."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_bounded(path, max_bytes)
+    except FileTooLargeError as exc:
+        size = f"{exc.size:,} bytes is" if exc.size is not None else "it is"
+        problems.add("(file)", f"{size} too large for {what} (at most {max_bytes // 1024} KiB)")
+        return MISSING
     except UnicodeDecodeError as exc:
         problems.add("(file)", f"not UTF-8 text (byte {exc.start})")
         return MISSING
     except OSError as exc:
         problems.add("(file)", f"cannot read: {exc.strerror or exc}")
         return MISSING
-    return parse_yaml(problems, text)
+    return parse_yaml(problems, text, max_depth=max_depth, max_values=max_values, what=what)

@@ -91,7 +91,7 @@ def test_position_hold_and_brakes() -> None:
 
 
 @pytest.mark.parametrize("cause", ["disconnect", "pause"])
-def test_safing_is_immediate_and_needs_a_deliberate_resume(cause: str) -> None:
+def test_safing_stops_the_arm_then_brakes_and_needs_a_deliberate_resume(cause: str) -> None:
     world = FakeWorld()
     c = ArmController()
     flying = c.tick(FLYING, world, 0.0, False)
@@ -104,7 +104,11 @@ def test_safing_is_immediate_and_needs_a_deliberate_resume(cause: str) -> None:
         return c.tick(hc, world, 0.0, safe_cause)
 
     out = tick(FLYING, True)
-    assert out.joint_rates_rad_s == (0.0,) * 7 and out.brakes == (True,) * 7
+    # The sticks are ignored from this tick: the last joint-rate vector is scaled down as a
+    # whole (a controlled stop, trainer.control.stop), the brakes wait for the arm at rest.
+    assert out.brakes == (False,) * 7 and out.telemetry.stopping
+    ratio = np.array(out.joint_rates_rad_s) / np.array(flying.joint_rates_rad_s)
+    assert np.allclose(ratio, ratio[0]) and 0.9 < ratio[0] <= 1.0  # paused: held as it was
     assert out.telemetry.safed
     expected = "disconnected" if cause == "disconnect" else "paused"
     assert expected in (out.telemetry.safed_reason or "")
@@ -113,7 +117,13 @@ def test_safing_is_immediate_and_needs_a_deliberate_resume(cause: str) -> None:
         HandControllerState(FLYING.thc, FLYING.rhc, frozenset({Button.RESUME, Button.MODE})), True
     )
     assert out.telemetry.safed and c.mode is ModeName.CARTESIAN
-    # Cause gone: still safed, awaiting RESUME, still zero and braked.
+    # Cause gone: the stop runs to its end (the fake world is at rest: right after the
+    # ramp), then still safed, awaiting RESUME, zero and braked.
+    for _ in range(60):
+        out = tick(FLYING, False)
+        if not out.telemetry.stopping:
+            break
+    assert out.brakes == (True,) * 7
     out = tick(FLYING, False)
     assert out.telemetry.safed and "awaiting RESUME" in (out.telemetry.safed_reason or "")
     assert out.joint_rates_rad_s == (0.0,) * 7 and out.brakes == (True,) * 7

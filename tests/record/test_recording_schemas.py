@@ -5,6 +5,7 @@ writes is required."""
 
 from __future__ import annotations
 
+import ast
 import json
 from collections.abc import Iterator
 from dataclasses import replace
@@ -161,3 +162,32 @@ def test_a_state_message_with_an_unknown_key_is_refused(recordings: list[Path]) 
     missing = dict(state)
     del missing["metrics"]
     assert not validator.is_valid(missing)
+
+
+def _string_constants(node: ast.expr) -> list[str]:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [node.value]
+    if isinstance(node, ast.IfExp):
+        return _string_constants(node.body) + _string_constants(node.orelse)
+    return []
+
+
+def test_every_event_kind_the_code_emits_is_declared_in_the_events_schema() -> None:
+    """A new event kind must be added to EVENT_KINDS (its fields declared) with the code
+    that emits it: found by parsing every ``….event("kind", ...)``, ``note(...)`` and
+    ``CaptureEvent("kind", ...)`` call in trainer/."""
+    trainer = Path(__file__).resolve().parents[2] / "trainer"
+    emitted: dict[str, str] = {}
+    for path in trainer.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call) or not node.args:
+                continue
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            if name in ("event", "_event", "note", "CaptureEvent"):
+                for kind in _string_constants(node.args[0]):
+                    emitted.setdefault(kind, f"{path.relative_to(trainer.parent)}:{node.lineno}")
+    assert {"free_drift_start", "trigger", "contact", "end", "pause"} <= set(emitted)
+    declared = {kind for kind, _, _ in EVENT_KINDS}
+    undeclared = {k: where for k, where in emitted.items() if k not in declared}
+    assert not undeclared, f"event kinds missing from record/schemas.py EVENT_KINDS: {undeclared}"

@@ -4,6 +4,7 @@ CI is set: CI installs Mesa's EGL (tools/system-deps.sh), so there they must fai
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Iterator
 
@@ -39,14 +40,20 @@ def gl_renderer(scene: Scene) -> Iterator[Renderer]:
 
 
 def make_world(
-    raise_m: float = 0.0, shift_m: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    raise_m: float = 0.0,
+    shift_m: tuple[float, float, float] = (0.0, 0.0, 0.0),
+    yaw_deg: float = 0.0,
 ) -> World:
-    """The CRS-20 scene at capture_ready, Dragon moved up by ``raise_m`` and by ``shift_m``."""
+    """The CRS-20 scene at capture_ready, Dragon moved up by ``raise_m`` and by ``shift_m``
+    and turned by ``yaw_deg`` about its body z (the FRGF's shaft axis: a roll of the
+    fixture seen from the LEE)."""
     base = default_world_spec("capture_ready")
     x, y, z = base.vehicle_position_m
+    half = math.radians(yaw_deg) / 2.0
     return World(
         default_world_spec(
             "capture_ready",
             vehicle_position_m=(x + shift_m[0], y + shift_m[1], z + raise_m + shift_m[2]),
+            vehicle_orientation_xyzw=(0.0, 0.0, math.sin(half), math.cos(half)),
         )
     )

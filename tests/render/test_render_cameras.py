@@ -157,3 +157,48 @@ def test_the_same_poses_give_the_same_image(gl_renderer: Renderer, scene: Scene)
     first = gl_renderer.render("external", poses, (160, 120), DAY)
     gl_renderer.render("lee", poses, (96, 64), DAY)  # another size and camera in between
     assert np.array_equal(first, gl_renderer.render("external", poses, (160, 120), DAY))
+
+
+def cross_angle_deg(
+    image: npt.NDArray[np.uint8], centre: tuple[float, float], radius_px: float
+) -> float:
+    """Orientation of the white stand-off cross inside its circle, modulo 90° (a '+' looks
+    the same turned a quarter): the argument of the mean of exp(4iφ) over its pixels."""
+    v, u = np.nonzero(image.min(axis=2) > 150)
+    du, dv = u + 0.5 - centre[0], -(v + 0.5 - centre[1])  # image up positive
+    r = np.hypot(du, dv)
+    keep = (r > 0.3 * radius_px) & (r < 0.9 * radius_px)  # the arms, not the hub or the rim
+    assert keep.sum() > 30, "no cross arms found"
+    phi = np.arctan2(dv[keep], du[keep])
+    return math.degrees(np.angle(np.exp(4j * phi).mean()) / 4.0)
+
+
+def test_a_fixture_rolled_15_degrees_turns_the_wings_of_the_cross_15_degrees(
+    gl_renderer: Renderer, scene: Scene
+) -> None:
+    angles = []
+    for yaw in (0.0, 15.0):
+        with make_world(raise_m=CLOSE_UP_RAISE_M, yaw_deg=yaw) as world:
+            image = lee_image(gl_renderer, scene, world)
+            centre = expected_pixel(world, CIRCLE_IN_FRGF_M)
+            tip = expected_pixel(world, np.array([0.2, 0.0, 0.34]))  # the cross's hub
+            wing = expected_pixel(world, np.array([0.2, 0.045, 0.34]))  # the end of a wing
+            fixture = world.fixture()
+            depth = float(
+                np.linalg.norm(
+                    fixture.position_m
+                    + fixture.rotation() @ CIRCLE_IN_FRGF_M
+                    - world.arm_link("lee_camera").position_m
+                )
+            )
+        radius_px = (
+            CIRCLE_RADIUS_M * (SIZE[1] / 2) / math.tan(math.radians(LEE_FOV_Y_DEG) / 2) / depth
+        )
+        measured = cross_angle_deg(image, tip, radius_px)
+        expected = math.degrees(math.atan2(-(wing[1] - tip[1]), wing[0] - tip[0]))
+        # compare modulo 90°
+        assert abs((measured - expected + 45.0) % 90.0 - 45.0) < 2.0, (yaw, measured, expected)
+        angles.append(measured)
+        assert math.dist(dark_blob_centre(image, centre, 2 * radius_px), centre) < 2.0
+    turned = (angles[1] - angles[0] + 45.0) % 90.0 - 45.0
+    assert abs(abs(turned) - 15.0) < 2.0, angles

@@ -3,6 +3,8 @@ says so; its images still show the scene and the target."""
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
 
@@ -52,4 +54,28 @@ def test_without_any_opengl_the_renderer_falls_back_and_says_why(
     with Renderer.create(scene) as renderer:
         assert renderer.is_fallback
         assert renderer.fallback_reason == f"{FALLBACK_LABEL} (no OpenGL: eglGetDisplay failed)"
+        assert "CPU" in renderer.backend_name
+
+
+def test_an_opengl_failure_mid_session_switches_to_the_cpu_and_says_so(scene: Scene) -> None:
+    from trainer.render.gl import GLBackend
+
+    with make_world() as world:
+        poses = poses_from_world(world, scene)
+    with Renderer.create(scene) as renderer:
+        if renderer.is_fallback:
+            if os.environ.get("CI"):
+                pytest.fail(f"no OpenGL through EGL here: {renderer.fallback_reason}")
+            pytest.skip("no OpenGL through EGL here")
+        light = Lighting.orbit(-45.0, 20.0)
+        assert renderer.render("lee", poses, (320, 240), light).shape == (240, 320, 3)
+
+        def lost(*_: object) -> None:
+            raise RuntimeError("context lost")
+
+        assert isinstance(renderer._backend, GLBackend)
+        renderer._backend.render = lost  # type: ignore[method-assign]
+        image = renderer.render("lee", poses, (320, 240), light)
+        assert image.shape == (150, CPU_MAX_SIDE_PX, 3)
+        assert renderer.fallback_reason == f"{FALLBACK_LABEL} (OpenGL failed: context lost)"
         assert "CPU" in renderer.backend_name

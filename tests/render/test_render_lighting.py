@@ -118,3 +118,34 @@ def test_at_noon_the_lee_shades_the_fixture_below_it(gl_renderer: Renderer, scen
     lit = gl_renderer.render("lee", poses, SIZE, noon)
     assert lit[v, u].min() > 120, lit[v, u]
     assert shaded[v, u].max() < 40, shaded[v, u]
+
+
+def test_a_recording_header_gives_the_scenarios_light() -> None:
+    from trainer.render import lighting_for_recorded
+    from trainer.scenario.build import scenario_to_json
+
+    night = load_scenario("crs20-night")
+    header = scenario_to_json(night)  # what a recording's metadata holds
+    assert lighting_for_recorded(header, 60.0) == lighting_for(night, 60.0)
+    # a recording from before the lighting section: the default daylight
+    old = {
+        k: v for k, v in scenario_to_json(load_scenario("crs20-capture")).items() if k != "lighting"
+    }
+    assert lighting_for_recorded(old, 0.0) == lighting_for(load_scenario("crs20-capture"), 0.0)
+
+
+def test_the_ground_below_falls_behind_the_station_as_it_flies() -> None:
+    from trainer.render.earth import ground_normals
+    from trainer.sim.orbit import mean_motion_rad_s
+
+    nadir_ground = np.array([[0.0, 0.0, 1.0]])  # the outward normal of the point below
+    n = mean_motion_rad_s(421_500.0)
+    later = 10.0 * n  # ten seconds on
+    # where that Earth-fixed point is seen later: the LVLH normal whose ground is it
+    candidates = np.array([[math.sin(a), 0.0, math.cos(a)] for a in (-later, later)])
+    fixed = ground_normals(candidates, later)
+    behind, ahead = (float(np.linalg.norm(f - nadir_ground[0])) for f in fixed)
+    assert behind < 1e-12 < ahead  # it is now toward −x, behind the station
+    # the ground turns 0.065°/s about the Earth's centre (D: the mean motion), 7.2 km/s at
+    # its surface, ~1°/s seen from 421.5 km
+    assert math.degrees(later) / 10.0 == pytest.approx(0.0647, abs=1e-3)

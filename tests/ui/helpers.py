@@ -8,7 +8,8 @@ import numpy as np
 import pygame
 
 from trainer.ui.aids import AidLevel
-from trainer.ui.app import FeedFactory, FlyApp, FlyOptions, rendered_feed
+from trainer.ui.app import FlyApp, FlyOptions
+from trainer.ui.attempt import FeedFactory, rendered_feed
 
 
 class FakeClock:

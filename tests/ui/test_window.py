@@ -9,19 +9,21 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import numpy as np
 import pygame
 import pytest
 
-from trainer.grade import resolve_pilot, run_graded
+from trainer.grade import run_grade_command
 from trainer.history import HistoryStore
 from trainer.input.state import Button
 from trainer.record.reader import read_recording
-from trainer.scenario.loader import load_scenario
+from trainer.record.schemas import EVENT_SCHEMA
 from trainer.session import Session
 from trainer.telemetry import Telemetry
 from trainer.ui.aids import AidLevel
-from trainer.ui.app import FlyApp, schematic_feed
+from trainer.ui.app import FlyApp
+from trainer.ui.attempt import schematic_feed
 from trainer.ui.feeds import CameraFeed, RenderedFeed, standoff_pixel, target_pixel
 from trainer.ui.theme import GREEN, OVERLAY, RED, Fonts
 
@@ -89,13 +91,17 @@ def test_autopilot_capture_through_the_window_end_screen_and_grade_reproduces_it
             a for a in store.attempts("Test Trainee") if a.recording and str(out) in a.recording
         ]
     assert len(mine) == 1 and mine[0].aids == "guided" and mine[0].outcome == "captured"
-    # grade --pilot RECORDING: the same outcome, trigger and score.
-    scenario = load_scenario("crs20-capture")
-    pilot, name = resolve_pilot(str(out / "session.mcap"), scenario)
-    graded = run_graded(scenario, 7, pilot, name, tmp_path / "grade")
-    assert graded.report["outcome"] == report["outcome"]
-    assert graded.report["trigger"] == report["trigger"]
-    assert graded.report["score"] == report["score"]
+    # grade --pilot RECORDING (its own scenario and seed): the same outcome, trigger, score.
+    assert (
+        run_grade_command(
+            "crs20-capture", str(out / "session.mcap"), None, tmp_path / "grade", history=False
+        )
+        == 0
+    )
+    graded = json.loads((tmp_path / "grade" / "report.json").read_text())
+    assert graded["outcome"] == report["outcome"]
+    assert graded["trigger"] == report["trigger"]
+    assert graded["score"] == report["score"]
 
 
 def test_keyboard_flies_the_arm_and_focus_loss_centres_the_controllers(
@@ -200,6 +206,9 @@ def test_a_machine_that_cannot_keep_up_slows_the_simulation_and_records_it(
     ]
     # The recording says by how much in all: 7 frames of 0.5 s, 0.1 s of it simulated each.
     assert events[-1]["behind_wall_s"] == pytest.approx(7 * 0.4, abs=0.02)
+    validator = jsonschema.Draft202012Validator(EVENT_SCHEMA)
+    for event in read_recording(out / "session.mcap").events:  # the window's events too
+        assert not list(validator.iter_errors(event)), event
 
 
 def test_help_overlay_lists_the_bindings_and_camera_key_cycles_monitors(

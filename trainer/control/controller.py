@@ -20,18 +20,22 @@ Buttons act on rising edges: MODE cycles cartesian → single_joint → position
 FRAME toggles base ↔ LEE, RATE_SCALE coarse ↔ vernier, BRAKES on ↔ off, JOINT_NEXT /
 JOINT_PREV select the joint (in single-joint mode, wrapping around).
 
-Safing (end condition of normal control): on the very tick the hand controller is
-disconnected or the session paused, the command is zero and every brake is applied; the
-controller then ignores the hand controllers until RESUME is pressed (rising edge) while
-connected and not paused, and after that until both sticks are centred, so a deflected
-stick cannot move the arm the instant control returns.
+Safing (end condition of normal control): from the very tick the hand controller is
+lost (``hc.connected`` False: unplugged, silent, or the window lost focus) or the session
+paused, the hand controllers are ignored and the arm makes a controlled stop
+(``trainer.control.stop``): the joint-rate vector it last commanded is scaled down as a
+whole, so the LEE slows along its path and its speed never rises, then the brakes go on
+with the arm at rest (within 1 s). The controller then ignores the hand controllers until
+RESUME is pressed (rising edge, after the stop) while connected and not paused, and after
+that until both sticks are centred, so a deflected stick cannot move the arm the instant
+control returns.
 """
 
 from __future__ import annotations
 
 import math
 
-from trainer.control.kinematics import Column6, forward_kinematics
+from trainer.control.kinematics import Column6, forward_kinematics, tip_twist
 from trainer.control.modes import (
     CartesianRateMode,
     ControlMode,
@@ -42,6 +46,7 @@ from trainer.control.modes import (
 )
 from trainer.control.params import DEFAULT_PARAMETERS, ControlParameters
 from trainer.control.resolved_rate import ResolvedRateSolver
+from trainer.control.stop import ControlledStop
 from trainer.control.telemetry import (
     ControlOutput,
     ControlTelemetry,
@@ -84,6 +89,8 @@ class ArmController:
         self.safed = False
         self._safed_cause: str | None = None
         self._await_neutral = False
+        self._stop: ControlledStop | None = None
+        self._last_rates: tuple[float, ...] = _ZERO_RATES
         self._previous_buttons: frozenset[Button] = _NO_BUTTONS
         self._base_quat: tuple[float, float, float, float] | None = None
         self._base_rot: tuple[tuple[float, float, float], ...] = ((1.0, 0.0, 0.0),) * 3
@@ -121,6 +128,11 @@ class ArmController:
         )
 
     @property
+    def stopping(self) -> bool:
+        """True while a controlled stop is bringing the arm to rest (brakes still off)."""
+        return self._stop is not None and not self._stop.done
+
+    @property
     def mode(self) -> ModeName:
         return self._modes[self._mode_index].name
 
@@ -145,11 +157,15 @@ class ArmController:
         if cause is not None:
             if not self.safed:
                 self.safed = True
-                self._reset_modes()
+                self._stop = ControlledStop(self._last_rates, p.control_tick_s)
+                if self._stop.done:  # else the modes are reset once the arm is at rest
+                    self._reset_modes()
             self._safed_cause = cause
             reason = cause
         elif self.safed:
-            if Button.RESUME in rising:
+            if self.stopping:
+                reason = f"stopping after {self._safed_cause}"
+            elif Button.RESUME in rising:
                 self.safed = False
                 self._await_neutral = True
             else:
@@ -178,7 +194,9 @@ class ArmController:
 
         warnings: list[ControlWarning] = []
         mode = self._modes[self._mode_index]
-        if self.safed or self.brakes_on:
+        if self.stopping and self._stop is not None:
+            command, brakes = self._stopping_command(hc, ctx, paused)
+        elif self.safed or self.brakes_on:
             command = self._modes[2].command(hc, ctx)  # position hold: zero, manipulability
             brakes = _ALL_BRAKES
         else:
@@ -209,6 +227,27 @@ class ArmController:
         return self._output(command, brakes, reason, tuple(warnings), ctx, payload_mass_kg)
 
     # ------------------------------------------------------------------ helpers
+    def _stopping_command(
+        self, hc: HandControllerState, ctx: TickContext, paused: bool
+    ) -> tuple[ModeCommand, tuple[bool, ...]]:
+        """One tick of the controlled stop (trainer.control.stop)."""
+        stop = self._stop
+        assert stop is not None  # only called while stopping
+        hold = self._modes[2].command(hc, ctx)
+        if paused:  # the world does not step: keep the drives' targets as they are
+            rates = self._last_rates
+            return ModeCommand(rates, tip_twist(ctx.jacobian_n, rates), hold.manipulability), (
+                _NO_BRAKES
+            )
+        stop.advance(ctx.q_rad)
+        if stop.done:
+            self._reset_modes()
+            return hold, _ALL_BRAKES  # at rest: the brakes go on this very tick
+        rates = stop.joint_rates()
+        return ModeCommand(rates, tip_twist(ctx.jacobian_n, rates), hold.manipulability), (
+            _NO_BRAKES
+        )
+
     def _handle_edges(self, rising: frozenset[Button]) -> None:
         if not rising:
             return
@@ -259,8 +298,10 @@ class ArmController:
         if brakes is _ALL_BRAKES:
             rates = _ZERO_RATES
             v_world = w_world = (0.0, 0.0, 0.0)
+            self._last_rates = _ZERO_RATES
         else:
             rates = command.joint_rates_rad_s
+            self._last_rates = rates
             tw = command.tip_twist_base
             r = self._base_rot
             v_world = (
@@ -280,6 +321,7 @@ class ArmController:
             selected_joint=JOINT_NAMES[self.selected_joint],
             brakes_on=self.brakes_on,
             safed=self.safed,
+            stopping=self.stopping,
             safed_reason=reason,
             warnings=warnings,
             manipulability=command.manipulability,

@@ -77,6 +77,7 @@ class ControlTelemetry:
     | selected_joint                           |       | joint driven in single-joint mode    |
     | brakes_on                                |       | the operator's brake selection       |
     | safed, safed_reason                      |       | safing state and why (None if not)   |
+    | stopping                                 |       | controlled stop in progress (stop.py)|
     | warnings                                 |       | advisories this tick                 |
     | manipulability                           | 1     | sqrt(det(Jn Jn^T)), normalised Jacobian (kinematics.py); NaN if unknown |
     | lee_velocity_command_world_m_s           | m/s   | commanded LEE origin velocity, world |
@@ -100,6 +101,7 @@ class ControlTelemetry:
     lee_speed_limit_m_s: float
     lee_rate_limit_rad_s: float
     payload_mass_kg: float
+    stopping: bool = False  # a controlled stop in progress (trainer.control.stop)
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready (NaN becomes null) for the recorder and the UI."""
@@ -111,6 +113,7 @@ class ControlTelemetry:
             "brakes_on": self.brakes_on,
             "safed": self.safed,
             "safed_reason": self.safed_reason,
+            "stopping": self.stopping,
             "warnings": [w.to_dict() for w in self.warnings],
             "manipulability": _json_float(self.manipulability),
             "lee_velocity_command_world_m_s": list(self.lee_velocity_command_world_m_s),

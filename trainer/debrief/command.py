@@ -61,7 +61,9 @@ def build_debrief(recording: IndexedRecording) -> tuple[dict[str, Any], str]:
         for key in METRIC_KEYS
     ]
     figures.append(Figure("Joint angles", plots.joints_plot(series, trigger, drift_s)))
-    figures.append(Figure("Hand controllers", plots.hand_controller_plot(series, trigger, drift_s)))
+    figures.append(
+        Figure("Hand controllers", plots.hand_controller_plot(series, trigger, drift_s), wide=True)
+    )
     figures.append(
         Figure(
             "Event timeline",

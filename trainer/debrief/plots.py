@@ -48,6 +48,33 @@ QUANTITY_LABELS = {
 }
 
 
+MAX_POINTS = 4000
+"""A line is drawn from at most this many points (a figure is ~600 px wide): a longer
+series is cut into bins and each bin drawn by its minimum and maximum, so a brief spike
+still shows (a 30-minute session has 108,000 hand-controller samples)."""
+
+
+def decimate(
+    t: np.ndarray, y: np.ndarray, max_points: int = MAX_POINTS
+) -> tuple[np.ndarray, np.ndarray]:
+    n = len(t)
+    if n <= max_points:
+        return t, y
+    bins = max_points // 2
+    size = n // bins
+    used = bins * size
+    tb = t[:used].reshape(bins, size)
+    yb = y[:used].reshape(bins, size)
+    lo = np.nanargmin(np.where(np.isnan(yb), np.inf, yb), axis=1)
+    hi = np.nanargmax(np.where(np.isnan(yb), -np.inf, yb), axis=1)
+    first = np.minimum(lo, hi)
+    second = np.maximum(lo, hi)
+    rows = np.arange(bins)
+    t_out = np.column_stack([tb[rows, first], tb[rows, second]]).ravel()
+    y_out = np.column_stack([yb[rows, first], yb[rows, second]]).ravel()
+    return np.concatenate([t_out, t[used:]]), np.concatenate([y_out, y[used:]])
+
+
 def png(fig: Figure) -> bytes:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight")
@@ -261,7 +288,8 @@ def hand_controller_plot(
         ax.axhspan(-AXIS_IN_USE, AXIS_IN_USE, color="#eeeeee", linewidth=0)
         for i, name in enumerate(axis_names):
             if len(data):
-                ax.plot(series.input_t_s, data[:, i], color=colours[i], linewidth=1, label=name)
+                t, y = decimate(series.input_t_s, data[:, i])
+                ax.plot(t, y, color=colours[i], linewidth=1, label=name)
         _marks(ax, drift_s, trigger_s)
         ax.set_ylim(-1.05, 1.05)
         _finish(

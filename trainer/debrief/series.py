@@ -9,6 +9,7 @@ an older trainer) is NaN, so a plot shows a gap instead of failing.
 from __future__ import annotations
 
 import math
+from array import array
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -68,56 +69,58 @@ class Series:
 
 
 def read_series(recording: IndexedRecording) -> Series:
-    t: list[float] = []
-    rng: list[float] = []
-    metrics: dict[str, list[float]] = {k: [] for k in METRIC_KEYS}
-    joints: list[list[float]] = []
+    # array('d') holds 8 bytes a float where a list holds a 32-byte float object: a
+    # 30-minute session's 108,000 inputs stay a few MB (docs/DESIGN.md §9: report ≤ 150 MB)
+    t = array("d")
+    rng = array("d")
+    metrics = {k: array("d") for k in METRIC_KEYS}
+    joints = array("d")
     capture: list[str] = []
-    it: list[float] = []
-    thc: list[tuple[float, float, float]] = []
-    rhc: list[tuple[float, float, float]] = []
+    it = array("d")
+    thc = array("d")
+    rhc = array("d")
     pressed: list[tuple[float, str]] = []
     held: set[str] = set()
-    n_joints = 7
+    n_joints: int | None = None
+    states_seen: dict[str, str] = {}
     for message in recording.messages([STATE_TOPIC, INPUT_TOPIC]):
         p = message.payload
         if message.topic == STATE_TOPIC:
             t.append(message.time_s)
             rng.append(_float(p.get("range_m")))
-            m = p.get("metrics") if isinstance(p.get("metrics"), dict) else {}
+            m = p.get("metrics")
+            m = m if isinstance(m, dict) else {}
             for key in METRIC_KEYS:
-                metrics[key].append(
-                    _float(m.get(key, p.get(key))) if isinstance(m, dict) else math.nan
-                )
+                metrics[key].append(_float(m.get(key, p.get(key))))
             angles = _path(p, "joints", "angles_rad")
             if angles is None:
                 angles = p.get("joint_angles_rad")
             row = [_float(a) for a in angles] if isinstance(angles, list) else []
-            if row:
+            if n_joints is None and row:
                 n_joints = len(row)
-            joints.append(row)
-            capture.append(str(p.get("capture_state", "")))
+            width = n_joints or 7
+            joints.extend(row if len(row) == width else [math.nan] * width)
+            state = str(p.get("capture_state", ""))
+            capture.append(states_seen.setdefault(state, state))  # one string per state
         else:
             it.append(message.time_s)
             a = p.get("thc") or (0.0, 0.0, 0.0)
             b = p.get("rhc") or (0.0, 0.0, 0.0)
-            thc.append((_float(a[0]), _float(a[1]), _float(a[2])))
-            rhc.append((_float(b[0]), _float(b[1]), _float(b[2])))
+            thc.extend((_float(a[0]), _float(a[1]), _float(a[2])))
+            rhc.extend((_float(b[0]), _float(b[1]), _float(b[2])))
             now = {str(x) for x in p.get("buttons") or ()}
-            pressed.extend((message.time_s, name) for name in sorted(now - held))
-            held = now
-    joint_array = np.full((len(joints), n_joints), np.nan)
-    for i, row in enumerate(joints):
-        if len(row) == n_joints:
-            joint_array[i] = row
+            if now != held:
+                pressed.extend((message.time_s, name) for name in sorted(now - held))
+                held = now
+    width = n_joints or 7
     return Series(
-        t_s=np.array(t, dtype=float),
-        range_m=np.array(rng, dtype=float),
-        metrics={k: np.array(v, dtype=float) for k, v in metrics.items()},
-        joint_angles_rad=joint_array,
+        t_s=np.frombuffer(t, dtype=float).copy(),
+        range_m=np.frombuffer(rng, dtype=float).copy(),
+        metrics={k: np.frombuffer(v, dtype=float).copy() for k, v in metrics.items()},
+        joint_angles_rad=np.frombuffer(joints, dtype=float).copy().reshape(-1, width),
         capture_state=capture,
-        input_t_s=np.array(it, dtype=float),
-        thc=np.array(thc, dtype=float).reshape(-1, 3),
-        rhc=np.array(rhc, dtype=float).reshape(-1, 3),
+        input_t_s=np.frombuffer(it, dtype=float).copy(),
+        thc=np.frombuffer(thc, dtype=float).copy().reshape(-1, 3),
+        rhc=np.frombuffer(rhc, dtype=float).copy().reshape(-1, 3),
         buttons=pressed,
     )

@@ -39,6 +39,7 @@ import pygame
 from trainer.errors import BindingsError
 from trainer.input.state import Button
 from trainer.validate import Problems, boolean, mapping, number, parse_yaml, show
+from trainer.yamlfile import FileTooLargeError, read_bounded
 
 APP_NAME = "canadarm-trainer"
 DEFAULT_BINDINGS_PATH = Path(__file__).resolve().parent / "default_bindings.yaml"
@@ -168,17 +169,32 @@ def parse_bindings(text: str, name: str = "bindings.yaml") -> Bindings:
     return _Validator(origin).bindings(merged, (DEFAULT_BINDINGS_PATH, Path(name)))
 
 
+# What a bindings file may cost to read (trainer.yamlfile): the packaged one is 4 KiB,
+# 5 levels deep and ~300 values; well beyond that is no bindings file.
+MAX_FILE_BYTES = 64 * 1024
+MAX_DEPTH = 12
+MAX_VALUES = 5_000
+
+
 def _read_yaml(path: Path) -> dict[str, Any]:
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BindingsError(f"{path}: cannot read bindings file: {exc}") from exc
+        text = read_bounded(path, MAX_FILE_BYTES)
+    except FileTooLargeError:
+        raise BindingsError(
+            f"{path}: too large for a bindings file (at most {MAX_FILE_BYTES // 1024} KiB)"
+        ) from None
+    except UnicodeDecodeError as exc:
+        raise BindingsError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    except OSError as exc:
+        raise BindingsError(f"{path}: cannot read bindings file: {exc.strerror or exc}") from None
     return _parse_yaml(text, str(path))
 
 
 def _parse_yaml(text: str, name: str) -> dict[str, Any]:
     problems = Problems(name, raise_as=BindingsError)
-    data = parse_yaml(problems, text)
+    data = parse_yaml(
+        problems, text, max_depth=MAX_DEPTH, max_values=MAX_VALUES, what="a bindings file"
+    )
     if data is None:
         return {}
     if not isinstance(data, dict):

@@ -9,6 +9,7 @@ events of that tick (all of them: each source picks what it needs) and gets one
 | KeyboardInput | keyboard    | always                                                  |
 | GamepadInput  | gamepad     | while the active pad is present and not silent          |
 | AutoInput     | auto        | see below                                               |
+| FocusGuard    | (wrapper)   | only while the window has the focus (``fly``)           |
 
 ``AutoInput`` flies the pad when one is active and keyboard otherwise; the keyboard works
 throughout (its axes add to the pad's, clamped to ±1, and its buttons join the pad's, so a
@@ -73,6 +74,39 @@ class AutoInput:
                 return keys
             return HandControllerState(buttons=keys.buttons, connected=False)
         return keys
+
+
+_FOCUS_LOST = getattr(pygame, "WINDOWFOCUSLOST", -1)
+_FOCUS_GAINED = getattr(pygame, "WINDOWFOCUSGAINED", -1)
+LOST = HandControllerState(connected=False)
+"""The state of a lost hand controller: centred, no buttons, ``connected`` False."""
+
+
+class FocusGuard:
+    """The window's focus as a hand-controller connection, for ``fly``.
+
+    SDL keeps delivering gamepad input to a window without the focus (``sdl.py`` allows
+    background joystick events so that a pad works at all), so a trainee who clicks into
+    another window would still be flying the arm. While the window does not have the focus
+    this source reads as ``LOST``: the controller makes the same controlled stop as for an
+    unplugged pad (trainer.control.stop), brakes, and waits for RESUME once the focus is
+    back. The wrapped source still sees every event, so its own state (the keyboard's
+    released keys, a pad's hot-plugging) stays current.
+    """
+
+    def __init__(self, source: InputSource, *, focused: bool = True) -> None:
+        self.source = source
+        self.focused = focused
+
+    def poll(self, events: Iterable[pygame.event.Event]) -> HandControllerState:
+        batch: Sequence[pygame.event.Event] = list(events)
+        for event in batch:
+            if event.type == _FOCUS_LOST:
+                self.focused = False
+            elif event.type == _FOCUS_GAINED:
+                self.focused = True
+        state = self.source.poll(batch)
+        return state if self.focused else LOST
 
 
 def _sum(

@@ -99,8 +99,15 @@ class HandControllerState:
             thc=tuple(float(v) for v in thc),  # type: ignore[arg-type]
             rhc=tuple(float(v) for v in rhc),  # type: ignore[arg-type]
             buttons=frozenset(Button(str(b)) for b in buttons),
-            connected=bool(data.get("connected", True)),
+            connected=_flag(data.get("connected", True)),
         )
+
+
+def _flag(value: object) -> bool:
+    """A JSON boolean; the text "false" is not one (bool("false") would read as True)."""
+    if not isinstance(value, bool):
+        raise ValueError(f"connected must be true or false, got {value!r}")
+    return value
 
 
 NEUTRAL = HandControllerState()

@@ -13,7 +13,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Protocol
 
-from trainer.errors import RecordingError
 from trainer.input.state import HandControllerState
 from trainer.scenario.model import Scenario
 from trainer.telemetry import Telemetry
@@ -46,18 +45,12 @@ class RecordedPilot:
 
     @classmethod
     def from_recording(cls, path: Path) -> tuple[RecordedPilot, dict[str, object]]:
-        from trainer.record.reader import read_recording
+        """The pilot of a checked recording (``trainer.pilots.replay``: RecordingError
+        names the tick and field of the first bad /input message)."""
+        from trainer.pilots.replay import load_replay
 
-        rec = read_recording(path)
-        states = []
-        for i, message in enumerate(rec.inputs):
-            try:
-                states.append(HandControllerState.from_dict(message))
-            except (ValueError, TypeError) as exc:
-                raise RecordingError(
-                    f"{path}: /input message {i} is not a hand-controller state ({exc})"
-                ) from None
-        return cls(path, states), dict(rec.metadata)
+        replay = load_replay(path)
+        return cls(path, replay.states), dict(replay.metadata)
 
     @property
     def exhausted(self) -> bool:

@@ -159,6 +159,10 @@ CONTROL_SCHEMA: dict[str, Any] = _object(
         "brakes_on": {"type": "boolean", "description": "the operator's brake selection"},
         "safed": {"type": "boolean", "description": "the arm is safed"},
         "safed_reason": {"type": ["string", "null"], "description": "why (null if not safed)"},
+        "stopping": {
+            "type": "boolean",
+            "description": "a controlled stop is bringing the arm to rest (control/stop.py)",
+        },
         "warnings": {
             "type": "array",
             "description": "advisories this tick",
@@ -266,8 +270,24 @@ EVENT_KINDS: tuple[tuple[str, dict[str, Any], dict[str, Any]], ...] = (
     ("fault_cleared", {"fault": "camera_loss"}, {"camera": _string("camera restored")}),
     ("device_unplugged", {}, {}),
     ("device_plugged", {}, {}),
+    (
+        "arm_safed",
+        {},
+        {
+            "cause": {"type": ["string", "null"], "description": "why the arm was safed"},
+            "stop_s": _number("from safing to the arm at rest with its brakes on"),
+        },
+    ),
     ("pause", {}, {}),
     ("resume", {}, {}),
+    (
+        "realtime_slowed",  # the fly window could not keep up: simulated time fell behind
+        {},
+        {
+            "behind_wall_s": _number("simulated time behind wall time in all, this attempt"),
+            "since_last_s": _number("of which since the previous realtime_slowed event"),
+        },
+    ),
     (
         "vehicle_command",
         {},

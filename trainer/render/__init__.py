@@ -18,7 +18,8 @@ Public API (stable; the window and the replay viewer call exactly this)::
     image = renderer.render("lee", poses, (480, 360), light)  # (H, W, 3) uint8, row 0 on top
     # pygame (in ui/ only): pygame.image.frombuffer(image, (w, h), "RGB")
     renderer.backend_name        # "OpenGL (llvmpipe ..., EGL)" or the CPU renderer
-    renderer.fallback_reason     # None, or "software fallback: reduced size (why)" to show
+    renderer.fallback_reason     # None, or "software fallback: reduced size (why)" to show;
+                                 # read it each frame: an OpenGL failure switches to the CPU
     renderer.image_size((w, h))  # what render returns: (w, h) on GL, reduced on the CPU
     renderer.shadows = False     # the sun's shadows (on by default; GL only)
     renderer.close()
@@ -38,6 +39,7 @@ Public API (stable; the window and the replay viewer call exactly this)::
 | ``CameraSpec.project(point, size)`` | pixel of a world point (for overlays)               |
 | ``Lighting.orbit(phase_deg, beta_deg, time_s=)`` | sun, eclipse (``.night``), Earthshine |
 | ``lighting_for(scenario, time_s)`` | the scenario's ``lighting:`` section at a time       |
+| ``lighting_for_recorded(header_scenario, time_s)`` | the same from a recording's header |
 | ``dataclasses.replace(light, camera_lights=True)`` | the LEE/elbow lamps on in daylight too |
 
 Costs (bench/bench_render.py, Mesa llvmpipe on 2 cores): a few ms per 320x240-640x480
@@ -55,7 +57,7 @@ from trainer.render.cameras import (
     look_at,
     orbit_camera,
 )
-from trainer.render.lighting import Lighting, SpotLight, lighting_for
+from trainer.render.lighting import Lighting, SpotLight, lighting_for, lighting_for_recorded
 from trainer.render.poses import (
     LinkPose,
     ScenePoses,
@@ -80,6 +82,7 @@ __all__ = [
     "SpotLight",
     "camera",
     "lighting_for",
+    "lighting_for_recorded",
     "look_at",
     "orbit_camera",
     "poses_from_joints",

@@ -112,6 +112,18 @@ def albedo_cube_faces(size: int = CUBE_SIZE) -> tuple[FloatArray, ...]:
     return tuple(out)
 
 
+def ground_normals(normals_lvlh: FloatArray, phase_rad: float) -> FloatArray:
+    """Earth-fixed directions (the albedo map's) of surface normals given in the world
+    frame (LVLH, docs/DESIGN.md §3) at orbit phase ``phase_rad``. The LVLH frame turns about
+    the orbit normal +y at the mean motion, its zenith toward its velocity +x, so the
+    Earth-fixed direction is the LVLH one turned by +phase about y: the ground below
+    falls behind the station (−x) as it flies, ~1°/s seen from 420 km (D). The GL sky
+    shader (trainer.render.shaders) does the same per pixel."""
+    c, s = math.cos(phase_rad), math.sin(phase_rad)
+    n = normals_lvlh
+    return np.stack([c * n[:, 0] + s * n[:, 2], n[:, 1], -s * n[:, 0] + c * n[:, 2]], axis=1)
+
+
 def background(directions: FloatArray, lighting: Lighting, albedo: FloatArray) -> FloatArray:
     """RGB in [0, 1] seen along unit world ``directions`` (n, 3) from the station: black
     space, the limb's haze, and the Earth lit by the sun (dark in the station's night)."""
@@ -126,17 +138,7 @@ def background(directions: FloatArray, lighting: Lighting, albedo: FloatArray) -
     normal = p - centre
     normal /= np.linalg.norm(normal, axis=1, keepdims=True)
     sun = np.asarray(lighting.sun_direction)
-    # the ground turns under the station about the orbit normal (+y) as the orbit advances
-    a = lighting.earth_phase_rad
-    ca, sa = math.cos(a), math.sin(a)
-    ground = np.stack(
-        [
-            ca * normal[:, 0] - sa * normal[:, 2],
-            normal[:, 1],
-            sa * normal[:, 0] + ca * normal[:, 2],
-        ],
-        axis=1,
-    )
+    ground = ground_normals(normal, lighting.earth_phase_rad)
     lon = np.arctan2(ground[:, 1], ground[:, 0])
     lat = np.arcsin(np.clip(ground[:, 2], -1.0, 1.0))
     hm, wm = albedo.shape[:2]

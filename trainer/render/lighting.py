@@ -30,6 +30,9 @@ from trainer.sim.orbit import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import Any
+
     from trainer.scenario.model import Scenario
 
 Vec3 = tuple[float, float, float]
@@ -140,5 +143,22 @@ def lighting_for(scenario: Scenario, time_s: float) -> Lighting:
         spec.orbit_phase_deg,
         spec.beta_deg,
         altitude_m=scenario.orbit_altitude_m,
+        time_s=time_s,
+    )
+
+
+def lighting_for_recorded(scenario_json: Mapping[str, Any], time_s: float) -> Lighting:
+    """The light of a recording at ``time_s``, from the resolved scenario its header holds
+    (``scenario_to_json``: ``lighting`` and ``orbit.altitude_km``); a recording made
+    before scenarios had a ``lighting:`` section gets the default (model.LightingSpec)."""
+    from trainer.scenario.model import LightingSpec
+
+    default = LightingSpec()
+    lit = scenario_json.get("lighting") or {}
+    altitude_km = (scenario_json.get("orbit") or {}).get("altitude_km")
+    return Lighting.orbit(
+        float(lit.get("orbit_phase_deg", default.orbit_phase_deg)),
+        float(lit.get("beta_deg", default.beta_deg)),
+        altitude_m=ISS_ALTITUDE_M if altitude_km is None else float(altitude_km) * 1000.0,
         time_s=time_s,
     )

@@ -3,6 +3,7 @@ from poses. See the package docstring (``trainer.render``) for the public API.""
 
 from __future__ import annotations
 
+import contextlib
 from typing import Literal, Protocol
 
 import numpy as np
@@ -30,6 +31,11 @@ class _Backend(Protocol):
     ) -> Image: ...
 
     def close(self) -> None: ...
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def _check_size(size: tuple[int, int]) -> tuple[int, int]:
@@ -64,8 +70,7 @@ class Renderer:
 
                 return cls(scene, GLBackend(scene, shadows=shadows), None)
             except Exception as exc:  # no EGL/GL 3.3 of any kind: say why, draw on the CPU
-                first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-                reason = f"{FALLBACK_LABEL} (no OpenGL: {first})"
+                reason = f"{FALLBACK_LABEL} (no OpenGL: {_first_line(exc)})"
         elif prefer == "cpu":
             reason = f"{FALLBACK_LABEL} (CPU renderer requested)"
         else:
@@ -109,9 +114,26 @@ class Renderer:
         size: tuple[int, int],
         lighting: Lighting,
     ) -> Image:
-        """An (H, W, 3) uint8 RGB image, row 0 at the top, of ``image_size(size)``."""
+        """An (H, W, 3) uint8 RGB image, row 0 at the top, of ``image_size(size)``.
+
+        Should OpenGL fail mid-session (a driver error, a lost context), the renderer
+        switches to the CPU fallback for good and says why in ``fallback_reason``: the
+        monitors go on, smaller, rather than the window dying."""
         spec = cam if isinstance(cam, CameraSpec) else camera(cam, poses)
+        if self.fallback_reason is None:
+            try:
+                return self._backend.render(spec, poses, self.image_size(size), lighting)
+            except Exception as exc:  # moderngl.Error and the driver's own: see the docstring
+                self._switch_to_cpu(f"OpenGL failed: {_first_line(exc)}")
         return self._backend.render(spec, poses, self.image_size(size), lighting)
+
+    def _switch_to_cpu(self, why: str) -> None:
+        from trainer.render.cpu import CPUBackend
+
+        with contextlib.suppress(Exception):
+            self._backend.close()
+        self._backend = CPUBackend(self.scene)
+        self.fallback_reason = f"{FALLBACK_LABEL} ({why})"
 
     def close(self) -> None:
         self._backend.close()

@@ -19,6 +19,7 @@ Bodies have roles, not model names, so a pose key does not depend on the vehicle
 
 from __future__ import annotations
 
+import functools
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -123,22 +124,29 @@ class Scene:
         include_station: bool = True,
         robots_dir: Path | None = None,
     ) -> Scene:
-        """Read the station (optional), the SSRMS and ``vehicle_model`` from ``robots/``."""
+        """Read the station (optional), the SSRMS and ``vehicle_model`` from ``robots/``.
+        Read once per process and arguments (a scene is never modified), so asking again,
+        e.g. for a camera's geometry every frame, costs nothing."""
         if robots_dir is None:
             from trainer.resources import data_dir
 
             robots_dir = data_dir("robots")
-        models: list[tuple[str, str]] = []
-        if include_station:
-            models.append(("station", "station"))
-        models += [("arm", "ssrms"), ("vehicle", vehicle_model)]
-        bodies: list[Body] = []
-        meshes: list[LinkMesh] = []
-        for role, model in models:
-            body, body_meshes = _read_urdf(role, model, robots_dir / model / f"{model}.urdf")
-            bodies.append(body)
-            meshes.extend(body_meshes)
-        return cls(tuple(bodies), tuple(meshes))
+        return _load(vehicle_model, include_station, robots_dir)
+
+
+@functools.cache
+def _load(vehicle_model: str, include_station: bool, robots_dir: Path) -> Scene:
+    models: list[tuple[str, str]] = []
+    if include_station:
+        models.append(("station", "station"))
+    models += [("arm", "ssrms"), ("vehicle", vehicle_model)]
+    bodies: list[Body] = []
+    meshes: list[LinkMesh] = []
+    for role, model in models:
+        body, body_meshes = _read_urdf(role, model, robots_dir / model / f"{model}.urdf")
+        bodies.append(body)
+        meshes.extend(body_meshes)
+    return Scene(tuple(bodies), tuple(meshes))
 
 
 # --------------------------------------------------------------------- URDF reading
@@ -266,13 +274,13 @@ def _read_urdf(role: str, model: str, path: Path) -> tuple[Body, list[LinkMesh]]
             rgb = _color(path, visual.find("material"), named)
             colors.append(np.tile(np.asarray(rgb, dtype=float), (len(mesh.positions), 1)))
         if parts:
-            meshes.append(
-                LinkMesh(
-                    key=f"{role}/{name}",
-                    positions=np.concatenate([p.positions for p in parts]),
-                    normals=np.concatenate([p.normals for p in parts]),
-                    colors=np.concatenate(colors),
-                )
+            arrays = (
+                np.concatenate([p.positions for p in parts]),
+                np.concatenate([p.normals for p in parts]),
+                np.concatenate(colors),
             )
+            for a in arrays:
+                a.flags.writeable = False  # scenes are shared (Scene.load caches them)
+            meshes.append(LinkMesh(f"{role}/{name}", *arrays))
     body = Body(role, model, roots[0], tuple(links), tuple(ordered), inertial)
     return body, meshes

@@ -189,7 +189,8 @@ void main() {{
     vec3 rgb;
     if (disc > 0.0 && b > 0.0) {{
         vec3 n = normalize(d * (b - sqrt(disc)) - centre);
-        vec3 g = vec3(phase_cs.x * n.x - phase_cs.y * n.z, n.y, phase_cs.y * n.x + phase_cs.x * n.z);
+        // Earth-fixed direction of the ground (trainer.render.earth.ground_normals)
+        vec3 g = vec3(phase_cs.x * n.x + phase_cs.y * n.z, n.y, -phase_cs.y * n.x + phase_cs.x * n.z);
         float day = clamp(dot(n, sun), 0.0, 1.0);
         float limb = 1.0 - clamp(-dot(d, n), 0.0, 1.0);
         rgb = texture(albedo, g).rgb * day + HAZE * (limb * limb * limb * limb * day) * 0.35;

@@ -61,6 +61,17 @@ DISPERSIONS: dict[str, Any] = {
 }
 
 
+# A session with no hard time limit (the easy and drill scenarios) still ends (E: ten
+# minutes is longer than any capture flown; the trainee can always start again): the
+# judge's SESSION_CAP_S (trainer.scoring.judge, kept equal by a test). Timeline events
+# and time limits beyond it could never happen, so validation refuses them.
+SESSION_CAP_S = 600.0
+
+# Seeds are stored in recordings and reports as JSON integers and seed numpy's generator,
+# which refuses negative numbers; 2**32 values are more than any instructor will grade.
+SEED_MAX = 2**32 - 1
+
+
 def section(name: str) -> dict[str, Any]:
     """A fresh deep copy of the default ``name`` section (never share the module's dicts)."""
     table: dict[str, dict[str, Any]] = {

@@ -411,4 +411,7 @@ def parse(p: Problems, data: Any, ctx: Context, source_path: Path | None = None)
     raw["lighting"] = _lighting(p, top.get("lighting", MISSING), raw["orbit"]["altitude_km"])
     if p:
         return None
+    checks.check_bounds(p, raw)  # only once every value has its type: plausibility
+    if p:
+        return None
     return _build(raw, source_path)

@@ -71,6 +71,9 @@ class SessionFacts:
     accumulator: ScoreAccumulator
     recording: str | None
     events: list[dict[str, Any]] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    """What the grade rests on that the reader must know (a recording cut off by a crash,
+    replayed on another scenario or seed): first in ``notes``, and in ``notices``."""
     aids: str | None = None  # the `fly` window's aid level; None for a headless grade
     trainee: str | None = None
 
@@ -89,7 +92,7 @@ def build_report(facts: SessionFacts) -> dict[str, Any]:
     sc = facts.scenario
     weights = dict(sc.scoring_weights)
     reasons: list[str] = []
-    notes: list[str] = []
+    notes: list[str] = list(facts.notices)
     deductions: dict[str, float] = {}
     acc = facts.accumulator
     limits = sc.time_limits
@@ -214,6 +217,7 @@ def build_report(facts: SessionFacts) -> dict[str, Any]:
         "passed": passed,
         "reasons": reasons,
         "notes": notes,
+        "notices": list(facts.notices),
         "outcome_reason": facts.outcome_reason,
         "free_drift_start_s": facts.free_drift_start_s,
         "trigger": trigger,
@@ -272,8 +276,12 @@ def report_markdown(
     ]
     if report["reasons"]:
         lines += ["## Why it failed", ""] + [f"- {r}" for r in report["reasons"]] + [""]
-    if report["notes"]:
-        lines += ["## Deductions explained", ""] + [f"- {n}" for n in report["notes"]] + [""]
+    notices = report.get("notices", [])
+    if notices:
+        lines += ["## Notice", ""] + [f"- **{n}**" for n in notices] + [""]
+    explained = [n for n in report["notes"] if n not in notices]
+    if explained:
+        lines += ["## Deductions explained", ""] + [f"- {n}" for n in explained] + [""]
     trig = report["trigger"]
     lines += ["## The trigger", ""]
     if trig is None:

@@ -80,6 +80,9 @@ class Session:
         self.tick_count = 0
         self.paused = False
         self._connected = True
+        self._safing_since_s: float | None = None  # when the arm was last safed
+        self._safing_cause: str | None = None
+        self._safing_reported = False
         self._previous_buttons: frozenset[Button] = frozenset()
         self._bias: tuple[Vec3, Vec3] = (ZERO, ZERO)
         self._drift_origin: tuple[float, ...] | None = None
@@ -137,6 +140,7 @@ class Session:
             )
             apply(output, self.world)
             control = output.telemetry
+            self._safing(control)
             if not self.paused:
                 self._advance()
         except SimulationDivergedError as exc:
@@ -226,6 +230,24 @@ class Session:
 
     def bias_hand_controllers(self, thc: Vec3, rhc: Vec3) -> None:
         self._bias = (thc, rhc)
+
+    def _safing(self, control: ControlTelemetry) -> None:
+        """One ``arm_safed`` event per safing: the controlled stop has brought the arm to
+        rest and its brakes are on (trainer.control.stop)."""
+        if not control.safed:
+            self._safing_since_s = None
+            self._safing_reported = False
+            return
+        if self._safing_since_s is None:
+            self._safing_since_s = self.time_s
+            self._safing_cause = control.safed_reason
+        if not control.stopping and not self._safing_reported:
+            self._safing_reported = True
+            self.event(
+                "arm_safed",
+                cause=self._safing_cause,
+                stop_s=round(self.time_s - self._safing_since_s, 6),
+            )
 
     def _device(self, connected: bool) -> None:
         if connected != self._connected:

@@ -18,6 +18,8 @@ only.
 | overlay    | the LEE camera's electronic overlay                             |
 | panels     | status display, caution and warning panel, log, hand controllers |
 | screens    | start and end screens, help overlay                             |
+| attempt    | one attempt: output folder, call-log lines, finalizing, history |
+| workstation| the flying screen's layout and refresh rates                    |
 | app        | the window loop                                                 |
 | fly        | the ``fly`` command: outputs, signals, finalizing the recording |
 """

@@ -20,40 +20,42 @@ from __future__ import annotations
 
 import os
 import secrets
-import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pygame
 
-from trainer.grade import write_session_reports
-from trainer.history.store import HistoryError, history_path, record_attempt
-from trainer.history.store import data_dir as history_data_dir
+from trainer.history.store import history_path
 from trainer.input.source import AutoInput, InputSource, make_input
 from trainer.input.state import Button, HandControllerState
-from trainer.pilots import Pilot, make_pilot
+from trainer.pilots import make_pilot
 from trainer.scenario.loader import list_scenarios, load_scenario
-from trainer.session import Session, SessionEvent
+from trainer.session import Session
 from trainer.telemetry import Telemetry
 from trainer.ui.aids import AidLevel
 from trainer.ui.alerts import MasterAlarm, alerts
+from trainer.ui.attempt import (
+    Attempt,
+    FeedFactory,
+    attempt_folder,
+    default_data_dir,
+    rendered_feed,
+)
 from trainer.ui.audio import AlarmTone
 from trainer.ui.calls import M2Caller
-from trainer.ui.feeds import CAMERAS, CameraFeed, RenderedFeed, SchematicFeed
+from trainer.ui.feeds import CAMERAS
 from trainer.ui.pacing import Due, Pacer
 from trainer.ui.screens import StartChoice, draw_end, draw_help, draw_start
-from trainer.ui.theme import AMBER, CYAN, READOUT, RED, TEXT, Colour, Fonts
+from trainer.ui.theme import CYAN, Fonts
 from trainer.ui.workstation import REFERENCE_SIZE, FrameState, Workstation
 
 FRAME_S = 1.0 / 60.0  # present at most 60 frames/s (docs/DESIGN.md §3)
 SLOW_EVENT_GAP_S = 1.0  # write realtime_slowed at most once a simulated second
-LOG_LINES = 200
 _FOCUS_LOST = getattr(pygame, "WINDOWFOCUSLOST", -1)
 _FOCUS_GAINED = getattr(pygame, "WINDOWFOCUSGAINED", -1)
-FeedFactory = Callable[[Session, Callable[[], Telemetry | None]], tuple[CameraFeed, str]]
 
 
 @dataclass
@@ -67,46 +69,6 @@ class FlyOptions:
     seed: int | None = None
     size: tuple[int, int] = REFERENCE_SIZE
     data_dir: Path | None = None  # where per-session folders go without --out
-
-
-@dataclass
-class Attempt:
-    """One session in the window and what the window keeps about it."""
-
-    session: Session
-    out_dir: Path
-    aids: AidLevel
-    trainee: str
-    pilot: Pilot | None
-    caller: M2Caller
-    scenario_ref: str = ""  # as given (an id or a YAML path): what "fly again" loads
-    log: list[tuple[float, str, Colour]] = field(default_factory=list)
-    last_contact_s: float | None = None
-    report: dict[str, Any] | None = None
-    slowed_reported_s: float = 0.0
-    history_error: str | None = None
-    last_slow_event_s: float = -1e9
-
-
-def schematic_feed(
-    session: Session, telemetry: Callable[[], Telemetry | None]
-) -> tuple[CameraFeed, str]:
-    feed = SchematicFeed(telemetry)
-    return feed, feed.label
-
-
-def rendered_feed(
-    session: Session, telemetry: Callable[[], Telemetry | None]
-) -> tuple[CameraFeed, str]:
-    """The renderer's camera images; the schematic views if no renderer can start at all
-    (neither OpenGL nor pybullet's CPU renderer), said on screen."""
-    try:
-        feed = RenderedFeed(session.scenario, telemetry)
-    except Exception as exc:  # the window still flies: the monitors become schematic
-        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        schematic = SchematicFeed(telemetry)
-        return schematic, f"{schematic.label} ({first[:60]})"
-    return feed, feed.label
 
 
 class FlyApp:
@@ -146,6 +108,7 @@ class FlyApp:
         self.help = False
         self.focused = True
         self.stop_reason: str | None = None  # set by a signal handler: finalize and exit
+        self.stop_signal: int | None = None
         self.attempt: Attempt | None = None
         self.finished: list[Attempt] = []
         self.workstation: Workstation | None = None
@@ -165,7 +128,12 @@ class FlyApp:
     # ------------------------------------------------------------------ attempts
     def begin(self, scenario_ref: str, aids: AidLevel, trainee: str) -> None:
         scenario = load_scenario(scenario_ref)
-        out_dir = self._out_dir(scenario.id)
+        out_dir = attempt_folder(
+            self.options.out,
+            self.options.data_dir or default_data_dir(),
+            len(self.finished) + (1 if self.attempt is not None else 0) + 1,
+            scenario.id,
+        )
         out_dir.mkdir(parents=True, exist_ok=True)
         seed = self.options.seed if self.options.seed is not None else secrets.randbelow(2**31)
         autopilot = self.options.pilot == "autopilot"
@@ -184,7 +152,7 @@ class FlyApp:
         attempt = Attempt(
             session, out_dir, aids, trainee, pilot, M2Caller(scenario.envelope), scenario_ref
         )
-        session.listeners.append(lambda ev: self._on_event(attempt, ev))
+        session.listeners.append(attempt.on_event)
         self.attempt = attempt
         self.telemetry = session.last_telemetry
         self._close_feed()
@@ -192,24 +160,10 @@ class FlyApp:
         self.workstation = Workstation(feed, self.screen.get_size())
         self.alarm = MasterAlarm()
         self.tone.stop()
-        self._log(attempt, f"{scenario.title}: seed {seed}, aids {aids.value}.", CYAN)
+        attempt.log_line(f"{scenario.title}: seed {seed}, aids {aids.value}.", CYAN)
         self.state = "flying"
         self.pacer = Pacer()
         self._warm = False
-
-    def _out_dir(self, scenario_id: str) -> Path:
-        n = len(self.finished) + (1 if self.attempt is not None else 0) + 1
-        if self.options.out is not None:
-            base = self.options.out
-            return base if n == 1 else base.with_name(f"{base.name}-{n}")
-        root = self.options.data_dir or default_data_dir()
-        stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime())
-        path = root / f"{stamp}-{scenario_id}"
-        k = 2
-        while path.exists():
-            path = root / f"{stamp}-{scenario_id}-{k}"
-            k += 1
-        return path
 
     def finish_attempt(self, reason: str | None = None) -> None:
         """End the attempt now (if it has not ended), finalize the recording, write the
@@ -222,50 +176,12 @@ class FlyApp:
             self._slowed(attempt, force=True)  # the recording says by how much in all
         if not session.finished:
             session.stop(reason or "stopped by the trainee")
-        attempt.report = write_session_reports(
-            session, attempt.out_dir, aids=attempt.aids.value, trainee=attempt.trainee or None
-        )
-        try:  # the attempt joins the trainee's history (`canadarm-trainer history`)
-            record_attempt(
-                attempt.report,
-                trainee=attempt.trainee or None,
-                aids=attempt.aids.value,
-                recording=session.recording_path,
-            )
-        except HistoryError as exc:  # its report is on disk: a warning, not a lost attempt
-            attempt.history_error = str(exc)
-            print(f"canadarm-trainer fly: warning: history not updated: {exc}", file=sys.stderr)
+        attempt.finalize()
         self.tone.stop()
         self.finished.append(attempt)
         self.attempt = None
         self._close_feed()
         self.state = "end"
-
-    def _on_event(self, attempt: Attempt, ev: SessionEvent) -> None:
-        if ev.kind == "call":
-            self._log(attempt, str(ev.detail.get("text", "")), TEXT, ev.time_s)
-        elif ev.kind in ("fault", "fault_cleared"):
-            what = ", ".join(f"{k} {v}" for k, v in ev.detail.items())
-            self._log(
-                attempt, f"{'FAULT' if ev.kind == 'fault' else 'cleared'}: {what}", AMBER, ev.time_s
-            )
-        elif ev.kind == "contact":
-            attempt.last_contact_s = ev.time_s
-            self._log(attempt, f"CONTACT {ev.detail.get('bodies', '')}", RED, ev.time_s)
-        elif ev.kind in ("trigger", "miss", "snare_closed", "rigidized", "end", "abort"):
-            detail = ev.detail.get("reason") or ev.detail.get("tier") or ""
-            self._log(
-                attempt, f"{ev.kind.replace('_', ' ').upper()} {detail}".strip(), READOUT, ev.time_s
-            )
-        elif ev.kind in ("device_unplugged", "device_plugged", "pause", "resume"):
-            self._log(attempt, ev.kind.replace("_", " ").upper(), AMBER, ev.time_s)
-
-    def _log(
-        self, attempt: Attempt, text: str, colour: Colour, time_s: float | None = None
-    ) -> None:
-        t = attempt.session.time_s if time_s is None else time_s
-        attempt.log.append((t, text, colour))
-        del attempt.log[:-LOG_LINES]
 
     # ------------------------------------------------------------------ the loop
     def run(self) -> None:
@@ -409,7 +325,7 @@ class FlyApp:
             self.telemetry = ticked
             if ticked.tick % 6 == 0 or session.finished:  # M2 reads the displays at 10 Hz
                 for call in attempt.caller.update(ticked) if attempt.aids.m2_calls else []:
-                    self._log(attempt, call.text, CYAN, call.time_s)
+                    attempt.log_line(call.text, CYAN, call.time_s)
             if session.finished:
                 break
         if session.finished:
@@ -497,9 +413,3 @@ class FlyApp:
         self._close_feed()
         self.tone.stop()
         pygame.quit()
-
-
-def default_data_dir() -> Path:
-    """Where an attempt's folder goes without ``--out``: beside the trainee history, in
-    the user's data folder (``$CANADARM_TRAINER_DATA_DIR`` first, trainer/history)."""
-    return history_data_dir() / "sessions"

@@ -19,7 +19,9 @@ from types import FrameType
 from typing import TYPE_CHECKING
 
 from trainer.errors import TrainerError
+from trainer.grade import check_output_folder
 from trainer.scenario.loader import load_scenario
+from trainer.signals import SessionInterrupted
 from trainer.ui.aids import AidLevel
 
 if TYPE_CHECKING:
@@ -34,6 +36,7 @@ _SIGNALS = tuple(
 def _finalize_on_signals(app: FlyApp) -> Iterator[None]:
     def handler(signum: int, _frame: FrameType | None) -> None:
         app.stop_reason = f"ended by signal {signal.Signals(signum).name}"
+        app.stop_signal = signum
 
     previous = {s: signal.signal(s, handler) for s in _SIGNALS}
     try:
@@ -55,6 +58,8 @@ def run_fly(
 ) -> int:
     if scenario is not None:
         load_scenario(scenario)  # bad input fails here, before a window opens
+    if out is not None:
+        check_output_folder(out)  # a file in its place, a read-only folder: refused now
     try:
         level = AidLevel(aids)
     except ValueError:
@@ -93,9 +98,13 @@ def run_fly(
                 print(f"  {attempt.out_dir / name}")
             print(
                 f"  reproduce: canadarm-trainer grade {attempt.scenario_ref} "
-                f"--seed {attempt.session.seed} --pilot {attempt.out_dir / 'session.mcap'}"
+                f"--pilot {attempt.out_dir / 'session.mcap'}"
             )
             if attempt.history_error:
                 print(f"  history not updated: {attempt.history_error}")
         sys.stdout.flush()
+    if app.stop_signal is not None:
+        # Everything is finalized: end as every command ends on a signal (trainer/signals.py,
+        # "interrupted (SIGTERM)" and status 128 + its number).
+        raise SessionInterrupted(app.stop_signal)
     return 0

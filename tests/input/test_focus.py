@@ -1,0 +1,56 @@
+"""A window losing the focus reads as a lost hand controller (issue #10), so ``fly`` makes
+the same controlled stop as for an unplugged pad; the focus back needs RESUME."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pygame
+import pytest
+
+from trainer.control.controller import ArmController
+from trainer.input.bindings import load_bindings
+from trainer.input.source import LOST, AutoInput, FocusGuard
+from trainer.input.state import Button
+from trainer.sim.layout import default_world_spec, named_pose_rad
+
+
+class FakeWorld:
+    """The two accessors the controller reads (the arm never moves: logic only)."""
+
+    spec = default_world_spec("capture_ready")
+
+    def joint_angles_rad(self) -> np.ndarray:
+        return np.array(named_pose_rad("capture_ready"))
+
+
+pytestmark = pytest.mark.usefixtures("clean_queue")
+
+
+def key(kind: int, name: str) -> pygame.event.Event:
+    return pygame.event.Event(kind, key=pygame.key.key_code(name))
+
+
+def test_focus_loss_reads_as_lost_and_the_arm_stops_then_waits_for_resume() -> None:
+    source = FocusGuard(AutoInput(load_bindings(use_user_file=False)))
+    controller = ArmController()
+    world: Any = FakeWorld()
+    flying = source.poll([key(pygame.KEYDOWN, "w")])
+    assert flying.connected and flying.thc == (1.0, 0.0, 0.0)
+    controller.tick(flying, world, 0.0, False)
+
+    lost = source.poll([pygame.event.Event(pygame.WINDOWFOCUSLOST)])
+    assert lost == LOST and lost.is_neutral and not lost.connected
+    out = controller.tick(lost, world, 0.0, False)
+    assert out.telemetry.safed and out.telemetry.stopping, "the same path as an unplug"
+    assert source.poll([key(pygame.KEYDOWN, "s")]) == LOST, "keys in another window: ignored"
+
+    back = source.poll([pygame.event.Event(pygame.WINDOWFOCUSGAINED), key(pygame.KEYUP, "s")])
+    assert back.connected and back.is_neutral, "the keyboard released every key meanwhile"
+    for _ in range(61):
+        out = controller.tick(back, world, 0.0, False)
+    assert out.telemetry.safed and all(out.brakes), "braked, waiting for RESUME"
+    resume = source.poll([key(pygame.KEYDOWN, "return")])
+    assert Button.RESUME in resume.buttons
+    assert not controller.tick(resume, world, 0.0, False).telemetry.safed

@@ -114,7 +114,7 @@ def _parse_size(text: str | None) -> tuple[int, int] | None:
         or not (320 <= int(w) <= 8192)
         or not (240 <= int(h) <= 8192)
     ):
-        raise TrainerError(f"--size: expected WIDTHxHEIGHT in pixels (e.g. 1600x920), got {text!r}")
+        raise TrainerError(f"--size: expected WIDTHxHEIGHT in pixels (e.g. 1600x960), got {text!r}")
     return int(w), int(h)
 
 

@@ -89,9 +89,24 @@ def test_report_into_a_file_instead_of_a_folder(tmp_path: Path, graded_recording
     assert run.stderr.strip() == f"canadarm-trainer report: --out {not_a_folder}: not a folder"
 
 
-def test_replay_without_verify_describes_the_recording(graded_recording: Path) -> None:
-    run = cli("replay", str(graded_recording))
-    assert run.returncode == 0, run.stderr
-    assert "crs20-capture" in run.stdout and "seed 7" in run.stdout
-    assert "outcome captured" in run.stdout
-    assert "--verify" in run.stdout
+def test_replay_without_verify_opens_the_viewer_describing_the_recording(
+    graded_recording: Path,
+) -> None:
+    env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "trainer.cli", "replay", str(graded_recording), "--size", "800x480"],
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        assert proc.stderr is not None
+        line = ""
+        for line in proc.stderr:
+            if line.startswith("replay:"):
+                break
+    finally:
+        proc.kill()
+        proc.wait(timeout=30)
+    assert "crs20-capture" in line and "seed 7" in line
+    assert "outcome captured" in line and "shown at t = 0.00 s" in line

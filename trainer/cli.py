@@ -101,7 +101,22 @@ def _cmd_replay(args: argparse.Namespace) -> int:
         return run_verify_command(args.recording)
     from trainer.replay.viewer import run_viewer
 
-    return run_viewer(args.recording)
+    return run_viewer(args.recording, start_s=args.at, size=_parse_size(args.size))
+
+
+def _parse_size(text: str | None) -> tuple[int, int] | None:
+    if text is None:
+        return None
+    w, sep, h = text.lower().partition("x")
+    if (
+        not sep
+        or not w.isdigit()
+        or not h.isdigit()
+        or not (320 <= int(w) <= 8192)
+        or not (240 <= int(h) <= 8192)
+    ):
+        raise TrainerError(f"--size: expected WIDTHxHEIGHT in pixels (e.g. 1600x960), got {text!r}")
+    return int(w), int(h)
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
@@ -211,6 +226,17 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
         action="store_true",
         help="re-simulate headless from the recording's scenario, seed and inputs; "
         "exit 0 reproduced, 1 diverged",
+    )
+    replay.add_argument(
+        "--at",
+        type=float,
+        metavar="SECONDS",
+        help="open the viewer at this simulation time (default: the start)",
+    )
+    replay.add_argument(
+        "--size",
+        metavar="WxH",
+        help="the viewer's window size in pixels (default: fits the screen)",
     )
     handlers["replay"] = _cmd_replay
 

@@ -1,11 +1,10 @@
-"""``replay RECORDING`` without ``--verify``: the instructor's viewer (docs/DESIGN.md §1).
+"""``replay RECORDING`` without ``--verify``: open the instructor's viewer
+(trainer/ui/replay, docs/DESIGN.md §1).
 
-The interactive window (scrubbing with a free camera, the events and the envelope plots)
-is built on `trainer.record.seek.IndexedRecording`: ``open_recording(path)`` gives the
-metadata, ``duration_s``, ``events()``, and ``state_at(t)`` / ``input_at(t)`` in a few
-milliseconds. Until that window exists, `run_viewer` opens the recording (so a bad file
-still gets its one-line error and exit status 2), prints what it holds, and says how to
-check or debrief it. The window replaces the body of `run_viewer`.
+Everything that can refuse the file happens here, before a window opens, as one line on
+stderr and exit status 2 (trainer/cli.py): not a recording, another format version
+(trainer/record/seek.py), no resolved scenario, no /state message to show. A recording
+cut off by a crash opens up to the cut, with a notice on stderr and in the window.
 """
 
 from __future__ import annotations
@@ -13,28 +12,42 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from trainer.record.seek import open_recording
+from trainer.errors import RecordingError
+from trainer.record.seek import IndexedRecording, open_recording
+from trainer.replay.source import scenario_of
 
 
-def run_viewer(path: Path) -> int:
-    with open_recording(path) as recording:
-        meta = recording.metadata
-        summary = recording.summary or {}
-        events = recording.events()
-        outcome = summary.get("outcome") or next(
-            (e.get("outcome") for e in reversed(events) if e.get("kind") == "end"), None
-        )
-        if recording.notice:
-            print(f"note: {recording.notice}", file=sys.stderr)
-        print(
-            f"{path}: scenario {meta.get('scenario_id', '?')} "
-            f"v{meta.get('scenario_version', '?')}, seed {meta.get('seed', '?')}, "
-            f"pilot {meta.get('pilot', '?')}, {recording.duration_s:.1f} s, "
-            f"{len(events)} events, outcome {outcome or 'not recorded'}"
-        )
-    print(
-        "The interactive replay viewer is not part of this version: "
-        f"`canadarm-trainer replay {path} --verify` re-simulates it, "
-        f"`canadarm-trainer report {path}` writes its debrief."
+def describe(recording: IndexedRecording) -> str:
+    """One line about a recording: scenario, seed, pilot, length, events, outcome."""
+    meta = recording.metadata
+    summary = recording.summary or {}
+    events = recording.events()
+    outcome = summary.get("outcome") or next(
+        (e.get("outcome") for e in reversed(events) if e.get("kind") == "end"), None
     )
-    return 0
+    return (
+        f"{recording.path}: scenario {meta.get('scenario_id', '?')} "
+        f"v{meta.get('scenario_version', '?')}, seed {meta.get('seed', '?')}, "
+        f"pilot {meta.get('pilot', '?')}, {recording.duration_s:.1f} s, "
+        f"{len(events)} events, outcome {outcome or 'not recorded'}"
+    )
+
+
+def run_viewer(
+    path: Path, *, start_s: float | None = None, size: tuple[int, int] | None = None
+) -> int:
+    with open_recording(path) as recording:
+        scenario = scenario_of(path, recording.metadata)
+        if recording.state_at(recording.start_time_s) is None:
+            raise RecordingError(f"recording {path} holds no /state message: nothing to show")
+        if start_s is not None and not (0.0 <= start_s <= recording.end_time_s):
+            raise RecordingError(
+                f"--at {start_s:g}: outside the recording (0 to {recording.end_time_s:.1f} s)"
+            )
+        if recording.notice:
+            print(f"note: {recording.notice}; shown up to the cut", file=sys.stderr)
+        from trainer.ui.replay.window import run_replay_window
+
+        return run_replay_window(
+            recording, scenario, start_s=start_s, size=size, description=describe(recording)
+        )

@@ -105,6 +105,10 @@ class Workstation:
         self._surfaces = {name: pygame.Surface(r.size) for name, r in self.layout.rects.items()}
         self._force = True
 
+    def redraw_all(self) -> None:
+        """Redraw every display on the next ``draw`` (the replay viewer after a seek)."""
+        self._force = True
+
     def draw(self, screen: pygame.Surface, t: Telemetry, state: FrameState) -> None:
         n = self.counts.frames
         self.counts.frames += 1

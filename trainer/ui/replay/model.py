@@ -55,6 +55,7 @@ CATEGORIES: tuple[str, ...] = (
     "alarm",
     "pause",
     "end",
+    "other",
     "note",
 )
 _EVENT_CATEGORY = {
@@ -78,7 +79,19 @@ _EVENT_CATEGORY = {
     "pause": "pause",
     "resume": "pause",
     "end": "end",
+    # the approach procedure and the drills (trainer/procedure.py, trainer/drill.py)
+    "crew_free_drift": "drift",
+    "go_no_go": "drift",
+    "vehicle_arrived": "drift",
+    "cue": "call",
+    "cue_answered": "abort",
+    "vehicle_response": "abort",
+    "cue_missed": "fault",
+    "procedure_violation": "fault",
+    "arm_safed": "fault",
+    "offset_grapple": "capture",
 }
+NOT_MARKED = frozenset({"realtime_slowed"})  # the window's pacing, not the trainee's session
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,7 +223,14 @@ def _event_text(event: dict[str, Any]) -> tuple[str, str]:
         return f"CONTACT {event.get('bodies', '')}", "contact"
     if kind in ("device_unplugged", "device_plugged", "pause", "resume"):
         return kind.replace("_", " ").upper(), "device"
-    detail = event.get("reason") or event.get("tier") or event.get("outcome") or ""
+    detail = next(
+        (
+            str(event[k])
+            for k in ("reason", "tier", "outcome", "decision", "cue", "answer", "command", "cause")
+            if event.get(k)
+        ),
+        "",
+    )
     return f"{kind.replace('_', ' ').upper()} {detail}".strip(), "capture"
 
 
@@ -287,9 +307,10 @@ def open_model(recording: IndexedRecording, scenario: Scenario) -> ReplayModel:
     markers: list[Marker] = []
     log: list[LogLine] = []
     for e in events:
-        category = _EVENT_CATEGORY.get(str(e.get("kind")))
+        kind = str(e.get("kind"))
+        category = _EVENT_CATEGORY.get(kind, "other")  # a kind of a newer trainer: still shown
         text, log_category = _event_text(e)
-        if category is not None:
+        if kind not in NOT_MARKED:
             markers.append(Marker(float(e["time_s"]), category, text))
             log.append(LogLine(float(e["time_s"]), text, log_category))
     empty = np.zeros(0)

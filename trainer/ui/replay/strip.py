@@ -46,11 +46,12 @@ MARKER_COLOURS: dict[str, Colour] = {
     "alarm": (255, 90, 90),
     "pause": (120, 140, 255),
     "end": CYAN,
+    "other": (160, 160, 170),
     "note": NOTE,
 }
 # Lanes of the timeline, top to bottom: (title, categories drawn in it).
 LANES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("EVENTS", ("drift", "trigger", "capture", "abort", "end", "pause")),
+    ("EVENTS", ("drift", "trigger", "capture", "abort", "end", "pause", "other")),
     ("CALLS", ("call",)),
     ("C&W / FAULTS", ("alarm", "fault", "contact")),
     ("NOTES", ("note",)),

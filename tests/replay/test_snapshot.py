@@ -38,7 +38,7 @@ def test_rebuilt_snapshot_reproduces_the_recorded_metrics(
     assert snap.control is not None and snap.control.mode.value == state["control"]["mode"]
     recorded = state["metrics"]
     for key, value in snap.metrics.to_dict().items():
-        assert value == pytest.approx(recorded[key], abs=1e-6), key
+        assert value == pytest.approx(recorded[key], abs=1e-4), key  # µm, single precision
     # the range the status display shows agrees with the shaft tip rebuilt from /tf
     tip = snap.shaft_tip_position_lee_m
     assert math.sqrt(sum(v * v for v in tip)) == pytest.approx(state["range_m"], abs=1e-5)

@@ -250,7 +250,9 @@ def test_a_recording_cut_off_by_a_crash_is_graded_up_to_the_cut(
     long = record(tmp_path / "long.mcap", "crs20-capture-easy", 3, ticks=300)
     data = long.read_bytes()
     cut = tmp_path / "cut.mcap"
-    cut.write_bytes(data[: len(data) * 2 // 3])
+    cut.write_bytes(data[: len(data) // 3])  # a crash a third of the way in
+    kept = len(read_recording(cut).inputs)
+    assert 0 < kept < 300
     out = tmp_path / "out"
     result = run("grade", "crs20-capture-easy", "--pilot", str(cut), "--out", str(out))
     assert result.returncode == 0, result.stderr
@@ -259,7 +261,8 @@ def test_a_recording_cut_off_by_a_crash_is_graded_up_to_the_cut(
     assert len(report["notices"]) == 1 and "incomplete" in report["notices"][0]
     assert report["notices"][0] in report["notes"]
     assert "recording's inputs end" in report["outcome_reason"]
-    assert report["metrics"]["session_end_s"] < 300 / 60, "not run on to a timeout"
+    # graded up to the cut: one tick per input read, not run on to a timeout
+    assert report["metrics"]["session_end_s"] == pytest.approx(kept / 60, abs=1e-9)
     assert "incomplete" in (out / "report.md").read_text(encoding="utf-8")
 
 

@@ -22,7 +22,7 @@ from trainer.input.state import Button, HandControllerState
 from trainer.sim.layout import default_world_spec
 from trainer.sim.world import World
 
-CONTROL_DIVIDER = 4  # physics steps per control tick (DESIGN §3)
+CONTROL_DIVIDER = 4  # physics steps per control tick (docs/DESIGN.md §3)
 
 
 def inputs(ticks: int) -> list[HandControllerState]:

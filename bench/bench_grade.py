@@ -1,4 +1,4 @@
-"""Benchmark: a headless graded capture, recording included (DESIGN §9: ≥ 100x real time).
+"""Benchmark: a headless graded capture, recording included (docs/DESIGN.md §9: ≥ 100x real time).
 
 Runs ``crs20-capture`` with the autopilot for a few seeds, as ``canadarm-trainer grade``
 does (session, control, capture, scoring, MCAP recording, reports), and prints simulated

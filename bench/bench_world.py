@@ -4,7 +4,7 @@ Prints steps per second and real-time factor for
   (a) bare ``stepSimulation`` on the station, arm and Dragon as the world builds them;
   (b) ``World.step`` with the CW force every physics step and a new joint-rate command
       every control tick (1/60 s = 4 physics steps), as a session drives it;
-and the ratio b/a (budget: ≥ 0.5, and (b) ≥ 100x real time; DESIGN §9, issue 2).
+and the ratio b/a (budget: ≥ 0.5, and (b) ≥ 100x real time; docs/DESIGN.md §9, issue 2).
 Both are measured in one run, one after the other, on one core.
 
 Run: ``make bench`` or ``python bench/bench_world.py [--seconds 60]``.

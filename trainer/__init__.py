@@ -1,6 +1,6 @@
 """Canadarm2 capture trainer: capture a free-drifting cargo Dragon with the SSRMS.
 
-Layers (DESIGN §2, one direction of dependency): ``sim`` (pybullet world) ← ``control``
+Layers (docs/DESIGN.md §2, one direction of dependency): ``sim`` (pybullet world) ← ``control``
 ← ``session`` → ``scoring`` / ``record``; pygame is used only by the ``input`` and ``ui``
 rooms.
 """

@@ -1,4 +1,4 @@
-"""The ``canadarm-trainer`` command line (DESIGN §5, contract).
+"""The ``canadarm-trainer`` command line (docs/DESIGN.md §5, contract).
 
 This module only parses arguments and calls library functions. Every bad input ends as
 one line on stderr naming the argument or file at fault, and exit status 2; no Python

@@ -60,7 +60,7 @@ class Clock:
         return self.control_hz // self.checkpoint_hz
 
 
-CLOCK = Clock(physics_hz=240, control_hz=60, state_hz=10, checkpoint_hz=1)  # DESIGN §3, §7
+CLOCK = Clock(physics_hz=240, control_hz=60, state_hz=10, checkpoint_hz=1)  # docs/DESIGN.md §3, §7
 
 PHYSICS_STEP_S = CLOCK.physics_step_s
 CONTROL_HZ = CLOCK.control_hz

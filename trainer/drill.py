@@ -1,4 +1,4 @@
-"""The offset-grapple drill (REFERENCE §3, S: ESA logbook): the arm set up about 5 m from
+"""The offset-grapple drill (docs/REFERENCE.md §3, S: ESA logbook): the arm set up about 5 m from
 a fixed fixture, started deliberately misaligned, the snares disabled on the hand
 controllers; the trainee flies the LEE into alignment in front of the fixture and holds it.
 Graded on alignment only.

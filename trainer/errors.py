@@ -3,7 +3,7 @@
 Each error carries one sentence that names the file, key path or quantity at fault. The
 command line prints ``str(error)`` on one line of stderr and exits with status 2 (bad
 input) or the status the error names; nothing above this module prints tracebacks for
-these errors (STYLE §5).
+these errors (docs/STYLE.md §5).
 """
 
 from __future__ import annotations
@@ -78,7 +78,7 @@ class ValidationError(ScenarioError):
 
 
 def one_line(error: TrainerError) -> str:
-    """The error as the single stderr line a command prints (STYLE §5)."""
+    """The error as the single stderr line a command prints (docs/STYLE.md §5)."""
     if isinstance(error, ValidationError):
         return error.one_line()
     lines = str(error).splitlines()

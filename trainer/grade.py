@@ -1,4 +1,4 @@
-"""Headless grading (DESIGN §5 ``grade``): run a scenario with a scripted pilot, write
+"""Headless grading (docs/DESIGN.md §5 ``grade``): run a scenario with a scripted pilot, write
 ``report.json``, ``report.md`` and ``session.mcap`` into the output folder.
 """
 

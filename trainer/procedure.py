@@ -1,4 +1,4 @@
-"""The approach procedure around a capture (REFERENCE §3): Dragon keeping station until
+"""The approach procedure around a capture (docs/REFERENCE.md §3): Dragon keeping station until
 free drift, the free-drift command and its 1.5 m gate, the crew's vehicle commands, the
 approach between holds, and cue drills with a response window.
 
@@ -32,11 +32,11 @@ from trainer.scenario.model import Scenario
 from trainer.sim.dragon_gnc import DragonGnc, GncMode
 from trainer.sim.world import World
 
-# REFERENCE §3 (S, ESA logbook): the crew may not bring the LEE closer than 1.5 m to the
+# docs/REFERENCE.md §3 (S, ESA logbook): the crew may not bring the LEE closer than 1.5 m to the
 # fixture until free drift is confirmed. Measured from the LEE origin to the shaft tip.
 FREE_DRIFT_GATE_M = 1.5
 # A closing_too_fast cue: a Dragon fault sets it closing on the station at this speed (E:
-# above the 0.02 m/s abort limit of REFERENCE §4, so the autopilot's own check sees it).
+# above the 0.02 m/s abort limit of docs/REFERENCE.md §4, so the autopilot's own check sees it).
 CUE_CLOSING_SPEED_M_S = 0.03
 CUES = ("closing_too_fast", "loss_of_comm", "fault")
 

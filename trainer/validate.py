@@ -1,4 +1,4 @@
-"""The one validator of the trainer's YAML files (STYLE §5): scenarios
+"""The one validator of the trainer's YAML files (docs/STYLE.md §5): scenarios
 (``trainer.scenario``), hand-controller bindings (``trainer.input.bindings``) and the
 station layout (``trainer.sim.layout``) read their values through it.
 

@@ -6,7 +6,7 @@ mesh is a closed, convex, low-poly frustum along +x with its base circle in the 
 dragon.urdf places it. The same files serve as collision shapes (pybullet uses the convex
 hull of a mesh on a dynamic body, which for a convex frustum is the frustum itself).
 
-Sizes (see README.md): base diameter 3.66 m and 15° sidewall (S, REFERENCE §2); heights E.
+Sizes (see README.md): base diameter 3.66 m and 15° sidewall (S, docs/REFERENCE.md §2); heights E.
 """
 
 from __future__ import annotations

@@ -246,7 +246,7 @@ def write_poses(capture_ready):
     def block(d):
         return "\n".join(f"  {k}: {v}" for k, v in d.items())
 
-    text = f"""# Named SSRMS poses: joint angles in degrees (STYLE §3). Written by find_poses.py --write.
+    text = f"""# Named SSRMS poses: joint angles in degrees (docs/STYLE.md §3). Written by find_poses.py --write.
 # Joint order: {", ".join(JOINTS)}.
 
 # stowed: hand-picked compact fold (boom A forward along V-bar under Destiny, elbow folded

@@ -1,7 +1,7 @@
 """Write station.urdf: a simplified, static ISS around the capture (mass 0).
 
 ``python robots/station/make_urdf.py``; deterministic, output committed. The root link
-``station`` is the world frame of DESIGN §3: LVLH at the ISS reference point, x = V-bar
+``station`` is the world frame of docs/DESIGN.md §3: LVLH at the ISS reference point, x = V-bar
 (forward), y = H-bar (orbit normal, the station's port side), z = zenith.
 
 Module sizes are public ISS figures (S, NASA reference guide); placements along the stack

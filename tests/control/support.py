@@ -14,7 +14,7 @@ from trainer.input.state import Button, HandControllerState
 from trainer.sim.layout import default_world_spec, named_pose_rad
 from trainer.sim.world import World
 
-CONTROL_DIVIDER = 4  # physics steps per control tick (DESIGN §3)
+CONTROL_DIVIDER = 4  # physics steps per control tick (docs/DESIGN.md §3)
 TICKS_PER_S = 60
 
 

@@ -1,4 +1,4 @@
-"""The payload speed law and the rate scales (REFERENCE §1, §3)."""
+"""The payload speed law and the rate scales (docs/REFERENCE.md §1, §3)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ def test_payload_law_passes_through_the_sourced_points() -> None:
 
 
 def test_task_limit_and_vernier() -> None:
-    p = ControlParameters(task_tip_speed_limit_m_s=0.012)  # orbiter berthing, REFERENCE §1
+    p = ControlParameters(task_tip_speed_limit_m_s=0.012)  # orbiter berthing, docs/REFERENCE.md §1
     assert p.tip_speed_limit_m_s(0.0) == pytest.approx(0.012)
     assert DEFAULT_PARAMETERS.vernier_factor == pytest.approx(0.1)
 

@@ -1,4 +1,4 @@
-"""Mass properties and FRGF frame of robots/dragon/dragon.urdf (REFERENCE §2, DESIGN §3)."""
+"""Mass properties and FRGF frame of robots/dragon/dragon.urdf (docs/REFERENCE.md §2, docs/DESIGN.md §3)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Structural golden values and kinematics of robots/ssrms/ssrms.urdf (REFERENCE §1.1)."""
+"""Structural golden values and kinematics of robots/ssrms/ssrms.urdf (docs/REFERENCE.md §1.1)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ JOINTS = [
     "wrist_yaw",
     "wrist_roll",
 ]
-# REFERENCE §1.1, typed in independently of the model generator.
+# docs/REFERENCE.md §1.1, typed in independently of the model generator.
 TABLE = [
     ((1.3589, 0, 0), "x"),
     ((0, 0, 0.7026), "z"),

@@ -47,7 +47,7 @@ def test_shipped_scenario_is_valid(path: Path) -> None:
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
 def test_every_physical_number_has_a_provenance_tag(path: Path) -> None:
     """Each line with a number in vehicle, envelope, time_limits, abort and orbit names
-    its source (S, D or E) in a comment (DESIGN §8). A loose check: any tag in the comment."""
+    its source (S, D or E) in a comment (docs/DESIGN.md §8). A loose check: any tag in the comment."""
     section = None
     untagged = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):

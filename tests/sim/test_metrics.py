@@ -1,4 +1,4 @@
-"""Capture metrics (DESIGN §4) as pure functions, checked on constructed geometry."""
+"""Capture metrics (docs/DESIGN.md §4) as pure functions, checked on constructed geometry."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""CW relative motion: the closed form reproduces REFERENCE §5's derived numbers."""
+"""CW relative motion: the closed form reproduces docs/REFERENCE.md §5's derived numbers."""
 
 from __future__ import annotations
 

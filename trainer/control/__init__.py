@@ -1,4 +1,4 @@
-"""Arm control modes: hand-controller state in, joint rate commands out (DESIGN §2).
+"""Arm control modes: hand-controller state in, joint rate commands out (docs/DESIGN.md §2).
 
 The session calls ``ArmController.tick(hc, world, payload_mass_kg, paused)``
 (``trainer.control.controller``) once per control tick (1/60 s) and applies the returned

@@ -7,7 +7,7 @@ The controller *returns* its command instead of sending it, so a test, the recor
 a replay can inspect exactly what would be applied, and ``apply`` is the one place that
 touches the world's drives and brakes. It reads the world only through
 ``World.joint_angles_rad()`` and ``World.spec`` (its own kinematic model, from the same
-REFERENCE geometry, gives the LEE pose and Jacobian: see kinematics.py).
+docs/REFERENCE.md geometry, gives the LEE pose and Jacobian: see kinematics.py).
 
 | input            | meaning                                                      | range          |
 |------------------|--------------------------------------------------------------|----------------|

@@ -5,7 +5,7 @@ Why its own model instead of ``World.lee_jacobian()``: the resolved-rate law als
 the Jacobian's derivative with respect to every joint (the manipulability gradient for
 null-space singularity avoidance); seven extra pybullet Jacobians per tick would blow the
 control budget, while the closed forms below cost a few µs together. It is the geometry
-the URDF encodes (REFERENCE §1.1, Nguyen & Hughes 1994, S medium), and
+the URDF encodes (docs/REFERENCE.md §1.1, Nguyen & Hughes 1994, S medium), and
 ``tests/control/test_control_kinematics.py`` checks it against the world's LEE pose. A
 real arm controller carries its own kinematic model too.
 
@@ -15,7 +15,7 @@ products (one column, a 6 x 7 times 7 product, the O(n) gradient), where numpy's
 overhead costs more than the arithmetic; ``jacobian_matrix`` builds the one array the SVD
 needs. The loops are plain floats for the same reason (measured: numpy FK 50 µs, this 6).
 
-Base frame (REFERENCE §1.1): the base LEE interface plane; at q = 0 the arm lies along +x
+Base frame (docs/REFERENCE.md §1.1): the base LEE interface plane; at q = 0 the arm lies along +x
 and every joint frame is parallel to the base frame.
 """
 
@@ -34,7 +34,7 @@ Matrix3 = tuple[Vector3, Vector3, Vector3]
 Column6 = tuple[float, float, float, float, float, float]
 Twist6 = tuple[float, float, float, float, float, float]
 
-# REFERENCE §1.1 (S, medium): joint origin in the parent frame (m) and joint axis index
+# docs/REFERENCE.md §1.1 (S, medium): joint origin in the parent frame (m) and joint axis index
 # (0 = x, 1 = y, 2 = z), base to tip; then the fixed tip LEE interface offset.
 JOINT_ORIGINS_M: tuple[Vector3, ...] = (
     (1.3589, 0.0, 0.0),  # shoulder_roll, x
@@ -50,7 +50,7 @@ TIP_OFFSET_M: Vector3 = (1.3589, 0.0, 0.0)
 
 # Normalisation of the translational Jacobian rows so that linear and angular rows weigh
 # alike in the manipulability and in the damped inverse (D: one boom length, the arm's
-# characteristic lever arm, REFERENCE §1.1).
+# characteristic lever arm, docs/REFERENCE.md §1.1).
 CHARACTERISTIC_LENGTH_M = 7.11
 _INV_LENGTH = 1.0 / CHARACTERISTIC_LENGTH_M
 

@@ -1,5 +1,5 @@
 """The arm's control modes as interchangeable strategies behind one small protocol
-(STYLE §8, REFERENCE §3): Cartesian rate, single joint, position hold.
+(docs/STYLE.md §8, docs/REFERENCE.md §3): Cartesian rate, single joint, position hold.
 
 Each mode turns one tick of hand-controller input and the arm's kinematic state
 (``TickContext``, base frame) into joint rates. Limits come in through the context (the

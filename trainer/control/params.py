@@ -1,9 +1,9 @@
-"""Gains and limits of the arm's control modes, as data with provenance (STYLE §8).
+"""Gains and limits of the arm's control modes, as data with provenance (docs/STYLE.md §8).
 
-Tags as in REFERENCE: **S** sourced, **D** derived from sourced numbers, **E** engineering
+Tags as in docs/REFERENCE.md: **S** sourced, **D** derived from sourced numbers, **E** engineering
 estimate. Every E and D value below says why.
 
-Payload speed law (E, derived from REFERENCE §1 S numbers)
+Payload speed law (E, derived from docs/REFERENCE.md §1 S numbers)
 -----------------------------------------------------------
 The maximum tip speed falls with payload mass m as
 
@@ -30,9 +30,9 @@ from dataclasses import dataclass
 from trainer.clock import CONTROL_TICK_S
 from trainer.sim.world import JOINT_LIMIT_MARGIN_RAD
 
-UNLOADED_TIP_SPEED_M_S = 0.37  # REFERENCE §1, S (CSA)
-ASSEMBLY_TIP_SPEED_M_S = 0.02  # REFERENCE §1, S (CSA): station assembly
-ASSEMBLY_PAYLOAD_KG = 116_000.0  # REFERENCE §1, S: payload capacity
+UNLOADED_TIP_SPEED_M_S = 0.37  # docs/REFERENCE.md §1, S (CSA)
+ASSEMBLY_TIP_SPEED_M_S = 0.02  # docs/REFERENCE.md §1, S (CSA): station assembly
+ASSEMBLY_PAYLOAD_KG = 116_000.0  # docs/REFERENCE.md §1, S: payload capacity
 # D: fitted through the two sourced points above (module docstring).
 PAYLOAD_REFERENCE_MASS_KG = ASSEMBLY_PAYLOAD_KG / (
     (UNLOADED_TIP_SPEED_M_S / ASSEMBLY_TIP_SPEED_M_S) ** 2 - 1.0
@@ -47,8 +47,8 @@ class ControlParameters:
     control_tick_s: float = CONTROL_TICK_S  # trainer/clock.py: 1/60 s, 4 physics steps
 
     # --- arm limits
-    joint_rate_limit_rad_s: float = math.radians(4.0)  # REFERENCE §1, S (low confidence)
-    joint_limit_rad: float = math.radians(270.0)  # REFERENCE §1, S
+    joint_rate_limit_rad_s: float = math.radians(4.0)  # docs/REFERENCE.md §1, S (low confidence)
+    joint_limit_rad: float = math.radians(270.0)  # docs/REFERENCE.md §1, S
     # E: the controller stops driving a joint toward its stop 2° before it; the world's own
     # last-resort cut is at 0.5° (sim.world.JOINT_LIMIT_MARGIN_RAD), so the controller
     # acts first and keeps the tip direction (it re-solves without that joint). At 1° the
@@ -59,15 +59,15 @@ class ControlParameters:
     joint_limit_warning_margin_rad: float = math.radians(15.0)
 
     # --- tip speed and rate scales
-    unloaded_tip_speed_m_s: float = UNLOADED_TIP_SPEED_M_S  # REFERENCE §1, S
+    unloaded_tip_speed_m_s: float = UNLOADED_TIP_SPEED_M_S  # docs/REFERENCE.md §1, S
     # E: one joint's rate limit, so a single wrist joint can deliver the full rate about
     # its own axis; no public SSRMS number.
     unloaded_tip_rate_rad_s: float = math.radians(4.0)
     payload_reference_mass_kg: float = PAYLOAD_REFERENCE_MASS_KG  # D, module docstring
     # Procedural ceiling a session may impose (orbiter berthing 0.012 m/s, EVA support
-    # 0.15 m/s, REFERENCE §1 S); None = only the mass law.
+    # 0.15 m/s, docs/REFERENCE.md §1 S); None = only the mass law.
     task_tip_speed_limit_m_s: float | None = None
-    vernier_factor: float = 0.1  # REFERENCE §3, E: vernier = 0.1 x coarse
+    vernier_factor: float = 0.1  # docs/REFERENCE.md §3, E: vernier = 0.1 x coarse
     # E: the commanded tip velocity is slewed at these accelerations, unloaded; a payload
     # divides them by (1 + m/m_ref) (same bounded force as the speed law, a = F/m). Set
     # from the drives: 2,332 N·m on the shoulder's ≈ 5e4 kg·m² unloaded arm gives
@@ -76,11 +76,11 @@ class ControlParameters:
     tip_acceleration_limit_m_s2: float = 0.25
     tip_angular_acceleration_limit_rad_s2: float = math.radians(4.0)
 
-    # --- damped least squares (PYBULLET_NOTES: λ ≈ 0.02–0.05)
+    # --- damped least squares (docs/PYBULLET_NOTES.md: λ ≈ 0.02–0.05)
     # Adaptive damping (Maciejewski & Klein 1988): λ² = λ_max² (1 − (σ_min/σ_ε)²) when the
     # smallest singular value of the normalised Jacobian falls below σ_ε, else 0 (exact
     # pseudo-inverse: no tracking error away from singularities).
-    damping_max: float = 0.05  # PYBULLET_NOTES upper end, in normalised units
+    damping_max: float = 0.05  # docs/PYBULLET_NOTES.md upper end, in normalised units
     # E: σ_min of the normalised Jacobian is 0.46 at capture_ready and 0.078 with the elbow
     # 10° from straight (measured on kinematics.forward_kinematics); damp below 0.1.
     damping_singular_value: float = 0.1

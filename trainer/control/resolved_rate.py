@@ -7,7 +7,7 @@ freedom spent on keeping away from joint limits and singularities.
   length (kinematics.CHARACTERISTIC_LENGTH_M), so metres and radians weigh alike.
 * Jn^+λ = V diag(σ/(σ² + λ²)) Uᵀ from one SVD, with adaptive damping λ² = λ_max² (1 −
   (σ_min/σ_ε)²) below σ_ε and 0 above it (Maciejewski & Klein 1988): exact tracking away
-  from singularities, bounded joint rates near them (PYBULLET_NOTES: λ ≈ 0.02–0.05).
+  from singularities, bounded joint rates near them (docs/PYBULLET_NOTES.md: λ ≈ 0.02–0.05).
 * n: the Jacobian's one-dimensional null space (last right singular vector): rates along
   it move no point of the tip to first order (the "arm angle" self-motion).
 * g = w_s ∇log(w) − w_l ∇H: climb the manipulability w = sqrt(det(Jn Jnᵀ)) (analytic

@@ -2,7 +2,7 @@
 
 All frozen and built from tuples of floats, so a snapshot handed to the UI or the
 recorder can never change under it; ``to_dict()`` gives the JSON-ready form for the
-recording (DESIGN §7).
+recording (docs/DESIGN.md §7).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from enum import StrEnum
 
 
 class ModeName(StrEnum):
-    """Control modes, in the order Button.MODE cycles them (REFERENCE §3)."""
+    """Control modes, in the order Button.MODE cycles them (docs/REFERENCE.md §3)."""
 
     CARTESIAN = "cartesian"
     SINGLE_JOINT = "single_joint"
@@ -21,15 +21,15 @@ class ModeName(StrEnum):
 
 
 class Frame(StrEnum):
-    """Frame of resolution for Cartesian rate mode (REFERENCE §3)."""
+    """Frame of resolution for Cartesian rate mode (docs/REFERENCE.md §3)."""
 
     BASE = "base"  # the arm's root frame (base LEE interface plane), +x the q = 0 arm direction
-    LEE = "lee"  # the tip LEE (camera) frame, DESIGN §3: +x boresight, +z camera up
+    LEE = "lee"  # the tip LEE (camera) frame, docs/DESIGN.md §3: +x boresight, +z camera up
 
 
 class RateScale(StrEnum):
     COARSE = "coarse"
-    VERNIER = "vernier"  # REFERENCE §3, E: 0.1 x coarse
+    VERNIER = "vernier"  # docs/REFERENCE.md §3, E: 0.1 x coarse
 
 
 class WarningKind(StrEnum):

@@ -21,14 +21,14 @@ Thresholds (good ≤ first, satisfactory ≤ second, else needs work), all E unl
 |------|--------------------------------------|-----------|--------------|------------------------------|
 | SA   | contacts with the vehicle/station    | 0         | 1 (no impact)| any contact is a finding     |
 | SA   | tip speed > 0.1 m/s within 1.5 m (s) | 0         | 2            | the score deducts fully at 5 |
-| SA   | LEE within 1.5 m before free drift   | never     | —            | REFERENCE §3 free-drift gate, S |
-| SA   | abort decision                       | right     | —            | REFERENCE §4                 |
+| SA   | LEE within 1.5 m before free drift   | never     | —            | docs/REFERENCE.md §3 free-drift gate, S |
+| SA   | abort decision                       | right     | —            | docs/REFERENCE.md §4                 |
 | MT   | outcome                              | passed    | —            | report.json ``passed``       |
-| MT   | envelope tier at the trigger         | full      | allowed      | REFERENCE §4 tiers           |
+| MT   | envelope tier at the trigger         | full      | allowed      | docs/REFERENCE.md §4 tiers           |
 | MT   | time to capture                      | ≤ full-credit limit | ≤ penalty limit | scenario time limits |
 | MT   | missed triggers                      | 0         | 1            |                              |
 | HC   | reversals                            | ≤ 10      | ≤ 25         | 10 are free in the score     |
-| HC   | corrections per minute               | ≤ 20      | ≤ 40         | slow, deliberate corrections (REFERENCE §3: the arm oscillates) |
+| HC   | corrections per minute               | ≤ 20      | ≤ 40         | slow, deliberate corrections (docs/REFERENCE.md §3: the arm oscillates) |
 | HC   | multi-axis share                     | ≤ 50 %    | ≤ 75 %       | one or two axes at a time near the fixture |
 """
 
@@ -49,7 +49,7 @@ SYMBOL = {GOOD: "+", SATISFACTORY: "✓", NEEDS_WORK: "−", NOT_APPLICABLE: "·
 _RANK = {NOT_APPLICABLE: -1, GOOD: 0, SATISFACTORY: 1, NEEDS_WORK: 2}
 
 AXIS_IN_USE = 0.1  # E: see the module docstring
-GATE_RANGE_M = 1.5  # REFERENCE §3, S: no closer than 1.5 m before free drift is confirmed
+GATE_RANGE_M = 1.5  # docs/REFERENCE.md §3, S: no closer than 1.5 m before free drift is confirmed
 EXCEEDANCE_GOOD_S, EXCEEDANCE_SATISFACTORY_S = 0.0, 2.0
 REVERSALS_SATISFACTORY = 25
 CORRECTIONS_GOOD_PER_MIN, CORRECTIONS_SATISFACTORY_PER_MIN = 20.0, 40.0

@@ -3,14 +3,14 @@
 The defaults ship inside the package (``default_bindings.yaml``, which documents every
 key); a user's overrides live in ``platformdirs.user_config_dir("canadarm-trainer")/
 bindings.yaml`` (or an explicit path). The override is merged into the defaults, then the
-whole is validated once, here, at the boundary (STYLE §5), with the trainer's one
+whole is validated once, here, at the boundary (docs/STYLE.md §5), with the trainer's one
 validator (``trainer.validate``). The first problem is a ``BindingsError`` whose one line
 names the file the value came from and the key path::
 
     bindings.yaml: gamepad.axes.thc_x: unknown axis 'leftx2'
 
 Source names are strings in every layer above this module; pygame key codes and SDL
-button numbers are resolved inside ``trainer/input`` only (STYLE §7).
+button numbers are resolved inside ``trainer/input`` only (docs/STYLE.md §7).
 
 | section   | source names                                                             |
 |-----------|--------------------------------------------------------------------------|

@@ -10,7 +10,7 @@ bindings (axisN / buttonN / hatN_dir; raw triggers rest at −1: calibrate them 
 not move ``get_axis``); devices are keyed by SDL instance id and hot-plugged from
 CONTROLLERDEVICEADDED/REMOVED and JOYDEVICEADDED/REMOVED.
 
-Default gamepad map (``default_bindings.yaml``; senses in the LEE frame, DESIGN §3: +x
+Default gamepad map (``default_bindings.yaml``; senses in the LEE frame, docs/DESIGN.md §3: +x
 boresight into the image, +z image-up, so +y is image-left):
 
 | control              | produces                          | why                                  |

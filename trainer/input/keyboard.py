@@ -1,7 +1,7 @@
 """Keyboard hand controllers: full THC and RHC plus every workstation button.
 
 Built on KEYDOWN/KEYUP events with its own held-key state (``event.post`` does not change
-``key.get_pressed``, PYBULLET_NOTES). A held key gives a full deflection, ±1, on its axis,
+``key.get_pressed``, docs/PYBULLET_NOTES.md). A held key gives a full deflection, ±1, on its axis,
 so a key produces exactly the state of the equivalent full stick deflection; opposite keys
 held together cancel. Two keys of one pad stick (THC x and y; RHC pitch and yaw) held
 together give the pad's full diagonal, magnitude 1 (0.707 each), not a faster corner. With ``keyboard.ramp_s`` > 0 the deflection ramps from 0 to 1 over

@@ -5,7 +5,7 @@ pygame does not expose SDL hints or virtual joysticks, so this module loads *the
 second, empty joystick subsystem) and checks that it is the same instance by asking it
 whether it was initialised.
 
-Environment set before ``pygame.init()`` (PYBULLET_NOTES, pygame rows):
+Environment set before ``pygame.init()`` (docs/PYBULLET_NOTES.md, pygame rows):
 
 | variable                               | value | why                                   |
 |----------------------------------------|-------|---------------------------------------|

@@ -55,7 +55,7 @@ def expo(value: float, amount: float) -> float:
 def calibrate_rest(value: float, rest: float) -> float:
     """Map a raw axis so that ``rest`` reads 0 and the ends read ±1.
 
-    Raw triggers rest at −1 (PYBULLET_NOTES): with ``rest=-1`` a trigger reads 0 released
+    Raw triggers rest at −1 (docs/PYBULLET_NOTES.md): with ``rest=-1`` a trigger reads 0 released
     and 1 fully pulled. With ``rest=0`` the value is unchanged.
     """
     v = max(-1.0, min(1.0, _finite(value)))

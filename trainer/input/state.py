@@ -2,7 +2,7 @@
 
 A person on a gamepad or keyboard, the autopilot, and a recording being replayed all hand
 the session the same stream of ``HandControllerState``, one per control tick (1/60 s), so a
-graded run exercises exactly the code a trainee uses (DESIGN §2).
+graded run exercises exactly the code a trainee uses (docs/DESIGN.md §2).
 
 | field     | meaning                                                              | range   |
 |-----------|----------------------------------------------------------------------|---------|
@@ -27,7 +27,7 @@ AXIS_LIMIT = 1.0
 
 
 class Button(StrEnum):
-    """Workstation buttons (REFERENCE §3: mode, frame of resolution, rate scale,
+    """Workstation buttons (docs/REFERENCE.md §3: mode, frame of resolution, rate scale,
     single-joint select, brakes, safing; crew vehicle commands HOLD/RETREAT/ABORT)."""
 
     CAPTURE = "capture"  # RHC trigger: close the snares (guarded by the device layer)
@@ -41,7 +41,7 @@ class Button(StrEnum):
     HOLD = "hold"  # vehicle command: hold position
     RETREAT = "retreat"  # vehicle command: back away
     ABORT = "abort"  # vehicle command: abort (thrust away from the station)
-    FREE_DRIFT = "free_drift"  # M2's command to the vehicle: go to free drift (REFERENCE §3)
+    FREE_DRIFT = "free_drift"  # M2's command: the vehicle goes to free drift (docs/REFERENCE.md §3)
     PAUSE = "pause"  # pause / resume the session clock
     RESUME = "resume"  # deliberate action that clears safing after unplug or pause
     CAMERA = "camera"  # cycle the main camera monitor (UI only)

@@ -3,7 +3,7 @@
 An SDL virtual joystick (attached through ctypes to the SDL library inside the pygame
 wheel, ``sdl.py``) is a real device to SDL: plugging it in, moving it and unplugging it
 produce the same device-added, axis, button and device-removed events as hardware
-(PYBULLET_NOTES).
+(docs/PYBULLET_NOTES.md).
 
 | layout           | SDL call                     | seen by the trainer as                   |
 |------------------|------------------------------|------------------------------------------|

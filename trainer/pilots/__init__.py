@@ -1,5 +1,5 @@
 """Pilots: whatever flies a session hands it ``HandControllerState`` values, exactly as a
-person's gamepad does (DESIGN §2), after seeing only the telemetry a crew member sees.
+person's gamepad does (docs/DESIGN.md §2), after seeing only the telemetry a crew member sees.
 
 | pilot       | what it does                                                        |
 |-------------|---------------------------------------------------------------------|

@@ -4,7 +4,7 @@ It reads only the workstation's telemetry (the LEE-camera view of the fixture, t
 free-drift clock, the vehicle's rates) and produces ``HandControllerState`` values, so a
 graded autopilot run exercises exactly the code a trainee's gamepad does.
 
-Technique (REFERENCE §3): Cartesian rate mode in the LEE (camera) frame; wait for free
+Technique (docs/REFERENCE.md §3): Cartesian rate mode in the LEE (camera) frame; wait for free
 drift; null the attitude error and the lateral offset at a standoff in front of the
 fixture while matching its drift; fly straight in along the boresight; pull the trigger
 with the shaft tip in the middle of the full-credit depth window and every quantity well
@@ -35,7 +35,7 @@ from trainer.telemetry import Telemetry
 Vec3 = tuple[float, float, float]
 _ZERO: Vec3 = (0.0, 0.0, 0.0)
 
-# Targets and gains (E: tuned on crs20-capture seeds; all comfortably inside REFERENCE §4).
+# Targets and gains (E: tuned on crs20-capture seeds; all comfortably inside docs/REFERENCE.md §4).
 STANDOFF_M = 0.45  # shaft tip this far in front of the mouth while aligning
 TARGET_DEPTH_M = 0.10  # centre of the 0.05–0.15 m full-credit window
 POSITION_GAIN_PER_S = 0.35
@@ -57,7 +57,7 @@ TRIGGER_SPEED_M_S = 0.006
 TRIGGER_RATE_DEG_S = 0.06
 CAPTURE_HOLD_TICKS = 20  # longer than any device guard (0.25 s = 15 ticks)
 VEHICLE_COMMAND_HOLD_TICKS = 40  # longer than the 0.5 s free-drift and abort guards
-# M2 sends free drift when the LEE is about 2 m from the fixture (REFERENCE §3, S); the
+# M2 sends free drift when the LEE is about 2 m from the fixture (docs/REFERENCE.md §3, S); the
 # autopilot sends it once Dragon holds still within this range (E: 2 m and some margin).
 FREE_DRIFT_RANGE_M = 2.6
 HOLDING_STILL_M_S = 0.01
@@ -66,7 +66,7 @@ CUE_REACTION_S = 1.5
 # Beyond this range the fixture is not flown to before free drift: the arm stays still
 # (an approaching Dragon is watched, not followed).
 HOLD_FOLLOW_RANGE_M = 3.0
-DEFAULT_SPEED_LIMIT_M_S = 0.37  # REFERENCE §1, until the control telemetry says otherwise
+DEFAULT_SPEED_LIMIT_M_S = 0.37  # docs/REFERENCE.md §1, until the control telemetry says otherwise
 DEFAULT_RATE_LIMIT_RAD_S = math.radians(4.0)
 
 
@@ -257,7 +257,7 @@ class Autopilot:
         misalignment = _norm(att)
         aligned = lateral < ALIGNED_LATERAL_M and misalignment < ALIGNED_ANGLE_RAD
         # Without the LEE camera's video the final approach and the trigger call cannot be
-        # judged (REFERENCE §3: the capture is flown "using the LEE camera view"): hold at the
+        # judged (docs/REFERENCE.md §3: the capture is flown "using the LEE camera view"): hold at the
         # standoff on the external views, matching the drift, until the video returns.
         blind = "lee" in t.cameras_lost
         if self._phase == "wait" or blind:

@@ -1,4 +1,4 @@
-"""Session recordings: MCAP files with JSON messages that survive a crash (DESIGN §7).
+"""Session recordings: MCAP files with JSON messages that survive a crash (docs/DESIGN.md §7).
 
 `RecordingWriter` writes one session; `open_recording` opens one for seeking (any instant
 from the MCAP indexes: `state_at`, `input_at`, `transforms_at`, `events`; a crashed file

@@ -1,4 +1,4 @@
-"""Read a session recording, including one cut off by a crash (DESIGN §7).
+"""Read a session recording, including one cut off by a crash (docs/DESIGN.md §7).
 
 Reading is sequential (mcap's ``StreamReader``), never through the summary section at the
 end of the file, because a crashed session has none: every record that is complete on

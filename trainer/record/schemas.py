@@ -1,4 +1,4 @@
-"""What a recording holds: its format name, channels and their JSON schemas (DESIGN §7).
+"""What a recording holds: its format name, channels and their JSON schemas (docs/DESIGN.md §7).
 
 Shared by the writer and the reader so the two can never disagree. Every channel carries
 JSON messages (message encoding ``json``) with a JSON Schema (schema encoding
@@ -190,7 +190,7 @@ CONTROL_SCHEMA: dict[str, Any] = _object(
 STATE_SCHEMA: dict[str, Any] = _message(
     "canadarm_trainer.State",
     "Telemetry snapshot (trainer.telemetry.Telemetry.state_record): vectors in the world "
-    "frame (LVLH, DESIGN §3), quaternions x, y, z, w.",
+    "frame (LVLH, docs/DESIGN.md §3), quaternions x, y, z, w.",
     {
         "time_s": _TIME_S,
         "tick": _TICK,
@@ -236,7 +236,7 @@ STATE_SCHEMA: dict[str, Any] = _message(
             },
         ),
         "metrics": _object(
-            "the capture metrics of DESIGN §4",
+            "the capture metrics of docs/DESIGN.md §4",
             {
                 "lateral_offset_m": _number("shaft tip to the LEE boresight"),
                 "axial_depth_m": _number("shaft tip inside the mouth (negative = outside)"),

@@ -1,4 +1,4 @@
-"""Write a session recording: an MCAP file that survives a crash (DESIGN §7).
+"""Write a session recording: an MCAP file that survives a crash (docs/DESIGN.md §7).
 
 The writer is handed simulation times only; it never reads the wall clock, so a replay
 that re-simulates a session and records it again writes the same messages.

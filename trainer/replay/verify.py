@@ -1,5 +1,5 @@
 """``replay RECORDING --verify``: fly a recording again and prove it is what happened
-(docs/DESIGN.md §5, §7; STYLE §10).
+(docs/DESIGN.md §5, §7; docs/STYLE.md §10).
 
 The session is rebuilt from the scenario resolved inside the recording and its seed, and
 flown by the recorded /input stream, tick for tick, through the same ``Session`` a trainee

@@ -1,4 +1,4 @@
-"""Scenarios: declarative, versioned YAML files validated into frozen dataclasses (DESIGN §8).
+"""Scenarios: declarative, versioned YAML files validated into frozen dataclasses (docs/DESIGN.md §8).
 
 ``load_scenario``, ``list_scenarios`` and ``validate_file`` live in ``loader`` (no pybullet
 import); ``initial_world_spec`` in ``build`` (imports the physics layer).

@@ -1,7 +1,7 @@
 """From a validated Scenario to the physics world's ``WorldSpec`` (and to a recording).
 
 The dispersions are the only randomness in a session's initial state. They are drawn from
-the one generator the session owns (STYLE §6), always the same 12 numbers in the same
+the one generator the session owns (docs/STYLE.md §6), always the same 12 numbers in the same
 order, whatever the sigmas, so that a seed names one initial state and adding a dispersion
 to a scenario does not shift the draws of the others:
 
@@ -79,6 +79,6 @@ def initial_world_spec(scenario: Scenario, rng: np.random.Generator) -> WorldSpe
 
 def scenario_to_json(scenario: Scenario) -> dict[str, Any]:
     """The resolved scenario (defaults filled in) as plain JSON types, for recordings
-    (DESIGN §7: the header holds the full resolved scenario). A deep copy: the caller may
+    (docs/DESIGN.md §7: the header holds the full resolved scenario). A deep copy: the caller may
     change it freely."""
     return copy.deepcopy(dict(scenario.raw))

@@ -1,4 +1,4 @@
-"""The ``list`` and ``validate`` subcommands (DESIGN §5): print, and return the exit status.
+"""The ``list`` and ``validate`` subcommands (docs/DESIGN.md §5): print, and return the exit status.
 
 The CLI module parses the arguments and calls these; nothing here raises for bad input.
 """

@@ -1,6 +1,6 @@
 """Defaults for the optional scenario sections, in the YAML schema's own shape.
 
-Envelope, time limits and abort rule are REFERENCE §4 (E: engineering estimates, because the
+Envelope, time limits and abort rule are docs/REFERENCE.md §4 (E: engineering estimates, because the
 real capture envelope is in ISS document SSP 42004, which is not public; the time limits are
 anchored on the 99 s HTV-1 window, S). The scoring weights are a design choice (E): time and
 the five envelope quantities carry 60 of the 100 points, handling quality the other 40.

@@ -1,4 +1,4 @@
-"""The one scenario loader (STYLE §4, §5): ids and files in, frozen ``Scenario`` out.
+"""The one scenario loader (docs/STYLE.md §4, §5): ids and files in, frozen ``Scenario`` out.
 
 A scenario is named by its id (a file ``scenarios/<id>.yaml`` shipped with the trainer,
 ``canadarm-trainer list`` shows them) or by a path to a YAML file. Files are read with

@@ -1,7 +1,7 @@
-"""Scenario data model: frozen dataclasses that a validated YAML file becomes (DESIGN §8).
+"""Scenario data model: frozen dataclasses that a validated YAML file becomes (docs/DESIGN.md §8).
 
 The loader (``trainer.scenario.loader``) is the only producer; everything downstream reads
-these. Units are SI with degrees only where a name ends in ``_deg``/``_deg_s`` (DESIGN §3).
+these. Units are SI with degrees only where a name ends in ``_deg``/``_deg_s`` (docs/DESIGN.md §3).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ class RangeTier:
 
 @dataclass(frozen=True, slots=True)
 class Envelope:
-    """Capture envelope at the trigger (REFERENCE §4, E)."""
+    """Capture envelope at the trigger (docs/REFERENCE.md §4, E)."""
 
     lateral_offset_m: Tier
     axial_depth_m: RangeTier
@@ -44,7 +44,7 @@ class Envelope:
 
 @dataclass(frozen=True, slots=True)
 class TimeLimits:
-    """Time limits from free-drift start (REFERENCE §4, E); None = no limit."""
+    """Time limits from free-drift start (docs/REFERENCE.md §4, E); None = no limit."""
 
     full_credit_s: float | None
     penalty_until_s: float | None
@@ -93,7 +93,7 @@ class TimelineEvent:
 
 @dataclass(frozen=True, slots=True)
 class AbortSpec:
-    closing_speed_limit_m_s: float  # REFERENCE §4: closing faster than 0.02 m/s -> abort
+    closing_speed_limit_m_s: float  # docs/REFERENCE.md §4: closing faster than 0.02 m/s -> abort
     expected: bool  # True when ABORT is the right call in this scenario
 
 

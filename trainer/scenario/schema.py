@@ -1,7 +1,7 @@
 """The scenario schema: one parsed YAML mapping in, a frozen ``Scenario`` (or the complete
 list of problems) out. File handling and ids live in ``loader``; this module sees only data.
 
-Top-level keys (DESIGN §8; units in the key names, degrees only where they say ``_deg``):
+Top-level keys (docs/DESIGN.md §8; units in the key names, degrees only where they say ``_deg``):
 
 | key           | required | content                                                        |
 |---------------|----------|----------------------------------------------------------------|
@@ -13,8 +13,8 @@ Top-level keys (DESIGN §8; units in the key names, degrees only where they say 
 | vehicle       | yes      | model, fixed, mass/inertia overrides, initial state, dispersions |
 | arm           | yes      | ``initial_pose``: a named pose of robots/ssrms/poses.yaml      |
 | timeline      | yes      | list of events (``trainer.scenario.events``), may be empty     |
-| envelope      | no       | REFERENCE §4 when omitted; when given, all six quantities      |
-| time_limits   | no       | REFERENCE §4 when omitted; when given, all four (null = none)  |
+| envelope      | no       | docs/REFERENCE.md §4 when omitted; when given, all six quantities      |
+| time_limits   | no       | docs/REFERENCE.md §4 when omitted; when given, all four (null = none)  |
 | abort         | no       | closing speed limit 0.02 m/s, expected false when omitted      |
 | scoring       | no       | ``weights``: the 13 components, summing to 100                 |
 | lighting      | no       | ``orbit_phase_deg``, ``beta_deg``, ``night`` (mid-morning when omitted) |
@@ -66,7 +66,7 @@ VEHICLE_OPTIONAL = (
 )
 # A low Earth orbit: catches an altitude typed in metres into the km field.
 ALTITUDE_RANGE_KM = (150.0, 2000.0)
-# Largest meaningful allowed bound: roll is folded to [0°, 60°] (three-fold cams, DESIGN §4),
+# Largest meaningful allowed bound: roll is folded to [0°, 60°] (three-fold cams, docs/DESIGN.md §4),
 # pitch/yaw is an angle between two axes.
 ENVELOPE_MAX = {"roll_misalignment_deg": 60.0, "pitch_yaw_misalignment_deg": 180.0}
 _TIERS = (

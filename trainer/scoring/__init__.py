@@ -1,1 +1,1 @@
-"""Grading: pure functions of telemetry (DESIGN §4, §6; STYLE §9). Never imports pybullet."""
+"""Grading: pure functions of telemetry (docs/DESIGN.md §4, §6; docs/STYLE.md §9). Never imports pybullet."""

@@ -15,7 +15,7 @@ from trainer.telemetry import Telemetry
 
 # A hand-controller reversal: an axis swings from beyond +0.25 to beyond −0.25 (or back).
 # Small corrections around centre are not reversals (E: a quarter deflection is a
-# deliberate input on any pad; SMP-style scoring counts over-control, REFERENCE §6).
+# deliberate input on any pad; SMP-style scoring counts over-control, docs/REFERENCE.md §6).
 REVERSAL_THRESHOLD = 0.25
 # "Near the vehicle": the LEE within this range of the shaft tip (E: the last metre and a
 # half, where an LEE moving fast risks an impact).

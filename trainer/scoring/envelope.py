@@ -1,6 +1,6 @@
 """The capture envelope: which tier a set of capture metrics falls in, and why.
 
-Tiers (REFERENCE §4): "full" (full credit), "allowed" (the capture succeeds), "outside"
+Tiers (docs/REFERENCE.md §4): "full" (full credit), "allowed" (the capture succeeds), "outside"
 (a miss). A quantity exactly on a limit is inside it.
 """
 

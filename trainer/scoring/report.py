@@ -1,4 +1,4 @@
-"""The graded report (DESIGN §6, contract): outcome, pass/fail with one sentence per failed
+"""The graded report (docs/DESIGN.md §6, contract): outcome, pass/fail with one sentence per failed
 criterion, a 100-point score of named deductions, and the session metrics; as
 ``report.json`` and a Markdown debrief. Pure functions of the session's facts.
 """
@@ -36,7 +36,7 @@ MISSES_FOR_FULL_DEDUCTION = 2
 EXCEEDANCE_S_FOR_FULL_DEDUCTION = 5.0
 FREE_REVERSALS = 10  # a capture needs some back-and-forth; beyond this it is over-control
 REVERSALS_FOR_FULL_DEDUCTION = 30
-# Post-capture loads: deduct from half the joint torque limit (2,332 N·m, REFERENCE §1,
+# Post-capture loads: deduct from half the joint torque limit (2,332 N·m, docs/REFERENCE.md §1,
 # trainer.sim.joints) and the full weight at the limit itself.
 
 

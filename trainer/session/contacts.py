@@ -10,7 +10,7 @@ from trainer.sim.contacts import detect_contacts
 from trainer.sim.world import World
 
 # A contact faster than this is an impact, not a brush: a collision ends the attempt
-# (E: 3x the 0.03 m/s allowed capture speed of REFERENCE §4).
+# (E: 3x the 0.03 m/s allowed capture speed of docs/REFERENCE.md §4).
 COLLISION_SPEED_M_S = 0.09
 # A contact with more force than this is an impact too (E: a 7.2 t vehicle stopped from
 # 0.03 m/s in 0.1 s).

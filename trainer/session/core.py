@@ -1,8 +1,8 @@
 """The session loop: input → control → world → capture → judge → listeners, one control
-tick (1/60 s = 4 physics steps) at a time, the same for ``fly`` and ``grade`` (DESIGN §2).
+tick (1/60 s = 4 physics steps) at a time, the same for ``fly`` and ``grade`` (docs/DESIGN.md §2).
 
 A session owns one World built from a scenario and a seed (one seeded generator, passed
-in, DESIGN §3). Each tick it applies the workstation buttons, runs the arm controller and
+in, docs/DESIGN.md §3). Each tick it applies the workstation buttons, runs the arm controller and
 steps the world, advances the capture mechanism, fires the scenario's timeline
 (``timeline``), watches contacts (``contacts``), builds the tick's ``Telemetry`` and hands
 it to the outcome judge (``trainer.scoring.judge``) and the listeners (the recorder,

@@ -1,6 +1,6 @@
 """The Latching End Effector's capture mechanism: snare, rigidize, release.
 
-State machine (REFERENCE §1.2: snare → rigidize → latch; cargo FRGFs have no latch)::
+State machine (docs/REFERENCE.md §1.2: snare → rigidize → latch; cargo FRGFs have no latch)::
 
     open --trigger, inside envelope--> snaring --snare time--> captured --> rigidizing
       ^    \\--trigger, outside-------> missed --reset time--> open          |
@@ -33,7 +33,7 @@ from trainer.sim.metrics import CaptureMetrics
 from trainer.sim.snare import CarriageDraw, HeldPose
 from trainer.sim.world import World
 
-# Timings (REFERENCE §1.2, E): snare ≈ 2 s, rigidize ≈ 15–20 s (midpoint taken).
+# Timings (docs/REFERENCE.md §1.2, E): snare ≈ 2 s, rigidize ≈ 15–20 s (midpoint taken).
 SNARE_TIME_S = 2.0
 RIGIDIZE_TIME_S = 17.5
 # After a miss the snare wires reopen before another attempt (E: same as closing).

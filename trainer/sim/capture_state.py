@@ -9,7 +9,7 @@ from enum import StrEnum
 
 
 class CaptureState(StrEnum):
-    """Where the tip LEE's snares and carriage are (REFERENCE §1.2: snare → rigidize).
+    """Where the tip LEE's snares and carriage are (docs/REFERENCE.md §1.2: snare → rigidize).
 
     The string values are what the recording's /state ``capture_state`` holds."""
 

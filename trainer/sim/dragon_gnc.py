@@ -1,11 +1,11 @@
 """Dragon's own guidance and control near the station: station-keeping with a dead-band and
 thruster pulses, the crew's HOLD, RETREAT and ABORT, the approach between holds, and free
-drift (REFERENCE §2, §3).
+drift (docs/REFERENCE.md §2, §3).
 
 Until free drift is commanded, Dragon holds its position itself: it does not follow the
 Clohessy–Wiltshire motion from t = 0. Its thrusters fire in short pulses whenever it
 leaves a dead-band box around its hold point, so the crew sees it wander and get nudged
-back by a few centimetres. The crew's commands (REFERENCE §3: HOLD, RETREAT, ABORT can be
+back by a few centimetres. The crew's commands (docs/REFERENCE.md §3: HOLD, RETREAT, ABORT can be
 sent to the vehicle inside the keep-out sphere) take effect after Dragon's response time.
 
 Everything is in the world frame (LVLH, docs/DESIGN.md §3: x V-bar, y H-bar, z zenith).
@@ -15,7 +15,7 @@ Numbers (E unless marked; no public numbers for Dragon's proximity GNC):
 
 | quantity                | value      | why                                                    |
 |-------------------------|------------|--------------------------------------------------------|
-| Draco thrust            | 400 N      | S (REFERENCE §2); pulses use two at most               |
+| Draco thrust            | 400 N      | S (docs/REFERENCE.md §2); pulses use two at most               |
 | decision period         | 1 s        | a slow proximity loop; pulses last whole control ticks |
 | position dead-band      | ±0.10 m    | per axis; inside the 0.15 m station-keeping scatter    |
 | return drift            | 2 mm/s     | the pulse sets this drift back toward the hold point   |
@@ -36,7 +36,7 @@ from enum import StrEnum
 Vec3 = tuple[float, float, float]
 _ZERO: Vec3 = (0.0, 0.0, 0.0)
 
-DRACO_THRUST_N = 400.0  # S (REFERENCE §2)
+DRACO_THRUST_N = 400.0  # S (docs/REFERENCE.md §2)
 MAX_PULSE_THRUSTERS = 2
 DECISION_PERIOD_S = 1.0
 DEADBAND_M = 0.10

@@ -1,4 +1,4 @@
-"""The SSRMS joint drives and brakes, as pybullet motors (REFERENCE §1, PYBULLET_NOTES).
+"""The SSRMS joint drives and brakes, as pybullet motors (docs/REFERENCE.md §1, docs/PYBULLET_NOTES.md).
 
 * A free joint is a VELOCITY_CONTROL motor at its rate demand with the real joint torque
   (URDF velocity and effort limits are ignored by the motors, so the rate is clamped here
@@ -9,7 +9,7 @@
   the joint now is; a stuck brake (a scenario fault) stays on whatever is commanded.
 
 Motor targets persist in pybullet until changed, so a command is sent only when the demand
-or the brakes change: the controller repeats itself every tick (DESIGN §9 budget).
+or the brakes change: the controller repeats itself every tick (docs/DESIGN.md §9 budget).
 """
 
 from __future__ import annotations

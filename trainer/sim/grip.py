@@ -5,7 +5,7 @@ that takes the vehicle's residual motion over the snare time, so that the fixed 
 Why: a pybullet fixed constraint created between bodies that still move relative to each
 other stops them within a few physics steps. Measured on crs20-capture seed 1 (relative
 speed 6 mm/s at the trigger): ~400 N through the constraint and every graded capture, clean
-or not, at the 2,332 N·m drive limit. In orbit the wires close over about 2 s (REFERENCE
+or not, at the 2,332 N·m drive limit. In orbit the wires close over about 2 s (docs/REFERENCE.md
 §1.2, E) and take the motion out over that time.
 
 The model (all E: no public number for the LEE's snare dynamics):
@@ -24,7 +24,7 @@ T = 2 s leaves ``v(T) = v0 exp(-λ T / 2)`` (the smoothstep integrates to T/2). 
 λ = 8 /s a 7.2 t vehicle at the 3 cm/s edge of the allowed envelope keeps 0.03% of its
 speed (10 µm/s) at the end of the snare, having moved 2.3 cm deeper into the LEE
 (measured): stopped within the 5 cm between the full-credit depth (0.10 m) and the end of
-the full-credit window (0.15 m), far from bottoming at 0.20 m (REFERENCE §4). Measured
+the full-credit window (0.15 m), far from bottoming at 0.20 m (docs/REFERENCE.md §4). Measured
 with the arm's drives holding it still in ``capture_ready`` (tests/sim/test_capture.py):
 the grip peaks at 87 N and the joints at 438 N·m for a clean 1 cm/s capture, 270 N and
 1,430 N·m at 3 cm/s, i.e. under half the 2,332 N·m drive limit when clean and above it at
@@ -46,7 +46,7 @@ from trainer.sim.metrics import cross, norm, sub
 
 Vec3 = tuple[float, float, float]
 
-# The wires close over the snare time (REFERENCE §1.2, E: ≈ 2 s); the grip grows with them.
+# The wires close over the snare time (docs/REFERENCE.md §1.2, E: ≈ 2 s); the grip grows with them.
 GRIP_RAMP_S = 2.0
 # Full damping rate λ = c / m (E, module docstring): 8 /s.
 GRIP_DAMPING_RATE_PER_S = 8.0

@@ -1,4 +1,4 @@
-"""The SSRMS joints' facts, base to tip (REFERENCE §1), in a module free of pybullet so that
+"""The SSRMS joints' facts, base to tip (docs/REFERENCE.md §1), in a module free of pybullet so that
 scenario validation and scoring can use them without loading the physics engine."""
 
 import math
@@ -12,6 +12,6 @@ JOINT_NAMES: tuple[str, ...] = (
     "wrist_yaw",
     "wrist_roll",
 )
-JOINT_RATE_LIMIT_RAD_S = math.radians(4.0)  # REFERENCE §1, S (low confidence)
-JOINT_TORQUE_LIMIT_NM = 2332.0  # REFERENCE §1, S (low confidence)
-JOINT_LIMIT_RAD = math.radians(270.0)  # REFERENCE §1, S
+JOINT_RATE_LIMIT_RAD_S = math.radians(4.0)  # docs/REFERENCE.md §1, S (low confidence)
+JOINT_TORQUE_LIMIT_NM = 2332.0  # docs/REFERENCE.md §1, S (low confidence)
+JOINT_LIMIT_RAD = math.radians(270.0)  # docs/REFERENCE.md §1, S

@@ -23,7 +23,7 @@ from trainer.sim.rotation import matrix_from_quat
 from trainer.sim.world import JOINT_NAMES, WorldSpec
 from trainer.validate import Problems, get, join, mapping, number, read_yaml, vector
 
-# A named pose's joint angles (degrees in the file) within the joints' ±270° (REFERENCE §1).
+# A named pose's joint angles (degrees in the file) within the joints' ±270° (docs/REFERENCE.md §1).
 JOINT_RANGE_DEG = (-math.degrees(JOINT_LIMIT_RAD), math.degrees(JOINT_LIMIT_RAD))
 
 

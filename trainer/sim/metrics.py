@@ -1,4 +1,4 @@
-"""Capture metrics (DESIGN §4, contract): pure functions of the LEE and fixture states.
+"""Capture metrics (docs/DESIGN.md §4, contract): pure functions of the LEE and fixture states.
 
 Pure functions, no pybullet, so scoring, the HUD and the recorder compute exactly the same
 numbers the capture mechanism judges the trigger with; the alignment error the LEE-camera
@@ -24,7 +24,7 @@ from trainer.sim.rotation import rows_from_quat as rows_from_quat  # re-exported
 FloatArray = npt.NDArray[np.float64]
 
 # The FRGF cams are three-fold, so roll misalignment is measured modulo 120° and folded
-# into [0°, 60°] (REFERENCE §4, DESIGN §4).
+# into [0°, 60°] (docs/REFERENCE.md §4, docs/DESIGN.md §4).
 CAM_SYMMETRY_DEG = 120.0
 
 
@@ -41,7 +41,7 @@ class Pose:
 
 @dataclass(frozen=True, slots=True)
 class CaptureMetrics:
-    """The six capture quantities of DESIGN §4 at one instant."""
+    """The six capture quantities of docs/DESIGN.md §4 at one instant."""
 
     lateral_offset_m: float
     axial_depth_m: float
@@ -102,7 +102,7 @@ def capture_metrics(
     shaft_tip_velocity_m_s: VecLike,
     vehicle_angular_velocity_rad_s: VecLike,
 ) -> CaptureMetrics:
-    """Compute the DESIGN §4 metrics with the LEE frame as reference.
+    """Compute the docs/DESIGN.md §4 metrics with the LEE frame as reference.
 
     ``lee_linear_velocity_m_s`` is the velocity of the LEE frame origin (the mouth centre);
     ``shaft_tip_velocity_m_s`` the velocity of the ball centre; both in the world frame.

@@ -1,6 +1,6 @@
-"""Clohessy–Wiltshire relative motion about the ISS (REFERENCE §5), pure numpy.
+"""Clohessy–Wiltshire relative motion about the ISS (docs/REFERENCE.md §5), pure numpy.
 
-World frame (DESIGN §3): LVLH at the ISS reference point, x = V-bar (along-track),
+World frame (docs/DESIGN.md §3): LVLH at the ISS reference point, x = V-bar (along-track),
 y = H-bar (orbit normal), z = zenith. The CW equations there read
 
     x'' = -2n z'              + a_x
@@ -9,7 +9,7 @@ y = H-bar (orbit normal), z = zenith. The CW equations there read
 
 so the orbital "gravity" acting on a body in this rotating frame is the acceleration
 ``cw_acceleration`` below; the world applies ``mass * cw_acceleration`` before every
-physics step (pybullet clears external forces after each step, PYBULLET_NOTES).
+physics step (pybullet clears external forces after each step, docs/PYBULLET_NOTES.md).
 """
 
 from __future__ import annotations
@@ -21,15 +21,15 @@ import numpy.typing as npt
 
 FloatArray = npt.NDArray[np.float64]
 
-# Earth's gravitational parameter and mean radius (REFERENCE §5, S).
+# Earth's gravitational parameter and mean radius (docs/REFERENCE.md §5, S).
 MU_EARTH_M3_S2 = 398_600.4418e9
 EARTH_RADIUS_M = 6_371_000.0
-# ISS altitude in March 2020, 421–422 km (REFERENCE §5, S).
+# ISS altitude in March 2020, 421–422 km (docs/REFERENCE.md §5, S).
 ISS_ALTITUDE_M = 421_500.0
 
 
 def mean_motion_rad_s(altitude_m: float = ISS_ALTITUDE_M) -> float:
-    """Mean motion n of a circular orbit at ``altitude_m`` (REFERENCE §5: 1.128e-3 rad/s)."""
+    """Mean motion n of a circular orbit at ``altitude_m`` (docs/REFERENCE.md §5: 1.128e-3 rad/s)."""
     if not math.isfinite(altitude_m) or altitude_m <= 0.0:
         raise ValueError(
             f"orbit altitude must be a positive finite number of metres, got {altitude_m}"

@@ -10,7 +10,7 @@ between the tip LEE frame and the FRGF frame.
   their pose then (a soft capture: not yet seated), whose held pose then follows the draw
   (``CarriageDraw``): the carriage pulls the fixture to the seated pose over the rigidize
   time, smoothstep in position (centring the shaft on the boresight too), slerp in
-  attitude (PYBULLET_NOTES: slew the child frame; ends exact).
+  attitude (docs/PYBULLET_NOTES.md: slew the child frame; ends exact).
 
 The held pose is re-set before every physics step, not once per control tick. Measured
 (fixture drawn 0.17 m over 17.5 s, arm drives holding still): moving the pose in 1/60 s
@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 
 
 FloatArray = npt.NDArray[np.float64]
-# PYBULLET_NOTES: an explicit maxForce is in N and the default lets a 10 t vehicle slip
+# docs/PYBULLET_NOTES.md: an explicit maxForce is in N and the default lets a 10 t vehicle slip
 # 0.8 m; 1e9 N is far above any load a capture produces, i.e. effectively rigid.
 CONSTRAINT_MAX_FORCE_N = 1e9
 # After a release the LEE and fixture collide again only once no pair of their shapes is
@@ -158,7 +158,7 @@ class SnareConstraint:
 
     def _lee_fixture_collisions(self, enabled: bool) -> None:
         """LEE and fixture shapes overlap once snared: their collisions are filtered while
-        the constraint holds them (an overlap explodes the solver, PYBULLET_NOTES)."""
+        the constraint holds them (an overlap explodes the solver, docs/PYBULLET_NOTES.md)."""
         w = self._world
         for arm_link, veh_link in self._link_pairs():
             pb.setCollisionFilterPair(

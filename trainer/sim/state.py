@@ -1,5 +1,5 @@
 """What the world hands out: frozen records of poses, velocities and the per-tick snapshot,
-in the world frame (DESIGN §3). Built by ``trainer.sim.world.World``; read by the session,
+in the world frame (docs/DESIGN.md §3). Built by ``trainer.sim.world.World``; read by the session,
 the capture mechanism and the telemetry."""
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The pybullet world: station, SSRMS and a free-drifting vehicle, stepped deterministically.
 
-What it guarantees (each one a trap measured in PYBULLET_NOTES):
+What it guarantees (each one a trap measured in docs/PYBULLET_NOTES.md):
 
 * built in one fixed order in its own DIRECT client, with every engine parameter set in
   one place (``_configure_engine``): step 1/240 s, 100 solver iterations, deterministic
@@ -10,9 +10,9 @@ What it guarantees (each one a trap measured in PYBULLET_NOTES):
 * joints driven by rate commands through VELOCITY_CONTROL with the real torque limit,
   rates clamped at 4 °/s and kept off the ±270° stops; brakes that hold up to a slip torque;
 * state read only through named accessors returning numpy values in the world frame
-  (DESIGN §3), and a divergence check that raises ``SimulationDivergedError``.
+  (docs/DESIGN.md §3), and a divergence check that raises ``SimulationDivergedError``.
 
-Nothing here imports pygame or the layers above (DESIGN §2).
+Nothing here imports pygame or the layers above (docs/DESIGN.md §2).
 """
 
 from __future__ import annotations
@@ -48,8 +48,8 @@ FloatArray = npt.NDArray[np.float64]
 
 
 # The physics step lives in trainer/clock.py (re-exported here for the world's users);
-# 1/60 s would let a captured payload give 7.5 mm (PYBULLET_NOTES).
-SOLVER_ITERATIONS = 100  # PYBULLET_NOTES: capture constraint give 0.19 mm at 100 iterations
+# 1/60 s would let a captured payload give 7.5 mm (docs/PYBULLET_NOTES.md).
+SOLVER_ITERATIONS = 100  # docs/PYBULLET_NOTES.md: capture constraint give 0.19 mm at 100 iterations
 # The CW acceleration is re-evaluated once per control tick (4 steps) and applied before
 # every step. Its change over 1/60 s is negligible (D: d/dt(3n²z) = 3n²·ż ≈ 3.8e-6 s⁻² ×
 # 0.03 m/s ≈ 1e-7 m/s³, i.e. ~2e-9 m/s² within a tick; the 240 s closed-form test holds to
@@ -73,7 +73,7 @@ class WorldSpec:
     vehicle_velocity_m_s: tuple[float, float, float] = (0.0, 0.0, 0.0)
     vehicle_angular_velocity_rad_s: tuple[float, float, float] = (0.0, 0.0, 0.0)
     vehicle_model: str = "dragon"
-    # None: keep the URDF's mass properties (REFERENCE §2 estimates).
+    # None: keep the URDF's mass properties (docs/REFERENCE.md §2 estimates).
     vehicle_mass_kg: float | None = None
     vehicle_inertia_kg_m2: tuple[float, float, float] | None = None
     # A fixed target (the basic drill) is bolted to the station and feels no CW force.
@@ -92,11 +92,11 @@ class World:
     | ``joint_angles_rad()``     | (7,) joint angles, base to tip                     |
     | ``joint_rates_rad_s()``    | (7,) joint rates                                   |
     | ``joint_torques_nm()``     | (7,) motor torques applied in the last step        |
-    | ``lee()``                  | tip LEE frame pose and velocity (DESIGN §3)        |
+    | ``lee()``                  | tip LEE frame pose and velocity (docs/DESIGN.md §3)        |
     | ``fixture()``              | FRGF frame pose and velocity                       |
     | ``shaft_tip()``            | ball centre at the end of the FRGF shaft           |
     | ``vehicle_state()``        | vehicle COM position/velocity/attitude/rate        |
-    | ``capture_metrics()``      | the DESIGN §4 metrics now                          |
+    | ``capture_metrics()``      | the docs/DESIGN.md §4 metrics now                          |
     | ``lee_jacobian()``         | (6, 7) [linear; angular] Jacobian of the LEE frame |
     """
 
@@ -119,7 +119,7 @@ class World:
 
     # ------------------------------------------------------------------ building
     def _configure_engine(self) -> None:
-        """Every engine parameter, in one place: resetSimulation forgets them (PYBULLET_NOTES)."""
+        """Every engine parameter, in one place: resetSimulation forgets them (docs/PYBULLET_NOTES.md)."""
         c = self._client
         pb.setGravity(0.0, 0.0, 0.0, physicsClientId=c)
         pb.setPhysicsEngineParameter(
@@ -165,7 +165,7 @@ class World:
             raise ModelError(f"{path}: pybullet could not load the model ({exc})") from None
         if body < 0:
             raise ModelError(f"{path}: pybullet could not load the model")
-        # No hidden damping (PYBULLET_NOTES: default 0.04 slows a free Dragon 12x in 60 s).
+        # No hidden damping (docs/PYBULLET_NOTES.md: default 0.04 slows a free Dragon 12x in 60 s).
         for link in range(-1, pb.getNumJoints(body, physicsClientId=self._client)):
             pb.changeDynamics(
                 body, link, linearDamping=0.0, angularDamping=0.0, physicsClientId=self._client
@@ -210,7 +210,7 @@ class World:
                     f"initial joint angle {math.degrees(q):.1f} deg is outside ±270 deg"
                 )
             pb.resetJointState(self.arm, j, q, 0.0, physicsClientId=c)
-        # Switch off loadURDF's hidden velocity motors (PYBULLET_NOTES), then hold still.
+        # Switch off loadURDF's hidden velocity motors (docs/PYBULLET_NOTES.md), then hold still.
         pb.setJointMotorControlArray(
             self.arm, self.joint_indices, pb.VELOCITY_CONTROL, forces=[0.0] * 7, physicsClientId=c
         )
@@ -307,7 +307,7 @@ class World:
         self.drives.set_brakes(engaged)
 
     def set_brake_stuck(self, joint: str, stuck: bool = True) -> None:
-        """Fault injection: ``joint``'s brake stays on (REFERENCE §1: every joint has a brake)."""
+        """Fault injection: ``joint``'s brake stays on (docs/REFERENCE.md §1: every joint has a brake)."""
         self.drives.set_brake_stuck(joint, stuck)
 
     def brakes_engaged(self) -> tuple[bool, ...]:
@@ -398,10 +398,10 @@ class World:
                         self._tick_start = (pos, vel, ang, self._joint_states)
                     ax, ay, az = cw_acceleration(pos, vel, n)
                     force = (mass * ax + thrust[0], mass * ay + thrust[1], mass * az + thrust[2])
-                # One-shot force: cleared after every step (PYBULLET_NOTES), so applied each
+                # One-shot force: cleared after every step (docs/PYBULLET_NOTES.md), so applied each
                 # time, at the COM position of the last evaluation: the COM moves < 1 mm in
                 # a tick, a torque below 1e-3 N·m, far under the 0.02 N·m gravity-gradient
-                # torque REFERENCE §5 calls negligible.
+                # torque docs/REFERENCE.md §5 calls negligible.
                 pb.applyExternalForce(vehicle, -1, force, pos, pb.WORLD_FRAME, physicsClientId=c)
             pb.stepSimulation(physicsClientId=c)
             self._step_count += 1
@@ -453,13 +453,13 @@ class World:
         return np.array([s[1] for s in states])
 
     def joint_torques_nm(self) -> FloatArray:
-        """Motor torque each joint applied in the last step (PYBULLET_NOTES: state index 3)."""
+        """Motor torque each joint applied in the last step (docs/PYBULLET_NOTES.md: state index 3)."""
         states = pb.getJointStates(self.arm, self.joint_indices, physicsClientId=self._client)
         return np.array([s[3] for s in states])
 
     def _frame(self, body: int, link: int) -> FramePose:
         # Index 0/1 (COM frame) in double precision: these links' inertial frame equals
-        # their link frame (index 4/5 is float32, PYBULLET_NOTES).
+        # their link frame (index 4/5 is float32, docs/PYBULLET_NOTES.md).
         s = pb.getLinkState(
             body,
             link,
@@ -470,7 +470,7 @@ class World:
         return FramePose(np.array(s[0]), np.array(s[1]), np.array(s[6]), np.array(s[7]))
 
     def lee(self) -> FramePose:
-        """The tip LEE frame (DESIGN §3): origin at the mouth, +x along the boresight."""
+        """The tip LEE frame (docs/DESIGN.md §3): origin at the mouth, +x along the boresight."""
         return self._frame(self.arm, self.tip_lee_link)
 
     def arm_link(self, name: str) -> FramePose:
@@ -478,7 +478,7 @@ class World:
         return self._frame(self.arm, self.arm_links[name])
 
     def fixture(self) -> FramePose:
-        """The FRGF frame (DESIGN §3): origin at the base plate centre, +x along the shaft."""
+        """The FRGF frame (docs/DESIGN.md §3): origin at the base plate centre, +x along the shaft."""
         return self._frame(self.vehicle, self.frgf_link)
 
     def shaft_tip(self) -> FramePose:

@@ -29,7 +29,7 @@ from trainer.telemetry import Telemetry
 RANGE_CALLS_M: tuple[float, ...] = (10.0, 8.0, 6.0, 5.0, 4.0, 3.0, 2.5, 2.0, 1.5, 1.0, 0.75, 0.5)
 REARM_FACTOR = 1.2
 # E: 8 cm/s is 80 % of the 0.1 m/s tip-speed limit near the vehicle (the scoring rule of
-# trainer/scoring/accumulate.py) and well above the 0.03 m/s allowed at capture (REFERENCE
+# trainer/scoring/accumulate.py) and well above the 0.03 m/s allowed at capture (docs/REFERENCE.md
 # §4); 3 m is the start of the close approach.
 FAST_CLOSING_M_S = 0.08
 FAST_RANGE_M = 3.0

@@ -32,7 +32,7 @@ from trainer.ui.aids import AidLevel
 from trainer.ui.calls import closing_rate_m_s, in_depth_window
 from trainer.ui.theme import OVERLAY, Colour, Fonts, tier_colour
 
-# E: three times the allowed lateral offset of the CRS-20 envelope (0.10 m, REFERENCE §4)
+# E: three times the allowed lateral offset of the CRS-20 envelope (0.10 m, docs/REFERENCE.md §4)
 # fills a bar: fine resolution where it matters, and the needle pins beyond.
 OFFSET_SCALE_M = 0.3
 PY_SCALE_DEG = 15.0  # the P/Y box's half-width

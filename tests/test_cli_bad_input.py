@@ -250,7 +250,9 @@ def test_a_recording_cut_off_by_a_crash_is_graded_up_to_the_cut(
     long = record(tmp_path / "long.mcap", "crs20-capture-easy", 3, ticks=300)
     data = long.read_bytes()
     cut = tmp_path / "cut.mcap"
-    cut.write_bytes(data[: len(data) * 2 // 3])
+    # Half the bytes: the summary section (schemas, metadata, indexes) is ~30% of a
+    # five-second file, so a cut at two thirds can keep every data chunk.
+    cut.write_bytes(data[: len(data) // 2])
     out = tmp_path / "out"
     result = run("grade", "crs20-capture-easy", "--pilot", str(cut), "--out", str(out))
     assert result.returncode == 0, result.stderr

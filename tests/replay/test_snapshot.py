@@ -38,7 +38,9 @@ def test_rebuilt_snapshot_reproduces_the_recorded_metrics(
     assert snap.control is not None and snap.control.mode.value == state["control"]["mode"]
     recorded = state["metrics"]
     for key, value in snap.metrics.to_dict().items():
-        assert value == pytest.approx(recorded[key], abs=1e-4), key  # µm, single precision
+        # 1e-5: the shaft-tip offset comes from /tf, built from pybullet's float32 link
+        # frames (docs/PYBULLET_NOTES.md §1), a few 1e-6 m off at 11 m from the origin.
+        assert value == pytest.approx(recorded[key], abs=1e-5), key
     # the range the status display shows agrees with the shaft tip rebuilt from /tf
     tip = snap.shaft_tip_position_lee_m
     assert math.sqrt(sum(v * v for v in tip)) == pytest.approx(state["range_m"], abs=1e-5)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -252,10 +253,13 @@ def test_the_window_reads_the_states_in_the_background_to_the_same_result(
         pygame.init()
         viewer = ReplayViewer(model, pygame.display.set_mode((800, 480)), sleep=lambda s: None)
         try:
-            deadline = 600
-            while model.pending and deadline:
+            # Wait for the background reader on the wall clock (with a breath between
+            # frames), not a count of frames: on a loaded machine 600 frames came and went
+            # before the reader thread had its turn.
+            deadline = time.monotonic() + 60.0
+            while model.pending and time.monotonic() < deadline:
                 viewer.frame([])
-                deadline -= 1
+                time.sleep(0.002)
             viewer.frame([])
         finally:
             viewer.close()

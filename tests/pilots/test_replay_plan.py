@@ -1,0 +1,47 @@
+"""The replay plan of ``grade --pilot RECORDING`` (in process): a recording knows the
+scenario, the seed and the physics build it was flown with, and the plan says when any of
+them differs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import trainer.pilots.replay_plan as replay_plan
+from trainer.errors import TrainerError
+from trainer.input.state import HandControllerState
+from trainer.scenario.loader import load_scenario
+from trainer.session import Session
+
+
+@pytest.fixture(scope="module")
+def recording(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("plan") / "easy.mcap"
+    session = Session(load_scenario("crs20-capture-easy"), 5, recording_path=path)
+    try:
+        for _ in range(12):
+            session.tick(HandControllerState(thc=(0.2, 0.0, 0.0)))
+        session.stop()
+    finally:
+        session.close()
+    return path
+
+
+def test_the_plan_takes_the_recordings_scenario_and_seed(recording: Path) -> None:
+    plan = replay_plan.plan_replay(recording, load_scenario("crs20-capture-easy"), None, False)
+    assert plan.seed == 5 and plan.scenario.id == "crs20-capture-easy"
+    assert plan.notices == [] and len(plan.replay.states) == 12
+
+
+def test_another_physics_build_is_noticed(recording: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(replay_plan, "_pybullet_version", lambda: "9.9.9")
+    plan = replay_plan.plan_replay(recording, load_scenario("crs20-capture-easy"), None, False)
+    assert len(plan.notices) == 1 and "9.9.9" in plan.notices[0]
+
+
+def test_many_seeds_with_a_recording_are_refused(recording: Path) -> None:
+    with pytest.raises(TrainerError, match="one session"):
+        replay_plan.plan_replay(recording, load_scenario("crs20-capture-easy"), range(5, 7), True)
+    with pytest.raises(TrainerError, match="seed 5"):
+        replay_plan.plan_replay(recording, load_scenario("crs20-capture-easy"), range(6, 7), False)

@@ -6,7 +6,6 @@ line on stderr and exit status 2."""
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -16,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pygame
 import pytest
 
 from trainer.record.reader import read_recording
@@ -27,45 +25,15 @@ from trainer.ui.theme import OVERLAY, READOUT
 from trainer.ui.workstation import Layout
 
 from .helpers import assert_target_at, near
+from .xvfb import screenshot, xvfb_display
 
 CLI = [sys.executable, "-m", "trainer.cli"]
 
 
-def _need(tool: str) -> str:
-    path = shutil.which(tool)
-    if path is None:
-        if os.environ.get("CI"):
-            pytest.fail(f"{tool} is needed in CI (tools/system-deps.sh installs it)")
-        pytest.skip(f"{tool} is not installed")
-    return path
-
-
 @pytest.fixture
 def display() -> Iterator[str]:
-    xvfb = _need("Xvfb")
-    read_fd, write_fd = os.pipe()
-    proc = subprocess.Popen(
-        [xvfb, "-displayfd", str(write_fd), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
-        pass_fds=(write_fd,),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write_fd)
-    with os.fdopen(read_fd) as f:
-        number = f.readline().strip()
-    try:
-        yield f":{number}"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-
-
-def _screenshot(display: str, path: Path) -> np.ndarray:  # type: ignore[type-arg]
-    tool = _need("import")
-    subprocess.run(
-        [tool, "-display", display, "-window", "root", str(path)], check=True, timeout=30
-    )
-    return np.array(pygame.surfarray.array3d(pygame.image.load(str(path)))).swapaxes(0, 1)
+    with xvfb_display("1280x800x24") as name:
+        yield name
 
 
 def test_fly_opens_a_real_window_with_the_target_and_numbers_and_sigterm_finalizes(
@@ -90,7 +58,7 @@ def test_fly_opens_a_real_window_with_the_target_and_numbers_and_sigterm_finaliz
             assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
             if (out / "session.mcap").exists():
                 time.sleep(4.0)  # a few seconds of flight
-                image = _screenshot(display, tmp_path / "screen.png")
+                image = screenshot(display, tmp_path / "screen.png")
                 break
         assert image is not None, "the window never started a session"
     finally:

@@ -23,7 +23,8 @@ from trainer.ui.replay.strip import LABEL_W, MARKER_COLOURS
 from trainer.ui.workstation import Layout
 
 from .helpers import assert_target_at, near
-from .test_fly_xvfb import _need, _screenshot, lee_pixel_of_standoff
+from .test_fly_xvfb import lee_pixel_of_standoff
+from .xvfb import screenshot, xvfb_display
 
 CLI = [sys.executable, "-m", "trainer.cli"]
 SIZE = (1600, 960)
@@ -31,22 +32,8 @@ SIZE = (1600, 960)
 
 @pytest.fixture
 def display() -> Iterator[str]:
-    xvfb = _need("Xvfb")
-    read_fd, write_fd = os.pipe()
-    proc = subprocess.Popen(
-        [xvfb, "-displayfd", str(write_fd), "-screen", "0", "1600x960x24", "-nolisten", "tcp"],
-        pass_fds=(write_fd,),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write_fd)
-    with os.fdopen(read_fd) as f:
-        number = f.readline().strip()
-    try:
-        yield f":{number}"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+    with xvfb_display("1600x960x24") as name:
+        yield name
 
 
 def _open_and_shoot(display: str, recording: Path, at: float, shot: Path) -> np.ndarray:  # type: ignore[type-arg]
@@ -68,7 +55,7 @@ def _open_and_shoot(display: str, recording: Path, at: float, shot: Path) -> np.
         else:
             raise AssertionError("".join(seen))
         time.sleep(1.0)  # a few idle frames presented
-        return _screenshot(display, shot)
+        return screenshot(display, shot)
     finally:
         proc.terminate()
         proc.wait(timeout=30)

@@ -22,9 +22,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -32,22 +30,6 @@ from pathlib import Path
 
 SEEKS = 60
 PLAY_WALL_S = 10.0
-
-
-def start_xvfb() -> tuple[subprocess.Popen[bytes], str]:
-    xvfb = shutil.which("Xvfb")
-    if xvfb is None:
-        sys.exit("bench_viewer: Xvfb is not installed (tools/system-deps.sh)")
-    read_fd, write_fd = os.pipe()
-    proc = subprocess.Popen(
-        [xvfb, "-displayfd", str(write_fd), "-screen", "0", "1600x960x24", "-nolisten", "tcp"],
-        pass_fds=(write_fd,),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write_fd)
-    with os.fdopen(read_fd) as f:
-        return proc, f":{f.readline().strip()}"
 
 
 def bench(path: Path) -> None:
@@ -142,7 +124,9 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="keep the flown recording here")
     args = parser.parse_args()
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    xvfb, display = start_xvfb()
+    from bench.xvfb import start_xvfb
+
+    xvfb, display = start_xvfb("1600x960x24", "bench_viewer")
     os.environ["DISPLAY"] = display
     try:
         with tempfile.TemporaryDirectory() as tmp:

@@ -23,7 +23,6 @@ import math
 import os
 import resource
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -51,22 +50,6 @@ class ScriptedSticks:
         return HandControllerState(thc=thc, rhc=rhc)
 
 
-def _start_xvfb() -> tuple[subprocess.Popen[bytes], str]:
-    xvfb = shutil.which("Xvfb")
-    if xvfb is None:
-        sys.exit("bench_window: Xvfb is not installed (tools/system-deps.sh installs it)")
-    read_fd, write_fd = os.pipe()
-    proc = subprocess.Popen(
-        [xvfb, "-displayfd", str(write_fd), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
-        pass_fds=(write_fd,),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write_fd)
-    with os.fdopen(read_fd) as f:
-        return proc, f":{f.readline().strip()}"
-
-
 def _cpu_s(pid: int) -> float:
     """User + system CPU seconds of another process (from /proc)."""
     try:
@@ -88,8 +71,10 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=120.0)
     parser.add_argument("--scenario", default="crs20-capture-easy")
     args = parser.parse_args()
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from bench.xvfb import start_xvfb
 
-    xvfb, display = _start_xvfb()
+    xvfb, display = start_xvfb("1280x800x24", "bench_window")
     os.environ["DISPLAY"] = display
     os.environ["SDL_VIDEODRIVER"] = "x11"
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")

@@ -5,19 +5,16 @@ in the metadata, never today's file of the same id), its seed and its /input str
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from trainer.errors import RecordingError
+from trainer.errors import RecordingError, ValidationError
 from trainer.input.state import HandControllerState
 from trainer.record.schemas import INPUT_TOPIC
 from trainer.record.seek import IndexedRecording
-from trainer.scenario import schema
-from trainer.scenario.checks import Problems
-from trainer.scenario.loader import _pose_names, _vehicle_models
+from trainer.scenario.loader import scenario_from_json
 from trainer.scenario.model import Scenario
 
 
@@ -34,18 +31,11 @@ def scenario_of(path: Path, metadata: dict[str, Any]) -> Scenario:
     raw = metadata.get("scenario")
     if not isinstance(raw, dict):
         raise RecordingError(f"recording {path} holds no resolved scenario in its metadata")
-    problems = Problems(f"{path} (scenario in the recording)")
-    # a fresh copy: parsing must not share lists with the caller's metadata
-    scenario = schema.parse(
-        problems,
-        json.loads(json.dumps(raw)),
-        schema.Context(None, _pose_names(), _vehicle_models()),
-    )
-    if scenario is None:
-        raise RecordingError(
-            problems.lines[0] if problems.lines else f"recording {path}: invalid scenario"
-        )
-    return scenario
+    try:
+        return scenario_from_json(raw, f"{path} (scenario in the recording)")
+    except ValidationError as exc:
+        why = exc.one_line() if exc.problems else f"recording {path}: invalid scenario"
+        raise RecordingError(why) from None
 
 
 def replay_source(recording: IndexedRecording) -> ReplaySource:

@@ -31,6 +31,7 @@ Bounds (``trainer.yamlfile`` counts them while reading):
 from __future__ import annotations
 
 import difflib
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -186,7 +187,8 @@ def scenario_from_json(data: Any, label: str) -> Scenario:
     file: a recording replays with the numbers it was flown with, never trusted blindly."""
     problems = Problems(label)
     ctx = schema.Context(None, _pose_names(), _vehicle_models())
-    scenario = _parse(problems, data, ctx)
+    # a fresh copy: parsing must not share lists with the caller's metadata
+    scenario = _parse(problems, json.loads(json.dumps(data)), ctx)
     if scenario is None:
         raise ValidationError(problems.lines, problems.count)
     return scenario

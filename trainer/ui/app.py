@@ -219,10 +219,14 @@ class FlyApp:
         pygame.display.flip()
         now = self._clock()
         self.frame_times.append(now - start)
-        if self._next_frame is None or now - self._next_frame > FRAME_S:
-            self._next_frame = now
-        self._next_frame += FRAME_S
-        self._sleep(max(0.0, self._next_frame - now))
+        # Frames start on a 60 Hz schedule. A frame that ran past its slot starts the next
+        # one at once; once more than a whole frame behind, the schedule restarts from now
+        # (no sleep either way: sleeping a full frame after a late one halved the rate).
+        target = (now if self._next_frame is None else self._next_frame) + FRAME_S
+        if now - target > FRAME_S:
+            target = now
+        self._next_frame = target
+        self._sleep(max(0.0, target - now))
 
     def _screen_fonts(self) -> Fonts:
         w, h = self.screen.get_size()

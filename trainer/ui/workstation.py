@@ -141,9 +141,9 @@ class Workstation:
             surface.fill((6, 6, 8))
             fonts.text(surface, "NO VIDEO", rect.center, 40 if main else 26, RED, anchor="center")
         else:
-            image = _to_surface(self.feed(camera, rect.size))
-            if image.get_size() != rect.size:  # the renderer's reduced CPU fallback
-                image = pygame.transform.scale(image, rect.size)
+            image = _to_surface(self.feed(camera, _render_size(rect.size)))
+            if image.get_size() != rect.size:  # rendered smaller, or the CPU fallback
+                image = pygame.transform.smoothscale(image, rect.size)
             surface.blit(image, (0, 0))
             if camera == "lee" and state.aids.overlay:
                 self._overlay(surface, t, state)
@@ -188,9 +188,10 @@ class Workstation:
             layer = self._overlay_layer = pygame.Surface(surface.get_size(), pygame.SRCALPHA)
         layer.fill((0, 0, 0, 0))
         draw_overlay(layer, layer.get_rect(), t, state.scenario.envelope, state.aids, self.fonts)
-        shadow = pygame.mask.from_surface(layer, 127).to_surface(
-            setcolor=(0, 0, 0, 255), unsetcolor=(0, 0, 0, 0)
-        )
+        # The shadow is the layer turned black, alpha kept: a multiply, ~10x cheaper than a
+        # mask of the layer (bench/bench_window.py: 2.9 ms a LEE frame with the mask).
+        shadow = layer.copy()
+        shadow.fill((0, 0, 0, 255), special_flags=pygame.BLEND_RGBA_MULT)
         surface.blit(shadow, (1, 1))
         surface.blit(layer, (0, 0))
 
@@ -234,6 +235,21 @@ class Workstation:
         for image in images:
             screen.blit(image, image.get_rect(midtop=(box.centerx, y)))
             y += image.get_height()
+
+
+# A camera image is rendered at most at about 480x360 (the standard-definition video the
+# ISS cameras send, docs/REFERENCE.md §1) and scaled to its monitor: software OpenGL's cost
+# grows with the pixels (bench/bench_render.py), and a full-screen LEE monitor at native
+# size would cost several frames' time.
+MAX_RENDER_PIXELS = 480 * 360
+
+
+def _render_size(size: tuple[int, int]) -> tuple[int, int]:
+    w, h = size
+    if w * h <= MAX_RENDER_PIXELS:
+        return size
+    k = (MAX_RENDER_PIXELS / (w * h)) ** 0.5
+    return (max(1, round(w * k)), max(1, round(h * k)))
 
 
 def _to_surface(image: RGBImage) -> pygame.Surface:

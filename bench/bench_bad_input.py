@@ -1,4 +1,4 @@
-"""Benchmark: what a hostile scenario file costs before it is refused (issue #10).
+"""Benchmark: what a hostile scenario file costs before it is refused (docs/DESIGN.md §5).
 
 Builds the files the tests' corpus holds (an alias bomb, deep nesting, a multi-megabyte
 file, thousands of unknown keys, a Python tag) and times ``validate_file`` on each, in

@@ -1,6 +1,6 @@
 """Benchmark: whole ``grade`` commands against bare pybullet stepping, and batch speed-up.
 
-In one run (docs/DESIGN.md §9 performance budget, issue 14):
+In one run (docs/DESIGN.md §9 performance budget):
 
 1. bare ``stepSimulation`` of the same bodies (station, arm in ``capture_ready``, Dragon at
    the capture point) at 1/240 s, nothing else, no contacts: the physics ceiling;

@@ -1,4 +1,4 @@
-"""Benchmark: camera images per view, readback included (issue 11: 3–7 ms per view on
+"""Benchmark: camera images per view, readback included (docs/PYBULLET_NOTES.md §2.2: 3–7 ms per view on
 Mesa's llvmpipe is the target, docs/PYBULLET_NOTES.md).
 
 The real scene (station, SSRMS, Dragon) at the close-up pose: the arm at

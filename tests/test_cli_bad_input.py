@@ -1,4 +1,4 @@
-"""Bad input through the real command line (issue #10): each case in a subprocess, so what
+"""Bad input through the real command line (docs/DESIGN.md §5): each case in a subprocess, so what
 reaches the terminal is what is checked: exit status 2, exactly one line on stderr (no
 pybullet banner), no traceback, and no output file half-written or written at all."""
 

@@ -1,4 +1,4 @@
-"""Unplug is a controlled stop (issue #10): from the tick the hand controller is lost the
+"""Unplug is a controlled stop (docs/REFERENCE.md §1.3): from the tick the hand controller is lost the
 sticks are ignored, the LEE slows along its path (sampled every tick, its speed never
 rises), the arm is at rest within 1 s, then the brakes go on and an event says so."""
 

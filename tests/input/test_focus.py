@@ -1,4 +1,4 @@
-"""A window losing the focus reads as a lost hand controller (issue #10), so ``fly`` makes
+"""A window losing the focus reads as a lost hand controller (docs/DESIGN.md §5), so ``fly`` makes
 the same controlled stop as for an unplugged pad; the focus back needs RESUME."""
 
 from __future__ import annotations

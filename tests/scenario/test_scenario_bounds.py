@@ -1,4 +1,4 @@
-"""Plausibility at the boundary (issue #10): a value that parses but makes no physical
+"""Plausibility at the boundary (docs/REFERENCE.md §8): a value that parses but makes no physical
 sense is refused with its key path, the bound and the reason; every shipped scenario lies
 inside every bound; the bounds' geometry matches the physics modules it mirrors."""
 

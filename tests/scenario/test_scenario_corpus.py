@@ -1,6 +1,6 @@
 """A corpus of broken scenario files, built here: every one is refused with lines naming
 the file, nothing raises, and a representative handful is refused by the real command
-line well inside a 5 s subprocess timeout (issue #10). The per-key mutations run in
+line well inside a 5 s subprocess timeout (docs/DESIGN.md §5). The per-key mutations run in
 process: the command line around them is the same for all."""
 
 from __future__ import annotations

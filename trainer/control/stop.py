@@ -29,7 +29,7 @@ null-space share of the rates in one tick (a 4 mm/s jolt on a pure pitch rotatio
 |                    |        | (measured); longer ones miss the 1 s rest                  |
 | REST_RATE_RAD_S    | 0.002 °/s | E: every joint; ≤ 0.6 mm/s at the LEE 17 m out: below   |
 |                    |        | any motion a crew member could see on a camera             |
-| STOP_LIMIT_S       | 1.0 s  | issue #10: the arm at rest within 1 s; brakes on by then   |
+| STOP_LIMIT_S       | 1.0 s  | docs/DESIGN.md §7: at rest within 1 s; brakes on by then  |
 |                    |        | whatever the joints still do (as the real brakes would)   |
 | PATH_FEEDBACK_PER_S| 2 /s   | E: a joint lagging the scaled path is pulled back onto it  |
 |                    |        | (the Cartesian mode's pose gain, params.py), the pull      |

@@ -50,7 +50,7 @@ NEAR_M = 0.05
 FAR_M = 400.0
 
 # LEE camera lamps (E: the LEE camera carries its own lights for night operations,
-# issue 11): a cone around the boresight, bright enough to show the target from 2.5 m.
+# docs/REFERENCE.md §7.1): a cone around the boresight, bright enough to show the target from 2.5 m.
 LEE_LAMP_HALF_ANGLE_DEG = 20.0
 LEE_LAMP_INTENSITY = 1.0
 LEE_LAMP_HALF_M = 1.2

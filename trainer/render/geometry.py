@@ -5,7 +5,7 @@ cylinder, sphere) and OBJ files. Pure numpy: no OpenGL, no pybullet.
 Every mesh is a ``TriangleMesh`` of unindexed triangles (three vertices each, with a
 normal), in the frame the primitive is defined in; the scene room places them in link
 frames. Flat normals on box faces and mesh creases, smooth ones around cylinders and
-spheres, so the light shows the shape (issue 11, item 3).
+spheres, so the light shows the shape (docs/REFERENCE.md §7.2).
 """
 
 from __future__ import annotations

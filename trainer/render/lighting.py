@@ -1,6 +1,6 @@
 """Light like on orbit: the sun's direction from the orbit phase, the station's eclipse
 (night), Earthshine from the lit Earth below, the station floodlights and the lamps beside
-the LEE camera (issue 11, item 3).
+the LEE camera (docs/REFERENCE.md §7.2).
 
 Sun direction in the world frame (LVLH, docs/DESIGN.md §3: x V-bar, y orbit normal, z zenith) for
 an orbit phase θ measured from orbital noon (the sun at zenith) and a beta angle β (the

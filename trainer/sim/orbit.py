@@ -86,7 +86,7 @@ def sun_direction_lvlh(phase_rad: float, beta_rad: float) -> tuple[float, float,
 def earth_disc_half_angle_rad(altitude_m: float = ISS_ALTITUDE_M) -> float:
     """Angular radius of the Earth seen from ``altitude_m``: the station is in Earth's
     shadow while the sun lies within it (D: 69.7° at 421.5 km, a 36-minute eclipse of
-    the 92.6-minute orbit at beta 0, as the ISS has)."""
+    the 92.85-minute orbit (docs/REFERENCE.md §5) at beta 0, as the ISS has)."""
     return math.asin(EARTH_RADIUS_M / (EARTH_RADIUS_M + altitude_m))
 
 

@@ -47,12 +47,11 @@ from trainer.ui.attempt import (
 from trainer.ui.audio import AlarmTone
 from trainer.ui.calls import M2Caller
 from trainer.ui.feeds import CAMERAS
-from trainer.ui.pacing import Due, Pacer
+from trainer.ui.pacing import Due, FrameSchedule, Pacer
 from trainer.ui.screens import StartChoice, draw_end, draw_help, draw_start
 from trainer.ui.theme import CYAN, Fonts
 from trainer.ui.workstation import REFERENCE_SIZE, FrameState, Workstation
 
-FRAME_S = 1.0 / 60.0  # present at most 60 frames/s (docs/DESIGN.md §3)
 SLOW_EVENT_GAP_S = 1.0  # write realtime_slowed at most once a simulated second
 _FOCUS_LOST = getattr(pygame, "WINDOWFOCUSLOST", -1)
 _FOCUS_GAINED = getattr(pygame, "WINDOWFOCUSGAINED", -1)
@@ -115,7 +114,7 @@ class FlyApp:
         self.cameras = list(CAMERAS)
         self._pending: list[pygame.event.Event] = []
         self._camera_held = False
-        self._next_frame: float | None = None
+        self._schedule = FrameSchedule()
         self._warm = False
         self.frame_times: list[float] = []
         self.telemetry: Telemetry | None = None
@@ -219,14 +218,7 @@ class FlyApp:
         pygame.display.flip()
         now = self._clock()
         self.frame_times.append(now - start)
-        # Frames start on a 60 Hz schedule. A frame that ran past its slot starts the next
-        # one at once; once more than a whole frame behind, the schedule restarts from now
-        # (no sleep either way: sleeping a full frame after a late one halved the rate).
-        target = (now if self._next_frame is None else self._next_frame) + FRAME_S
-        if now - target > FRAME_S:
-            target = now
-        self._next_frame = target
-        self._sleep(max(0.0, target - now))
+        self._sleep(self._schedule.sleep_s(now))
 
     def _screen_fonts(self) -> Fonts:
         w, h = self.screen.get_size()

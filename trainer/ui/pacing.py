@@ -15,7 +15,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-CONTROL_TICK_S = 1.0 / 60.0
+from trainer.clock import CONTROL_TICK_S
+
+# Frames are presented at most 60 times a second (docs/DESIGN.md §3).
+FRAME_S = 1.0 / 60.0
+# Frames of delay made up by the next frames before the frame schedule restarts.
+CATCH_UP_FRAMES = 3
 # E: six ticks (100 ms) are caught up at once; a longer stall (a swap, a slow disk) makes
 # the simulation slow down instead of lurching ahead by seconds of arm motion.
 MAX_TICKS_PER_FRAME = 6
@@ -65,3 +70,25 @@ class Pacer:
         if self._origin is None:
             return 0.0
         return max(0.0, now_s - self._origin - self._ticks * self.tick_s)
+
+
+class FrameSchedule:
+    """Frames start on a fixed schedule of ``FRAME_S``. A frame that ran past its slot
+    starts the next at once, so the odd slow frame is made up by the next ones; more than
+    ``CATCH_UP_FRAMES`` behind, the schedule restarts from now. (Sleeping a whole frame
+    after a late one had held the window near 34 frames/s, bench/bench_window.py.)"""
+
+    def __init__(self) -> None:
+        self._next_s: float | None = None
+
+    def sleep_s(self, now_s: float) -> float:
+        """How long to sleep at ``now_s``, at the end of a frame, before the next one."""
+        target = (now_s if self._next_s is None else self._next_s) + FRAME_S
+        if now_s - target > CATCH_UP_FRAMES * FRAME_S:
+            target = now_s
+        self._next_s = target
+        return max(0.0, target - now_s)
+
+    def restart(self) -> None:
+        """Forget the schedule (the window idles, and frames are no longer due)."""
+        self._next_s = None

@@ -41,6 +41,7 @@ from trainer.debrief.notes import append_note, read_notes
 from trainer.record.seek import open_recording
 from trainer.telemetry import Telemetry
 from trainer.ui.feeds import CAMERAS
+from trainer.ui.pacing import FRAME_S, FrameSchedule
 from trainer.ui.replay.cameras import FreeCamera, ReplayFeed
 from trainer.ui.replay.model import Marker, ReplayModel, StateScan, scan_states
 from trainer.ui.replay.panel import draw_note_entry, draw_replay_panel
@@ -67,7 +68,6 @@ _LAYOUT = {
     "strip": (0, 720, 1600, 240),
 }
 SPEEDS: tuple[float, ...] = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0)
-FRAME_S = 1.0 / 60.0
 NOTE_AUTHOR = "instructor"
 LOG_COLOURS: dict[str, Colour] = {
     "m2": CYAN,
@@ -109,6 +109,7 @@ class ReplayViewer:
         self.screen = screen
         self._clock = clock
         self._sleep = sleep
+        self._schedule = FrameSchedule()
         self.t = model.snap_to_tick(model.start_s if start_s is None else start_s)
         self.playing = False
         self.speed_index = SPEEDS.index(1.0)
@@ -367,7 +368,11 @@ class ReplayViewer:
             self.last_seek_redraw_s = now - self._seek_started
             self._seek_started = None
         idle = not self.playing and not moved and self._dragging is None
-        self._sleep(max(0.0, (4 if idle else 1) * FRAME_S - (now - start)))
+        if idle:  # nothing moves: a quarter of the frame rate, then a fresh schedule
+            self._schedule.restart()
+            self._sleep(max(0.0, 4 * FRAME_S - (now - start)))
+        else:
+            self._sleep(self._schedule.sleep_s(now))
 
     def _draw_workstation(self) -> None:
         t = self.snapshot

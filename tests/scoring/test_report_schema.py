@@ -11,41 +11,29 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import pytest
+from scoring_support import facts, scenario
 
-from trainer.scenario.loader import load_scenario
 from trainer.scoring.accumulate import ScoreAccumulator
-from trainer.scoring.envelope import judge
-from trainer.scoring.report import SessionFacts, TriggerFacts, build_report
+from trainer.scoring.report import build_report
 from trainer.sim.metrics import CaptureMetrics
 
 Check = Callable[[Mapping[str, Any]], None]
 
 
 def _captured_report() -> dict[str, Any]:
-    scenario = load_scenario("crs20-capture")
-    acc = ScoreAccumulator(scenario)
-    metrics = CaptureMetrics(0.01, 0.1, 1.0, 2.0, 0.004, 0.02)
+    sc = scenario("crs20-capture")
+    acc = ScoreAccumulator(sc)
     acc.contact(12.0, "ssrms/tip_lee - dragon/frgf", 0.01)
-    facts = SessionFacts(
-        scenario=scenario,
+    built = facts(
+        sc,
         seed=3,
         pilot="autopilot",
-        outcome="captured",
-        outcome_reason="rigidized",
-        free_drift_start_s=5.0,
-        trigger=TriggerFacts(65.0, metrics, judge(metrics, scenario.envelope)),
-        misses=0,
-        captured_at_s=67.0,
-        aborted_at_s=None,
-        abort_correct=None,
-        closing_speed_at_abort_m_s=None,
-        peak_closing_speed_m_s=0.004,
-        end_time_s=85.0,
+        metrics=CaptureMetrics(0.01, 0.1, 1.0, 2.0, 0.004, 0.02),
         accumulator=acc,
         recording="session.mcap",
     )
     # Through JSON, as the file is written.
-    return dict(json.loads(json.dumps(build_report(facts))))
+    return dict(json.loads(json.dumps(build_report(built))))
 
 
 def test_a_built_report_matches_the_shipped_schema(report_schema: Check) -> None:

@@ -30,6 +30,8 @@ from trainer.validate import yaml_type as yaml_type
 # --- plausibility at the boundary (check_bounds has the table of bounds and reasons) ---
 LEE_MOUTH_RADIUS_M = 0.21  # robots/ssrms/README, E; equal to sim.capture.MOUTH_RADIUS_M
 FRGF_SHAFT_LENGTH_M = 0.273  # docs/REFERENCE.md §1.2, S medium
+# D: the largest tilt at which the whole shaft can still lie inside the mouth (37.6°).
+MAX_SHAFT_TILT_DEG = math.degrees(math.atan(LEE_MOUTH_RADIUS_M / FRGF_SHAFT_LENGTH_M))
 
 
 class Bound:
@@ -71,7 +73,7 @@ BOUNDS: tuple[Bound, ...] = (
     Bound("envelope.axial_depth_m.allowed", "window", 0.0, FRGF_SHAFT_LENGTH_M, "m",
           "below 0 the shaft tip is outside the LEE mouth; past the 0.273 m shaft "
           "(docs/REFERENCE.md §1.2, S) the base plate is on the LEE face"),
-    Bound("envelope.pitch_yaw_misalignment_deg.allowed", "value", None, 37.6, "deg",
+    Bound("envelope.pitch_yaw_misalignment_deg.allowed", "value", None, MAX_SHAFT_TILT_DEG, "deg",
           "atan(0.21 m mouth radius / 0.273 m shaft), D: a shaft tilted more cannot lie "
           "inside the mouth"),
     Bound("envelope.relative_speed_m_s.allowed", "value", None, 0.09, "m/s",

@@ -65,5 +65,17 @@ class FakeWorld:
     q: list[float] = field(default_factory=lambda: list(named_pose_rad("capture_ready")))
     spec: _Spec = field(default_factory=_Spec)
 
+    # The joint rates the arm has: an ideal arm moves at what it was last commanded.
+    rates: list[float] = field(default_factory=lambda: [0.0] * 7)
+
     def joint_angles_rad(self) -> np.ndarray:
         return np.array(self.q)
+
+    def joint_rates_rad_s(self) -> np.ndarray:
+        return np.array(self.rates)
+
+    def set_converged_solver(self, converged: bool) -> None:
+        pass
+
+    def arm_mass_matrix(self) -> np.ndarray:
+        return np.zeros((7, 7))  # no inertia: the stop takes its shortest ramp

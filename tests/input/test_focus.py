@@ -5,25 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 import pygame
 import pytest
+from control.support import FakeWorld
 
 from trainer.control.controller import ArmController
 from trainer.input.bindings import load_bindings
 from trainer.input.source import LOST, AutoInput, FocusGuard
 from trainer.input.state import Button
-from trainer.sim.layout import default_world_spec, named_pose_rad
-
-
-class FakeWorld:
-    """The two accessors the controller reads (the arm never moves: logic only)."""
-
-    spec = default_world_spec("capture_ready")
-
-    def joint_angles_rad(self) -> np.ndarray:
-        return np.array(named_pose_rad("capture_ready"))
-
 
 pytestmark = pytest.mark.usefixtures("clean_queue")
 
@@ -38,7 +27,8 @@ def test_focus_loss_reads_as_lost_and_the_arm_stops_then_waits_for_resume() -> N
     world: Any = FakeWorld()
     flying = source.poll([key(pygame.KEYDOWN, "w")])
     assert flying.connected and flying.thc == (1.0, 0.0, 0.0)
-    controller.tick(flying, world, 0.0, False)
+    out = controller.tick(flying, world, 0.0, False)
+    world.rates = list(out.joint_rates_rad_s)  # the arm moves as it was commanded
 
     lost = source.poll([pygame.event.Event(pygame.WINDOWFOCUSLOST)])
     assert lost == LOST and lost.is_neutral and not lost.connected

@@ -23,8 +23,9 @@ JOINT_PREV select the joint (in single-joint mode, wrapping around).
 Safing (end condition of normal control): from the very tick the hand controller is
 lost (``hc.connected`` False: unplugged, silent, or the window lost focus) or the session
 paused, the hand controllers are ignored and the arm makes a controlled stop
-(``trainer.control.stop``): the joint-rate vector it last commanded is scaled down as a
-whole, so the LEE slows along its path and its speed never rises, then the brakes go on
+(``trainer.control.stop``): the tip twist it last commanded is scaled down as a whole
+(after a single-joint command, that joint's rate), so the LEE slows along its path and
+its speed never rises, then the brakes go on
 with the arm at rest (within 1 s). The controller then ignores the hand controllers until
 RESUME is pressed (rising edge, after the stop) while connected and not paused, and after
 that until both sticks are centred, so a deflected stick cannot move the arm the instant
@@ -76,6 +77,7 @@ class ArmController:
     def __init__(self, params: ControlParameters = DEFAULT_PARAMETERS) -> None:
         self.params = params
         solver = ResolvedRateSolver(params)
+        self._solver = solver
         self._modes: tuple[ControlMode, ...] = (
             CartesianRateMode(params, solver),
             SingleJointMode(params, solver),
@@ -91,6 +93,9 @@ class ArmController:
         self._await_neutral = False
         self._stop: ControlledStop | None = None
         self._last_rates: tuple[float, ...] = _ZERO_RATES
+        # Whether the last rates followed a single joint's arc rather than a Cartesian
+        # path: the path a controlled stop keeps.
+        self._last_single_joint = False
         self._previous_buttons: frozenset[Button] = _NO_BUTTONS
         self._base_quat: tuple[float, float, float, float] | None = None
         self._base_rot: tuple[tuple[float, float, float], ...] = ((1.0, 0.0, 0.0),) * 3
@@ -157,7 +162,7 @@ class ArmController:
         if cause is not None:
             if not self.safed:
                 self.safed = True
-                self._stop = ControlledStop(self._last_rates, p.control_tick_s)
+                self._stop = self._start_stop(world)
                 if self._stop.done:  # else the modes are reset once the arm is at rest
                     self._reset_modes()
             self._safed_cause = cause
@@ -214,6 +219,7 @@ class ArmController:
                     )
             command = mode.command(effective, ctx)
             brakes = _NO_BRAKES
+            self._last_single_joint = mode.name is ModeName.SINGLE_JOINT
             warnings.extend(command.warnings)
         self._limit_warnings(q, warnings)
         if command.manipulability < p.manipulability_warning:
@@ -227,6 +233,20 @@ class ArmController:
         return self._output(command, brakes, reason, tuple(warnings), ctx, payload_mass_kg)
 
     # ------------------------------------------------------------------ helpers
+    def _start_stop(self, world: World) -> ControlledStop:
+        """A controlled stop from the motion the arm has now: its measured joint rates and
+        the twist they give (trainer.control.stop). An arm commanded to rest brakes at once."""
+        tick_s = self.params.control_tick_s
+        if not any(self._last_rates):
+            return ControlledStop(_ZERO_RATES, tick_s)
+        q = world.joint_angles_rad().tolist()
+        rates = world.joint_rates_rad_s().tolist()
+        inertia = world.arm_mass_matrix().tolist()
+        if self._last_single_joint:  # the path is that joint's own arc
+            return ControlledStop(rates, tick_s, mass_matrix=inertia)
+        twist = tip_twist(forward_kinematics(q)[2], rates)
+        return ControlledStop(rates, tick_s, twist, self._solver, inertia)
+
     def _stopping_command(
         self, hc: HandControllerState, ctx: TickContext, paused: bool
     ) -> tuple[ModeCommand, tuple[bool, ...]]:
@@ -335,6 +355,9 @@ class ArmController:
 
 
 def apply(output: ControlOutput, world: World) -> None:
-    """Send one tick's output to the world: brakes first, then the joint rate demand."""
+    """Send one tick's output to the world: brakes first, then the joint rate demand. A
+    controlled stop is open loop along its path: the drives must meet their demand, so the
+    solver iterates to convergence while one runs (trainer.sim.world.SOLVER_RESIDUAL_THRESHOLD)."""
+    world.set_converged_solver(output.telemetry.stopping)
     world.set_brakes(list(output.brakes))
     world.command_joint_rates(output.joint_rates_rad_s)

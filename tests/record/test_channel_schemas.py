@@ -112,3 +112,19 @@ def test_tf_frames_follow_the_recorded_lee_and_fixture(graded_recording: Path) -
             assert np.allclose(world["tip_lee"], state["lee"]["position_m"], atol=1e-3)
             assert np.allclose(world["frgf"], state["frgf"]["position_m"], atol=1e-3)
             assert np.allclose(world["dragon"], state["vehicle"]["position_m"], atol=1e-3)
+
+
+def test_the_recording_ends_on_the_state_the_report_describes(graded_recording: Path) -> None:
+    """A capture ends when the LEE is rigid, between two 10 Hz states: the session's last
+    state is written too, so a replay or debrief does not end 0.1 s early, rigidizing."""
+    recording = read_recording(graded_recording)
+    end = next(e for e in recording.events if e["kind"] == "end")
+    assert end["outcome"] == "captured"
+    last = recording.states[-1]
+    assert last["time_s"] == end["time_s"]
+    assert last["capture_state"] == "rigid"
+    with open_recording(graded_recording) as rec:
+        tf = rec.transforms_at(end["time_s"])
+        assert tf is not None
+        stamp = tf["transforms"][0]["timestamp"]
+        assert stamp["sec"] * 1_000_000_000 + stamp["nsec"] == round(end["time_s"] * 1e9)

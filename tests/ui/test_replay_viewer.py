@@ -291,3 +291,15 @@ def test_a_recording_cut_by_a_crash_shows_up_to_the_cut(recording: Path, tmp_pat
         finally:
             viewer.close()
             pygame.quit()
+
+
+def test_the_alarm_light_does_not_offer_an_acknowledgement_the_viewer_cannot_take(
+    viewer: ReplayViewer,
+) -> None:
+    """The trainee's acknowledgements are not recorded: under a lit master alarm the
+    viewer says so instead of fly's "press M to acknowledge"."""
+    from trainer.ui.replay.app import REPLAY_ALARM_HINT
+    from trainer.ui.workstation import ACKNOWLEDGE_HINT
+
+    assert viewer.workstation.alarm_hint == REPLAY_ALARM_HINT != ACKNOWLEDGE_HINT
+    assert "M" not in REPLAY_ALARM_HINT.split()

@@ -169,6 +169,9 @@ class Session:
             end = self._procedure_end(telemetry) or self.judge.check_end(telemetry)
             if end is not None:
                 self._finish(*end)
+        if self.finished and self.recorder is not None and self.outcome != "fault":
+            # (after a fault the physics state is not to be trusted: the last good one stays)
+            self.recorder.on_end(telemetry)
         return telemetry
 
     def _procedure_end(self, t: Telemetry) -> tuple[str, str] | None:
@@ -378,6 +381,8 @@ class Session:
         """End the session now (the trainee quit)."""
         if not self.finished:
             self._finish(self.judge.failed_outcome, reason)
+            if self.recorder is not None:
+                self.recorder.on_end(self.last_telemetry)
 
     def close(self, summary: dict[str, Any] | None = None) -> None:
         if self.recorder is not None:

@@ -1,6 +1,6 @@
 """The session's recording (docs/DESIGN.md §7): a listener of the tick that writes every
-input, every event, the state and the /tf frame tree at 10 Hz and a physics-state
-checkpoint every simulated second into an MCAP file through
+input, every event, the state and the /tf frame tree at 10 Hz and once more at the
+session's end, and a physics-state checkpoint every simulated second into an MCAP file through
 ``trainer.record.writer.RecordingWriter``, or into any other `RecordingSink` (the replay
 verifier compares each message instead of writing it, trainer/replay/verify.py).
 """
@@ -54,6 +54,7 @@ class SessionRecorder:
         self._transforms = transforms
         self._input_key: tuple[object, ...] | None = None
         self._input_payload: dict[str, object] = {}
+        self._state_tick: int | None = None  # the tick of the last /state written
 
     def on_input(
         self, tick: int, time_s: float, hc: HandControllerState, control: ControlTelemetry | None
@@ -84,11 +85,22 @@ class SessionRecorder:
         if telemetry.paused:
             return
         if telemetry.tick % STATE_EVERY_TICKS == 0:
-            self.writer.write_state(telemetry.time_s, telemetry.state_record())
-            self.writer.write_tf(telemetry.time_s, tf_fields(self._transforms()))
+            self._write_state(telemetry)
         if telemetry.tick % CHECKPOINT_EVERY_TICKS == 0:
             step, digest = self._checkpoint()
             self.writer.write_checkpoint(telemetry.tick, telemetry.time_s, step, digest)
+
+    def on_end(self, telemetry: Telemetry) -> None:
+        """The session has ended: its last state (and frame tree) is written if the 10 Hz
+        rate did not already, so a replay or a debrief ends on the state the report
+        describes (a capture ends rigid, not 0.1 s earlier, rigidizing)."""
+        if telemetry.tick != self._state_tick:
+            self._write_state(telemetry)
+
+    def _write_state(self, telemetry: Telemetry) -> None:
+        self._state_tick = telemetry.tick
+        self.writer.write_state(telemetry.time_s, telemetry.state_record())
+        self.writer.write_tf(telemetry.time_s, tf_fields(self._transforms()))
 
     def close(self, summary: dict[str, Any] | None = None) -> None:
         self.writer.close(summary)

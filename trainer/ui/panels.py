@@ -266,6 +266,7 @@ def draw_alerts(
     items: Sequence[Alert],
     alarm: MasterAlarm,
     blink: bool,
+    hint: str,
 ) -> None:
     inner = panel(surface, rect, "CAUTION & WARNING", fonts)
     light = pygame.Rect(inner.x, inner.y, inner.w, round(34 * fonts.scale))
@@ -280,7 +281,7 @@ def draw_alerts(
     fonts.text(surface, text, light.center, 24, BLACK if lit else DIM, anchor="center")
     y = float(light.bottom) + 6 * fonts.scale
     if lit:
-        fonts.text(surface, "press M to acknowledge", (inner.x, y), 15, DIM)
+        fonts.text(surface, hint, (inner.x, y), 15, DIM)
     y += 16 * fonts.scale
     if not items:
         fonts.text(surface, "no cautions or warnings", (inner.x, y), 17, DIM)

@@ -90,9 +90,18 @@ class RefreshCounts:
     main_camera: dict[str, int] = field(default_factory=dict)
 
 
+ACKNOWLEDGE_HINT = "press M to acknowledge"
+
+
 class Workstation:
-    def __init__(self, feed: CameraFeed, size: tuple[int, int]) -> None:
+    """The workstation's displays drawn onto one screen; ``alarm_hint`` is the line under
+    a lit master alarm (fly: how to acknowledge it; the replay viewer: that it cannot)."""
+
+    def __init__(
+        self, feed: CameraFeed, size: tuple[int, int], alarm_hint: str = ACKNOWLEDGE_HINT
+    ) -> None:
         self.feed = feed
+        self.alarm_hint = alarm_hint
         self.counts = RefreshCounts()
         self._surfaces: dict[str, pygame.Surface] = {}
         self._overlay_layer: pygame.Surface | None = None
@@ -216,6 +225,7 @@ class Workstation:
             state.alerts,
             state.alarm,
             blink,
+            self.alarm_hint,
         )
         draw_log(self._surfaces["log"], self._surfaces["log"].get_rect(), fonts, state.log)
         draw_hand_controllers(

@@ -69,6 +69,9 @@ _LAYOUT = {
 }
 SPEEDS: tuple[float, ...] = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0)
 NOTE_AUTHOR = "instructor"
+# The trainee's acknowledgements are not recorded (model.ReplayModel.alerts_at): the light
+# shows what was lit, and M is no key here.
+REPLAY_ALARM_HINT = "as lit then (acknowledgements are not recorded)"
 LOG_COLOURS: dict[str, Colour] = {
     "m2": CYAN,
     "call": TEXT,
@@ -157,7 +160,9 @@ class ReplayViewer:
         self.fonts = Fonts(self.scale)
         self._ws_surface = self.screen.subsurface(self.rects["workstation"])
         if not hasattr(self, "workstation"):
-            self.workstation = Workstation(self.feed, self.rects["workstation"].size)
+            self.workstation = Workstation(
+                self.feed, self.rects["workstation"].size, alarm_hint=REPLAY_ALARM_HINT
+            )
         else:
             self.workstation.resize(self.rects["workstation"].size)
         self.strip = Strip(self.model, self.rects["strip"], self.fonts)

@@ -46,6 +46,11 @@ class Contact:
     # Speed at which the two came together along the contact normal, before the step
     # (module docstring): the one to judge an impact by. Zero when they were separating.
     approach_speed_m_s: float
+    # What ``effective_mass_kg`` needs: the bodies' ids and links, the point on each and
+    # the normal (from b towards a), in the world frame.
+    ids: tuple[int, int, int, int] = (0, 0, 0, 0)
+    points_world_m: tuple[tuple[float, ...], tuple[float, ...]] = ((), ())
+    normal_world: tuple[float, ...] = ()
 
 
 def _link_name(world: World, body: int, link: int) -> str:
@@ -138,6 +143,57 @@ def detect_contacts(world: World) -> list[Contact]:
                     normal_force_n=float(pt[9]),
                     relative_speed_m_s=float(np.linalg.norm(va - vb)),
                     approach_speed_m_s=max(0.0, -float(closing @ normal)),
+                    ids=(a, link_a, b, link_b),
+                    points_world_m=(tuple(on_a), tuple(on_b)),
+                    normal_world=tuple(float(v) for v in normal),
                 )
             )
     return out
+
+
+def _mobility(world: World, body: int, link: int, point: Sequence[float], n: FloatArray) -> float:
+    """1 / the mass a body shows at ``point`` along the unit normal ``n`` (1/kg): how much
+    its point's normal speed changes per unit impulse there. The vehicle, a rigid body:
+    1/m + (r × n)ᵀ I⁻¹ (r × n); the arm, as the chain it is: nᵀ J M⁻¹ Jᵀ n with its
+    joint-space inertia M."""
+    c = world.client
+    if body == world.vehicle:
+        pos, orn = pb.getBasePositionAndOrientation(body, physicsClientId=c)
+        info = pb.getDynamicsInfo(body, -1, physicsClientId=c)
+        rot = np.array(pb.getMatrixFromQuaternion(orn)).reshape(3, 3)  # COM frame axes
+        local = rot.T @ np.cross(np.asarray(point) - np.asarray(pos), n)
+        return float(1.0 / info[0] + local @ (local / np.asarray(info[2])))
+    if body != world.arm or link < 0:
+        return 0.0  # the station, the arm's base bolted to it
+    q = world.joint_angles_rad().tolist()
+    s = pb.getLinkState(world.arm, link, computeForwardKinematics=1, physicsClientId=c)
+    inv_p, inv_q = pb.invertTransform(s[4], s[5])
+    local_point, _ = pb.multiplyTransforms(inv_p, inv_q, list(point), [0.0, 0.0, 0.0, 1.0])
+    zeros = [0.0] * len(q)
+    lin, _ang = pb.calculateJacobian(
+        world.arm, link, list(local_point), q, zeros, zeros, physicsClientId=c
+    )
+    jn = (world.base_rotation @ np.array(lin)).T @ n  # Jᵀ n, the Jacobian in the world
+    inertia = np.array(pb.calculateMassMatrix(world.arm, q, physicsClientId=c))
+    return float(jn @ np.linalg.solve(inertia, jn))
+
+
+def effective_mass_kg(world: World, contact: Contact) -> float:
+    """The mass an impact at this contact stops (kg), along its normal. A vehicle is
+    stopped by a structure that holds: the station, or the arm, whose drives hold its
+    joints against an impact at its end (a few kN at the LEE through the wrist's short
+    levers) as the 2,200 N limit's derivation assumes (docs/REFERENCE.md §4.1); so it is the
+    vehicle's own effective mass at the point, rotation included. The arm against the
+    station: the arm's, through its links' inertia. Infinite for two bodies that cannot
+    move (the arm's base on the station)."""
+    a, link_a, b, link_b = contact.ids
+    n = np.asarray(contact.normal_world)
+    points = contact.points_world_m
+    if world.vehicle in (a, b):
+        moving, link, point = (
+            (a, link_a, points[0]) if a == world.vehicle else (b, link_b, points[1])
+        )
+    else:
+        moving, link, point = (a, link_a, points[0]) if a == world.arm else (b, link_b, points[1])
+    w = _mobility(world, moving, link, point, n)
+    return float("inf") if w <= 0.0 else 1.0 / w

@@ -4,6 +4,8 @@ ends the attempt as a collision and the report's contact list gives about 0.1 m/
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pybullet as pb
 import pytest
@@ -15,8 +17,8 @@ from trainer.scoring.report import build_report
 from trainer.session import Session
 
 
-def _throw_dragon_at_the_arm(session: Session, speed_m_s: float) -> None:
-    """Dragon 2 cm short of the arm's nearest point, moving straight at it."""
+def _throw_dragon_at_the_arm(session: Session, speed_m_s: float, gap_m: float) -> None:
+    """Dragon ``gap_m`` short of the arm's nearest point, moving straight at it."""
     world = session.world
     c = world.client
     nearest = min(
@@ -26,28 +28,36 @@ def _throw_dragon_at_the_arm(session: Session, speed_m_s: float) -> None:
     on_vehicle, on_arm = np.asarray(nearest[5]), np.asarray(nearest[6])
     direction = (on_arm - on_vehicle) / np.linalg.norm(on_arm - on_vehicle)
     pos, orn = pb.getBasePositionAndOrientation(world.vehicle, physicsClientId=c)
-    start = np.asarray(pos) + direction * (float(nearest[8]) - 0.02)
+    start = np.asarray(pos) + direction * (float(nearest[8]) - gap_m)
     pb.resetBasePositionAndOrientation(world.vehicle, start.tolist(), orn, physicsClientId=c)
     v = (direction * speed_m_s).tolist()
     pb.resetBaseVelocity(world.vehicle, v, [0, 0, 0], physicsClientId=c)
 
 
-@pytest.mark.parametrize("speed_m_s", [0.1, 0.02])
-def test_an_impact_is_a_collision_and_a_brush_is_not(speed_m_s: float) -> None:
+def _thrown(speed_m_s: float, gap_m: float = 0.02) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The report of a session in which Dragon, in free drift, is thrown at the arm, and
+    the first contact event's fields."""
     session = Session(load_scenario("crs20-capture-easy"), 1, pilot="test")
     try:
         idle = HandControllerState()
         while session.free_drift_start_s is None:
             session.tick(idle)
-        _throw_dragon_at_the_arm(session, speed_m_s)
-        for _ in range(120):  # 2 s: the contact comes within 0.2 s at 0.1 m/s, 1 s at 0.02
+        _throw_dragon_at_the_arm(session, speed_m_s, gap_m)
+        for _ in range(150):  # 2.5 s: the contact comes within 0.2 s at 0.1 m/s, 1 s at 0.02
             session.tick(idle)
             if session.finished:
                 break
         session.stop()
         report = build_report(session_facts(session, None))
+        contact = next(e for e in session.events if e.kind == "contact")
+        return report, dict(contact.detail)
     finally:
         session.close()
+
+
+@pytest.mark.parametrize("speed_m_s", [0.1, 0.02])
+def test_an_impact_is_a_collision_and_a_brush_is_not(speed_m_s: float) -> None:
+    report, _ = _thrown(speed_m_s)
     contacts = report["contacts"]
     assert contacts, "Dragon never touched the arm"
     assert contacts[0]["speed_m_s"] == pytest.approx(speed_m_s, rel=0.1)
@@ -56,33 +66,6 @@ def test_an_impact_is_a_collision_and_a_brush_is_not(speed_m_s: float) -> None:
         assert "collision" in report["outcome_reason"]
     else:
         assert report["outcome"] != "collision"
-
-
-def _brush(speed_m_s: float, extra_gap_mm: float) -> tuple[str | None, dict[str, object]]:
-    """Dragon thrown at the arm from a little further away, so that the touch falls on
-    another physics step of its tick."""
-    session = Session(load_scenario("crs20-capture-easy"), 1, pilot="test")
-    try:
-        idle = HandControllerState()
-        while session.free_drift_start_s is None:
-            session.tick(idle)
-        _throw_dragon_at_the_arm(session, speed_m_s)
-        world, c = session.world, session.world.client
-        pos, orn = pb.getBasePositionAndOrientation(world.vehicle, physicsClientId=c)
-        v, _ = pb.getBaseVelocity(world.vehicle, physicsClientId=c)
-        back = np.asarray(v) / np.linalg.norm(v) * extra_gap_mm * 1e-3
-        pb.resetBasePositionAndOrientation(
-            world.vehicle, (np.asarray(pos) - back).tolist(), orn, physicsClientId=c
-        )
-        pb.resetBaseVelocity(world.vehicle, list(v), [0, 0, 0], physicsClientId=c)
-        for _ in range(150):
-            session.tick(idle)
-            if session.finished:
-                break
-        first = next(e for e in session.events if e.kind == "contact")
-        return session.outcome, first.detail
-    finally:
-        session.close()
 
 
 def test_the_force_rule_does_not_depend_on_the_step_the_touch_falls_on() -> None:
@@ -94,10 +77,10 @@ def test_the_force_rule_does_not_depend_on_the_step_the_touch_falls_on() -> None
     as docs/REFERENCE.md §4.1 derives (a 7.2 t vehicle stopped from 0.03 m/s: 2,160 N)."""
     for speed, collision in ((0.02, False), (0.05, True)):
         forces = []
-        for gap_mm in (0.0, 0.2, 0.4, 0.6):  # 0.2 mm: one 1/240 s step at 0.05 m/s
-            outcome, contact = _brush(speed, gap_mm)
-            assert (outcome == "collision") is collision, (speed, gap_mm, contact)
-            forces.append(float(contact["force_n"]))  # type: ignore[arg-type]
+        for gap_mm in (20.0, 20.2, 20.4, 20.6):  # 0.2 mm: one 1/240 s step at 0.05 m/s
+            report, contact = _thrown(speed, gap_mm * 1e-3)
+            assert (report["outcome"] == "collision") is collision, (speed, gap_mm, contact)
+            forces.append(float(contact["force_n"]))
         assert max(forces) - min(forces) < 1e-3 * max(forces), forces
         mass = forces[0] * 0.1 / speed
         assert 5_000.0 < mass <= 7_200.0 + 1e-6, "about Dragon's own mass, head-on"

@@ -357,7 +357,7 @@ class ArmController:
 def apply(output: ControlOutput, world: World) -> None:
     """Send one tick's output to the world: brakes first, then the joint rate demand. A
     controlled stop is open loop along its path: the drives must meet their demand, so the
-    solver iterates to convergence while one runs (trainer.sim.world.SOLVER_RESIDUAL_THRESHOLD)."""
+    solver iterates to convergence while one runs (trainer.sim.scene.SOLVER_RESIDUAL_THRESHOLD)."""
     world.set_converged_solver(output.telemetry.stopping)
     world.set_brakes(list(output.brakes))
     world.command_joint_rates(output.joint_rates_rad_s)

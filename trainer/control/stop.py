@@ -27,7 +27,7 @@ a single-joint command the path is that joint's own arc, and the rates are scale
 N is the shortest ramp every drive can follow: STOP_RAMP_S, or longer where the torque
 M(q₀) q̇₀ / N of the deceleration (M the arm's joint-space inertia) would exceed
 DRIVE_SHARE of a drive's 2,332 N·m. The stop is open loop along its path, so while it runs
-the physics solver iterates to convergence (trainer.sim.world.SOLVER_RESIDUAL_THRESHOLD):
+the physics solver iterates to convergence (trainer.sim.scene.SOLVER_RESIDUAL_THRESHOLD):
 at pybullet's default residual the drives miss their demand by 0.01 °/s at the shoulder,
 2 mm/s at the LEE. Then the drives hold zero rate until the joints are at rest, and the
 brakes go on. The ramp never advances while the session is paused (the world does not

@@ -8,33 +8,22 @@ recording without this package.
 | channel       | when                              | message                                      |
 |---------------|-----------------------------------|----------------------------------------------|
 | `/input`      | every control tick (1/60 s)       | tick, time_s, THC/RHC xyz, buttons, mode ... |
-| `/state`      | at least 10 Hz (every 6th tick)   | time_s and ``Telemetry.state_record()``      |
+| `/state`      | every 6th tick, and at the end    | time_s and ``Telemetry.state_record()``      |
 | `/events`     | when something happens            | time_s, kind and the kind's fields           |
 | `/checkpoint` | at a fixed interval of steps      | tick, time_s, physics step, state digest     |
-| `/tf`         | with every /state message         | foxglove.FrameTransforms: the frame tree     |
+| `/tf`         | with every /state message         | foxglove.FrameTransforms (trainer/record/foxglove.py; frames: trainer/sim/frames.py) |
 
-`/tf` carries Foxglove's well-known ``foxglove.FrameTransforms`` JSON schema (the schema
-name is what Foxglove and Lichtblick recognise), tightened with ``required`` and
-``additionalProperties: false`` so that a message with a missing or misspelt field fails
-validation; every message of the well-known schema's shape still passes. The frames are
-listed in trainer/sim/frames.py.
+Metadata (MCAP metadata is str → str: every value JSON-encoded, strings included):
+``canadarm-trainer``, written at open (``format``, ``trainer_version``,
+``pybullet_version``, ``pybullet_api_version`` and what the session passes: ``scenario_id``,
+``scenario``, ``seed``, ``pilot``, ``start_time_utc``); ``canadarm-trainer.summary``,
+written at close when the session hands a summary (outcome, score ...), absent after a crash.
 
-Metadata records (MCAP metadata is str → str, so every value is JSON-encoded, strings
-included: one rule, no guessing when decoding):
-
-- ``canadarm-trainer``: written at open. ``format``, ``trainer_version``,
-  ``pybullet_version``, ``pybullet_api_version`` and whatever the session passes
-  (``scenario_id``, ``scenario``, ``seed``, ``pilot``, ``start_time_utc``).
-- ``canadarm-trainer.summary``: written at close when the session hands a summary
-  (outcome, score ...); absent when the session crashed.
-
-Times: ``log_time`` and ``publish_time`` are nanoseconds of *simulation* time, never the
-wall clock, so re-simulating a session writes the same messages.
-
-Each channel's schema describes its messages exactly: every field the writer always
-writes is required and no other property is allowed (``additionalProperties: false``), so
-a tool that trusts the schema is never misled; tests/record/test_recording_schemas.py
-validates every message of a real recording against it.
+``log_time`` and ``publish_time`` are nanoseconds of *simulation* time, never the wall
+clock, so re-simulating a session writes the same messages. Each schema describes its
+messages exactly: every field the writer always writes is required and no other property
+is allowed, so a tool that trusts it is never misled (tests/record/test_channel_schemas.py
+validates every message of a real recording against it).
 """
 
 from __future__ import annotations
@@ -45,6 +34,8 @@ from typing import Any
 
 from trainer.control.telemetry import Frame, ModeName, RateScale, WarningKind
 from trainer.input.state import Button
+from trainer.record.foxglove import JSON_SCHEMA_DRAFT
+from trainer.record.foxglove import TF_SCHEMA as TF_SCHEMA  # re-exported: a channel's schema
 from trainer.sim.capture_state import CaptureState
 from trainer.sim.joints import JOINT_NAMES
 
@@ -69,7 +60,6 @@ TF_TOPIC = "/tf"
 INPUT_FIELDS = frozenset({"thc", "rhc", "buttons", "connected", "mode", "frame", "rate_scale"})
 """Keys the /input payload must hold besides ``tick`` and ``time_s`` (replay needs them)."""
 
-_DRAFT = "https://json-schema.org/draft/2020-12/schema"
 _TIME_S = {"type": "number", "minimum": 0, "description": "simulation time (s)"}
 _TICK = {"type": "integer", "minimum": 0, "description": "control tick (1/60 s) since start"}
 
@@ -118,7 +108,7 @@ def _object(what: str, properties: dict[str, Any]) -> dict[str, Any]:
 
 
 def _message(title: str, what: str, properties: dict[str, Any]) -> dict[str, Any]:
-    return {"$schema": _DRAFT, "title": title, **_object(what, properties)}
+    return {"$schema": JSON_SCHEMA_DRAFT, "title": title, **_object(what, properties)}
 
 
 _MODES = [m.value for m in ModeName]
@@ -421,7 +411,7 @@ def _event_variant(kind: str, constants: dict[str, Any], fields: dict[str, Any])
 
 
 EVENT_SCHEMA: dict[str, Any] = {
-    "$schema": _DRAFT,
+    "$schema": JSON_SCHEMA_DRAFT,
     "title": "canadarm_trainer.Event",
     "description": "Something that happened: its kind decides its fields (EVENT_KINDS).",
     "type": "object",
@@ -444,80 +434,6 @@ CHECKPOINT_SCHEMA: dict[str, Any] = _message(
     },
 )
 
-
-def _closed_object(
-    title: str, description: str, properties: dict[str, Any], what: dict[str, str]
-) -> dict[str, Any]:
-    return {
-        "title": title,
-        "description": description,
-        "type": "object",
-        "properties": {
-            name: {**spec, "description": what[name]} for name, spec in properties.items()
-        },
-        "required": list(properties),
-        "additionalProperties": False,
-    }
-
-
-_NUMBER = {"type": "number"}
-TF_SCHEMA: dict[str, Any] = {
-    "$schema": _DRAFT,
-    "title": "foxglove.FrameTransforms",
-    "description": "An array of FrameTransform messages",
-    "type": "object",
-    "properties": {
-        "transforms": {
-            "type": "array",
-            "description": "Array of transforms",
-            "items": _closed_object(
-                "foxglove.FrameTransform",
-                "A transform between two reference frames in 3D space",
-                {
-                    "timestamp": {
-                        "type": "object",
-                        "title": "time",
-                        "properties": {
-                            "sec": {"type": "integer", "minimum": 0},
-                            "nsec": {"type": "integer", "minimum": 0, "maximum": 999_999_999},
-                        },
-                        "required": ["sec", "nsec"],
-                        "additionalProperties": False,
-                    },
-                    "parent_frame_id": {"type": "string"},
-                    "child_frame_id": {"type": "string"},
-                    "translation": _closed_object(
-                        "foxglove.Vector3",
-                        "Translation component of the transform",
-                        {"x": _NUMBER, "y": _NUMBER, "z": _NUMBER},
-                        {
-                            "x": "x coordinate length",
-                            "y": "y coordinate length",
-                            "z": "z coordinate length",
-                        },
-                    ),
-                    "rotation": _closed_object(
-                        "foxglove.Quaternion",
-                        "Rotation component of the transform",
-                        {"x": _NUMBER, "y": _NUMBER, "z": _NUMBER, "w": _NUMBER},
-                        {"x": "x value", "y": "y value", "z": "z value", "w": "w value"},
-                    ),
-                },
-                {
-                    "timestamp": "Timestamp of transform",
-                    "parent_frame_id": "Name of the parent frame",
-                    "child_frame_id": "Name of the child frame",
-                    "translation": "Translation component of the transform",
-                    "rotation": "Rotation component of the transform",
-                },
-            ),
-        }
-    },
-    "required": ["transforms"],
-    "additionalProperties": False,
-}
-"""Foxglove's ``foxglove.FrameTransforms`` (github.com/foxglove/schemas,
-schemas/jsonschema/FrameTransforms.json), with ``required`` and ``additionalProperties``."""
 
 CHANNELS: tuple[tuple[str, dict[str, Any]], ...] = (
     (INPUT_TOPIC, INPUT_SCHEMA),

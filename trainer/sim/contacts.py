@@ -85,11 +85,19 @@ def _point_velocity_before(
         return np.asarray(v + np.cross(w, r), dtype=float)
     if body != world.arm:
         return np.zeros(3)  # the station
-    c = world.client
     q = [float(s[0]) for s in motion.joint_states]
     rates = np.array([float(s[1]) for s in motion.joint_states])
     if link < 0:
         return np.zeros(3)  # the arm's base is bolted to the station
+    return np.asarray(_arm_point_jacobian(world, link, point, q) @ rates, dtype=float)
+
+
+def _arm_point_jacobian(
+    world: World, link: int, point: Sequence[float], q: list[float]
+) -> FloatArray:
+    """(3, 7) linear Jacobian, world frame, of the arm's material point at ``point`` on
+    ``link`` with the joints at ``q``."""
+    c = world.client
     # The Jacobian's local position is taken from the URDF link frame (state index 4/5),
     # not the COM (docs/PYBULLET_NOTES.md); lists, not numpy arrays (bullet3 #3033).
     s = pb.getLinkState(world.arm, link, computeForwardKinematics=1, physicsClientId=c)
@@ -100,7 +108,7 @@ def _point_velocity_before(
         world.arm, link, list(local), q, zeros, zeros, physicsClientId=c
     )
     # Returned in the arm's base frame (World.lee_jacobian).
-    return np.asarray(world.base_rotation @ (np.array(lin) @ rates), dtype=float)
+    return np.asarray(world.base_rotation @ np.array(lin), dtype=float)
 
 
 def detect_contacts(world: World) -> list[Contact]:
@@ -166,14 +174,7 @@ def _mobility(world: World, body: int, link: int, point: Sequence[float], n: Flo
     if body != world.arm or link < 0:
         return 0.0  # the station, the arm's base bolted to it
     q = world.joint_angles_rad().tolist()
-    s = pb.getLinkState(world.arm, link, computeForwardKinematics=1, physicsClientId=c)
-    inv_p, inv_q = pb.invertTransform(s[4], s[5])
-    local_point, _ = pb.multiplyTransforms(inv_p, inv_q, list(point), [0.0, 0.0, 0.0, 1.0])
-    zeros = [0.0] * len(q)
-    lin, _ang = pb.calculateJacobian(
-        world.arm, link, list(local_point), q, zeros, zeros, physicsClientId=c
-    )
-    jn = (world.base_rotation @ np.array(lin)).T @ n  # Jᵀ n, the Jacobian in the world
+    jn = _arm_point_jacobian(world, link, point, q).T @ n  # Jᵀ n
     inertia = np.array(pb.calculateMassMatrix(world.arm, q, physicsClientId=c))
     return float(jn @ np.linalg.solve(inertia, jn))
 

@@ -3,7 +3,7 @@
 What it guarantees (each one a trap measured in docs/PYBULLET_NOTES.md):
 
 * built in one fixed order in its own DIRECT client, with every engine parameter set in
-  one place (``_configure_engine``): step 1/240 s, 100 solver iterations, deterministic
+  one place (``trainer.sim.scene.configure_engine``): step 1/240 s, 100 solver iterations, deterministic
   overlapping pairs, no gravity (orbital free fall; the CW force stands in for it);
 * damping zeroed on every body and the hidden joint motors of ``loadURDF`` switched off;
 * the Clohessy–Wiltshire force applied to the vehicle before *every* physics step;
@@ -19,11 +19,8 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import math
 import struct
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -35,62 +32,25 @@ from trainer.errors import ModelError
 from trainer.sim.divergence import check_state, finite_vector
 from trainer.sim.drives import JOINT_LIMIT_MARGIN_RAD as JOINT_LIMIT_MARGIN_RAD
 from trainer.sim.drives import JointDrives
-from trainer.sim.joints import JOINT_LIMIT_RAD
 from trainer.sim.joints import JOINT_NAMES as JOINT_NAMES  # re-exported: the world names its joints
 from trainer.sim.joints import JOINT_RATE_LIMIT_RAD_S as JOINT_RATE_LIMIT_RAD_S
 from trainer.sim.metrics import CaptureMetrics, capture_metrics
-from trainer.sim.orbit import ISS_ALTITUDE_M, cw_acceleration, mean_motion_rad_s
+from trainer.sim.orbit import cw_acceleration, mean_motion_rad_s
 from trainer.sim.rotation import matrix_from_quat
+from trainer.sim.scene import WorldSpec as WorldSpec  # re-exported: built from it
+from trainer.sim.scene import load_scene, set_solver_converged
 from trainer.sim.snare import SnareConstraint
 from trainer.sim.state import FramePose, Snapshot, TickStartMotion, VehicleState
 
 FloatArray = npt.NDArray[np.float64]
 
 
-# The physics step lives in trainer/clock.py (re-exported here for the world's users);
-# 1/60 s would let a captured payload give 7.5 mm (docs/PYBULLET_NOTES.md).
-SOLVER_ITERATIONS = 100  # docs/PYBULLET_NOTES.md: capture constraint give 0.19 mm at 100 iterations
-# The solver stops iterating once its least-squares residual is below a threshold.
-# pybullet's default, 1e-7, is reached while the arm's drives still miss their rate demand
-# by ≈ 0.01 °/s at the shoulder: 1–2 mm/s of LEE motion nobody commanded. In flight the
-# Cartesian mode's pose feedback closes the loop on the LEE and takes it out; a controlled
-# stop is open loop along its path and needs drives that meet their demand, so while one
-# runs the solver iterates to its limit (0). Iterating to the limit on every tick would
-# cost 46 % of a graded run, 1e-10 12 % (measured, docs/PYBULLET_NOTES.md §1).
-SOLVER_RESIDUAL_THRESHOLD = 1e-7
-CONVERGED_SOLVER_RESIDUAL_THRESHOLD = 0.0
 # The CW acceleration is re-evaluated once per control tick (4 steps) and applied before
 # every step. Its change over 1/60 s is negligible (D: d/dt(3n²z) = 3n²·ż ≈ 3.8e-6 s⁻² ×
 # 0.03 m/s ≈ 1e-7 m/s³, i.e. ~2e-9 m/s² within a tick; the 240 s closed-form test holds to
 # 1 mm), and it saves two state queries on three steps out of four.
 CW_REEVALUATE_STEPS = 4
 _ZERO3 = (0.0, 0.0, 0.0)
-
-
-@dataclass(frozen=True)
-class WorldSpec:
-    """Everything needed to build a world; the scenario layer fills it in.
-
-    Positions in metres and orientations as quaternions (x, y, z, w), world frame.
-    """
-
-    arm_base_position_m: tuple[float, float, float]
-    arm_base_orientation_xyzw: tuple[float, float, float, float]
-    initial_joint_angles_rad: tuple[float, ...]
-    vehicle_position_m: tuple[float, float, float]
-    vehicle_orientation_xyzw: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 1.0)
-    vehicle_velocity_m_s: tuple[float, float, float] = (0.0, 0.0, 0.0)
-    vehicle_angular_velocity_rad_s: tuple[float, float, float] = (0.0, 0.0, 0.0)
-    vehicle_model: str = "dragon"
-    # None: keep the URDF's mass properties (docs/REFERENCE.md §2 estimates).
-    vehicle_mass_kg: float | None = None
-    vehicle_inertia_kg_m2: tuple[float, float, float] | None = None
-    # A fixed target (the basic drill) is bolted to the station and feels no CW force.
-    vehicle_fixed: bool = False
-    orbit_altitude_m: float = ISS_ALTITUDE_M
-    include_station: bool = True
-    robots_dir: Path | None = None
-    model_overrides: dict[str, Path] = field(default_factory=dict)
 
 
 class World:
@@ -127,156 +87,40 @@ class World:
         self.snare = SnareConstraint(self)
 
     # ------------------------------------------------------------------ building
-    def _configure_engine(self) -> None:
-        """Every engine parameter, in one place: resetSimulation forgets them (docs/PYBULLET_NOTES.md)."""
-        c = self._client
-        pb.setGravity(0.0, 0.0, 0.0, physicsClientId=c)
-        pb.setPhysicsEngineParameter(
-            fixedTimeStep=PHYSICS_STEP_S,
-            numSolverIterations=SOLVER_ITERATIONS,
-            solverResidualThreshold=SOLVER_RESIDUAL_THRESHOLD,
-            numSubSteps=0,
-            deterministicOverlappingPairs=1,
-            physicsClientId=c,
-        )
-        self._converged_solver = False
-
-    def _model_path(self, robot: str) -> Path:
-        if robot in self.spec.model_overrides:
-            path = self.spec.model_overrides[robot]
-        else:
-            from trainer.resources import data_dir
-
-            base = self.spec.robots_dir or data_dir("robots")
-            path = base / robot / f"{robot}.urdf"
-        if not path.is_file():
-            raise ModelError(f"{path}: robot model file not found")
-        return path
-
-    def _load(
-        self, robot: str, position: Sequence[float], orientation: Sequence[float], fixed: bool
-    ) -> int:
-        path = self._model_path(robot)
-        try:
-            import xml.etree.ElementTree as ET
-
-            ET.parse(path)  # pybullet prints to stdout and returns -1 on bad XML; say why first
-        except ET.ParseError as exc:
-            raise ModelError(f"{path}: malformed URDF ({exc})") from None
-        try:
-            body = pb.loadURDF(
-                str(path),
-                basePosition=list(position),
-                baseOrientation=list(orientation),
-                useFixedBase=fixed,
-                flags=pb.URDF_USE_INERTIA_FROM_FILE,
-                physicsClientId=self._client,
-            )
-        except pb.error as exc:
-            raise ModelError(f"{path}: pybullet could not load the model ({exc})") from None
-        if body < 0:
-            raise ModelError(f"{path}: pybullet could not load the model")
-        # No hidden damping (docs/PYBULLET_NOTES.md: default 0.04 slows a free Dragon 12x in 60 s).
-        for link in range(-1, pb.getNumJoints(body, physicsClientId=self._client)):
-            pb.changeDynamics(
-                body, link, linearDamping=0.0, angularDamping=0.0, physicsClientId=self._client
-            )
-        return int(body)
-
-    def _links(self, body: int) -> dict[str, int]:
-        names = {}
-        for j in range(pb.getNumJoints(body, physicsClientId=self._client)):
-            info = pb.getJointInfo(body, j, physicsClientId=self._client)
-            names[info[12].decode()] = j
-            names["joint:" + info[1].decode()] = j
-        return names
-
     def _build(self) -> None:
-        """Build the scene in a fixed order: engine, station, arm, vehicle."""
+        """Load the scene (trainer/sim/scene.py), then the world's own state: the drives
+        and what it reads after each step."""
         c = self._client
         spec = self.spec
-        self._configure_engine()
-        self.station: int | None = None
-        if spec.include_station:
-            self.station = self._load("station", (0, 0, 0), (0, 0, 0, 1), fixed=True)
-
-        self.arm = self._load(
-            "ssrms", spec.arm_base_position_m, spec.arm_base_orientation_xyzw, fixed=True
-        )
-        arm_links = self._links(self.arm)
-        try:
-            self.joint_indices = [arm_links["joint:" + name] for name in JOINT_NAMES]
-            self.tip_lee_link = arm_links["tip_lee"]
-        except KeyError as exc:
-            raise ModelError(f"{self._model_path('ssrms')}: missing joint or link {exc}") from None
-        self.arm_links = {k: v for k, v in arm_links.items() if not k.startswith("joint:")}
+        scene = load_scene(c, spec)
+        self._converged_solver = False
+        self.station = scene.station
+        self.arm = scene.arm
+        self.joint_indices = scene.joint_indices
+        self.tip_lee_link = scene.tip_lee_link
+        self.arm_links = scene.arm_links
+        self.vehicle = scene.vehicle
+        self.frgf_link = scene.frgf_link
+        self.frgf_tip_link = scene.frgf_tip_link
+        self.vehicle_mass_kg = scene.vehicle_mass_kg
         self._base_rotation = matrix_from_quat(spec.arm_base_orientation_xyzw)
-        if len(spec.initial_joint_angles_rad) != len(JOINT_NAMES):
-            raise ModelError(
-                f"initial joint angles: expected 7 values, got {len(spec.initial_joint_angles_rad)}"
-            )
-        for j, q in zip(self.joint_indices, spec.initial_joint_angles_rad, strict=True):
-            if not math.isfinite(q) or abs(q) > JOINT_LIMIT_RAD:
-                raise ModelError(
-                    f"initial joint angle {math.degrees(q):.1f} deg is outside ±270 deg"
-                )
-            pb.resetJointState(self.arm, j, q, 0.0, physicsClientId=c)
-        # Switch off loadURDF's hidden velocity motors (docs/PYBULLET_NOTES.md), then hold still.
-        pb.setJointMotorControlArray(
-            self.arm, self.joint_indices, pb.VELOCITY_CONTROL, forces=[0.0] * 7, physicsClientId=c
-        )
         self._joint_states = pb.getJointStates(self.arm, self.joint_indices, physicsClientId=c)
         self.drives = JointDrives(c, self.arm, self.joint_indices)
-
-        self.vehicle = self._load(
-            spec.vehicle_model,
-            spec.vehicle_position_m,
-            spec.vehicle_orientation_xyzw,
-            fixed=spec.vehicle_fixed,
-        )
-        vehicle_links = self._links(self.vehicle)
-        try:
-            self.frgf_link = vehicle_links["frgf"]
-            self.frgf_tip_link = vehicle_links["frgf_tip"]
-        except KeyError as exc:
-            raise ModelError(
-                f"{self._model_path(spec.vehicle_model)}: missing link {exc}"
-            ) from None
-        if spec.vehicle_mass_kg is not None:
-            pb.changeDynamics(self.vehicle, -1, mass=spec.vehicle_mass_kg, physicsClientId=c)
-        if spec.vehicle_inertia_kg_m2 is not None:
-            pb.changeDynamics(
-                self.vehicle,
-                -1,
-                localInertiaDiagonal=list(spec.vehicle_inertia_kg_m2),
-                physicsClientId=c,
-            )
-        self.vehicle_mass_kg = float(pb.getDynamicsInfo(self.vehicle, -1, physicsClientId=c)[0])
-        if not spec.vehicle_fixed:
-            pb.resetBaseVelocity(
-                self.vehicle,
-                list(spec.vehicle_velocity_m_s),
-                list(spec.vehicle_angular_velocity_rad_s),
-                physicsClientId=c,
-            )
-        pos, _orn = pb.getBasePositionAndOrientation(self.vehicle, physicsClientId=c)
+        pos, orn = pb.getBasePositionAndOrientation(self.vehicle, physicsClientId=c)
         vel, ang = pb.getBaseVelocity(self.vehicle, physicsClientId=c)
         # The vehicle as read after the last step (check_divergence), reused by snapshot().
-        self._vehicle_read: tuple[Any, Any, Any, Any] = (pos, _orn, vel, ang)
+        self._vehicle_read: tuple[Any, Any, Any, Any] = (pos, orn, vel, ang)
         # (position, velocity, angular velocity, joint states) before the last step() call.
         self._tick_start: tuple[Any, Any, Any, Any] = (pos, vel, ang, self._joint_states)
         # Joint torques averaged over the last step() while the snare acted (see step()).
         self._tick_torques: tuple[float, ...] | None = None
         self.link_names: dict[int, dict[int, str]] = {
             self.arm: {v: k for k, v in self.arm_links.items()},
-            self.vehicle: {v: k for k, v in vehicle_links.items() if not k.startswith("joint:")},
+            self.vehicle: {v: k for k, v in scene.vehicle_links.items()},
         }
         self.body_names: dict[int, str] = {self.arm: "ssrms", self.vehicle: spec.vehicle_model}
         if self.station is not None:
             self.body_names[self.station] = "station"
-            # The base LEE sits on the station's grapple fixture: that contact is the mount.
-            for link in (-1, 0):
-                pb.setCollisionFilterPair(self.station, self.arm, -1, link, 0, physicsClientId=c)
 
     def close(self) -> None:
         if not self._closed:
@@ -315,14 +159,11 @@ class World:
 
     def set_converged_solver(self, converged: bool) -> None:
         """Let the solver iterate to its limit (True), or stop at pybullet's default
-        residual (False); see SOLVER_RESIDUAL_THRESHOLD. Sent only when it changes."""
-        if converged is self._converged_solver:
-            return
-        self._converged_solver = converged
-        threshold = CONVERGED_SOLVER_RESIDUAL_THRESHOLD if converged else SOLVER_RESIDUAL_THRESHOLD
-        pb.setPhysicsEngineParameter(
-            solverResidualThreshold=threshold, physicsClientId=self._client
-        )
+        residual (False); see trainer.sim.scene.SOLVER_RESIDUAL_THRESHOLD. Sent only when it
+        changes."""
+        if converged is not self._converged_solver:
+            self._converged_solver = converged
+            set_solver_converged(self._client, converged)
 
     def set_brakes(self, engaged: bool | Sequence[bool]) -> None:
         """Apply or release the joint brakes (all joints, or one flag per joint)."""

@@ -36,7 +36,6 @@ for a chunk found damaged when it is read.
 from __future__ import annotations
 
 import bisect
-import json
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -44,6 +43,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any, cast
 
+import orjson
 from mcap.exceptions import McapError
 from mcap.reader import SeekingReader
 from mcap.records import Channel, Chunk, Footer, Message, MessageIndex, Metadata
@@ -304,8 +304,11 @@ class IndexedRecording:
 
     def _payload(self, topic: str, data: bytes, log_time_ns: int) -> dict[str, Any]:
         try:
-            payload = json.loads(data)
-        except ValueError:
+            # orjson: 3-4x json's speed on the small messages a replay reads every tick;
+            # same floats (both round correctly), and the NaN tokens json would accept
+            # are never written (the writer stores non-finite values as null)
+            payload = orjson.loads(data)
+        except ValueError:  # orjson.JSONDecodeError is one
             payload = None
         if not isinstance(payload, dict):
             raise RecordingError(

@@ -47,7 +47,7 @@ from trainer.record.schemas import (
     TF_TOPIC,
 )
 from trainer.record.seek import IndexedRecording, open_recording
-from trainer.record.writer import encode_json, tf_message
+from trainer.record.writer import encode_json_bytes, tf_message
 from trainer.replay.source import recorded_inputs, replay_source
 from trainer.session import Session
 
@@ -147,7 +147,7 @@ class VerifyingSink:
         return RecordedMessage(raw[0], raw[1], self._recording.payload(raw[0], raw[2], raw[1]))
 
     def _compare(self, channel: str, time_s: float, message: Mapping[str, Any]) -> None:
-        data = encode_json(message).encode()  # exactly what the writer would store
+        data = encode_json_bytes(message)  # exactly what the writer would store
         raw = next(self._recorded, None)
         if raw is not None and raw[0] == channel and raw[2] == data:
             # the common case: the same bytes (cheap; decoding only to explain a difference)

@@ -74,6 +74,9 @@ class FakeWorld:
     def joint_rates_rad_s(self) -> np.ndarray:
         return np.array(self.rates)
 
+    def joint_angles_after_step(self) -> list[float]:
+        return list(self.q)
+
     def set_converged_solver(self, converged: bool) -> None:
         pass
 

@@ -6,8 +6,9 @@
 The controller *returns* its command instead of sending it, so a test, the recorder or
 a replay can inspect exactly what would be applied, and ``apply`` is the one place that
 touches the world's drives and brakes. It reads the world only through
-``World.joint_angles_rad()`` and ``World.spec`` (its own kinematic model, from the same
-docs/REFERENCE.md geometry, gives the LEE pose and Jacobian: see kinematics.py).
+``World.joint_angles_after_step()`` and ``World.spec``, and when a controlled stop starts,
+the arm's joint rates and inertia (its own kinematic model, from the same docs/REFERENCE.md
+geometry, gives the LEE pose and Jacobian: see kinematics.py).
 
 | input            | meaning                                                      | range          |
 |------------------|--------------------------------------------------------------|----------------|
@@ -183,7 +184,7 @@ class ArmController:
         if spec_quat is not self._base_quat:
             self._base_quat = spec_quat
             self._base_rot = rows_from_quat(spec_quat)
-        q = world.joint_angles_rad().tolist()
+        q = world.joint_angles_after_step()
         tip_pos, tip_rot, jacobian_n = forward_kinematics(q)
         scale = p.vernier_factor if self.rate_scale is RateScale.VERNIER else 1.0
         ctx = self._ctx

@@ -52,22 +52,29 @@ def replay_source(recording: IndexedRecording) -> ReplaySource:
     )
 
 
+# Where an /input message's held part begins: after "tick" and "time_s" (the writer's order).
+_AFTER_TIME = b',"thc":'
+
+
 def recorded_inputs(recording: IndexedRecording) -> Iterator[HandControllerState]:
     """The hand-controller state of every recorded control tick, in order, streamed chunk
     by chunk (a verifier reading the same chunks for its comparison finds them in the
-    reader's cache). A held input yields the same state object again."""
-    previous: dict[str, Any] | None = None
+    reader's cache). A held input yields the same state object again: its message differs
+    from the one before only in the leading ``tick`` and ``time_s`` (the writer puts them
+    first), so only a changed remainder is decoded."""
+    held: bytes | None = None
     state = HandControllerState()
-    for i, message in enumerate(recording.messages([INPUT_TOPIC])):
-        payload = message.payload
-        key = {k: payload.get(k) for k in ("thc", "rhc", "buttons", "connected")}
-        if key != previous:
+    for i, (_topic, log_time, data) in enumerate(recording.raw_messages([INPUT_TOPIC])):
+        cut = data.find(_AFTER_TIME)
+        rest = data[cut:] if cut >= 0 else None
+        if rest is None or rest != held:
+            payload = recording.payload(INPUT_TOPIC, data, log_time)
             try:
                 state = HandControllerState.from_dict(payload)
             except (ValueError, TypeError) as exc:
                 raise RecordingError(
                     f"recording {recording.path}: /input message {i} "
-                    f"(t = {message.time_s:.3f} s) is not a hand-controller state ({exc})"
+                    f"(t = {log_time / 1e9:.3f} s) is not a hand-controller state ({exc})"
                 ) from None
-            previous = key
+            held = rest
         yield state

@@ -360,5 +360,5 @@ def apply(output: ControlOutput, world: World) -> None:
     controlled stop is open loop along its path: the drives must meet their demand, so the
     solver iterates to convergence while one runs (trainer.sim.scene.SOLVER_RESIDUAL_THRESHOLD)."""
     world.set_converged_solver(output.telemetry.stopping)
-    world.set_brakes(list(output.brakes))
+    world.set_brakes(output.brakes)
     world.command_joint_rates(output.joint_rates_rad_s)

@@ -134,6 +134,31 @@ def tf_message(time_s: float, transforms: Sequence[Mapping[str, Any]]) -> dict[s
     return {"transforms": [{"timestamp": stamp, **t} for t in transforms]}
 
 
+class InputEncoder:
+    """The bytes of one tick's /input message, as the writer stores them (and the replay
+    verifier compares them). A held payload (the same object again: the caller's unchanged
+    input) reuses its encoding, so a payload must not be mutated after it was encoded."""
+
+    def __init__(self) -> None:
+        self._payload: Mapping[str, Any] | None = None
+        self._body = ""
+
+    def encode(self, tick: int, time_s: float, payload: Mapping[str, Any]) -> bytes:
+        if payload is not self._payload:
+            if not payload.keys() >= INPUT_FIELDS:
+                missing = sorted(INPUT_FIELDS - payload.keys())
+                raise ValueError(f"/input message at tick {tick} lacks {missing}")
+            if "tick" in payload or "time_s" in payload:
+                raise ValueError("/input payload must not hold tick or time_s")
+            self._body = encode_json(payload)[1:]  # '"thc":[...],...}' (never empty)
+            self._payload = payload
+        if type(tick) is not int or type(time_s) is not float:
+            return encode_json_bytes({"tick": tick, "time_s": time_s, **payload})
+        # Ints as str, floats as repr: shortest round-trip text too, so the message reads back
+        # exactly as a freshly encoded one (tests/record/test_recording_roundtrip.py).
+        return f'{{"tick":{tick},"time_s":{time_s!r},{self._body}'.encode()
+
+
 class RecordingWriter:
     """Writes one session to an MCAP file (see the module docstring).
 
@@ -210,8 +235,7 @@ class RecordingWriter:
         self._closed = False
         # The last /input payload and its JSON body: a hand-controller state is usually held
         # for many ticks, so the body is encoded once and only tick and time are spliced in.
-        self._input_payload: Mapping[str, Any] | None = None
-        self._input_body = ""
+        self._input = InputEncoder()
 
     # -- messages ----------------------------------------------------------------------
 
@@ -220,23 +244,10 @@ class RecordingWriter:
         frame and rate_scale (schemas.INPUT_FIELDS).
 
         Passing the same payload object again (the caller's unchanged input) reuses its
-        encoding; a payload must therefore not be mutated after it was written."""
-        if payload is not self._input_payload:
-            if not payload.keys() >= INPUT_FIELDS:
-                missing = sorted(INPUT_FIELDS - payload.keys())
-                raise ValueError(f"/input message at tick {tick} lacks {missing}")
-            if "tick" in payload or "time_s" in payload:
-                raise ValueError("/input payload must not hold tick or time_s")
-            self._input_body = encode_json(payload)[1:]  # '"thc":[...],...}' (never empty)
-            self._input_payload = payload
-        if type(tick) is not int or type(time_s) is not float:
-            message = {"tick": tick, "time_s": time_s, **payload}
-            self._write(self._input_id, _seconds_to_ns(time_s), message)
-            return
-        # Ints as str, floats as repr: shortest round-trip text too, so the message reads back
-        # exactly as a freshly encoded one (tests/record/test_recording_roundtrip.py).
-        data = f'{{"tick":{tick},"time_s":{time_s!r},{self._input_body}'
-        self._write_encoded(self._input_id, _seconds_to_ns(time_s), data.encode())
+        encoding (``InputEncoder``); a payload must therefore not be mutated after it was
+        written."""
+        data = self._input.encode(tick, time_s, payload)
+        self._write_encoded(self._input_id, _seconds_to_ns(time_s), data)
 
     def write_state(self, time_s: float, payload: Mapping[str, Any]) -> None:
         """A telemetry snapshot; the session decides the keys (schemas.STATE_SCHEMA)."""

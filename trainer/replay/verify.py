@@ -47,7 +47,7 @@ from trainer.record.schemas import (
     TF_TOPIC,
 )
 from trainer.record.seek import IndexedRecording, open_recording
-from trainer.record.writer import encode_json_bytes, tf_message
+from trainer.record.writer import InputEncoder, encode_json_bytes, tf_message
 from trainer.replay.source import recorded_inputs, replay_source
 from trainer.session import Session
 
@@ -139,6 +139,7 @@ class VerifyingSink:
         self._tick_of = tick_of
         self.messages = 0
         self.checkpoints = 0
+        self._input = InputEncoder()  # the writer's own encoding of /input
 
     def next_recorded(self) -> RecordedMessage | None:
         raw = next(self._recorded, None)
@@ -147,7 +148,10 @@ class VerifyingSink:
         return RecordedMessage(raw[0], raw[1], self._recording.payload(raw[0], raw[2], raw[1]))
 
     def _compare(self, channel: str, time_s: float, message: Mapping[str, Any]) -> None:
-        data = encode_json_bytes(message)  # exactly what the writer would store
+        self._compare_bytes(channel, time_s, encode_json_bytes(message))
+
+    def _compare_bytes(self, channel: str, time_s: float, data: bytes) -> None:
+        """``data``: exactly what the writer would store."""
         raw = next(self._recorded, None)
         if raw is not None and raw[0] == channel and raw[2] == data:
             # the common case: the same bytes (cheap; decoding only to explain a difference)
@@ -190,7 +194,7 @@ class VerifyingSink:
             self.checkpoints += 1
 
     def write_input(self, tick: int, time_s: float, payload: Mapping[str, Any]) -> None:
-        self._compare(INPUT_TOPIC, time_s, {"tick": tick, "time_s": time_s, **payload})
+        self._compare_bytes(INPUT_TOPIC, time_s, self._input.encode(tick, time_s, payload))
 
     def write_state(self, time_s: float, payload: Mapping[str, Any]) -> None:
         self._compare(STATE_TOPIC, time_s, {"time_s": time_s, **payload})

@@ -1,20 +1,23 @@
-"""Benchmark: a headless graded capture, recording included (docs/DESIGN.md §9: ≥ 100x real time).
+"""Benchmark: a headless graded capture, recording included (docs/DESIGN.md §9: the whole
+command at ≥ 0.25x bare pybullet stepping, measured by bench/bench_batch.py: 68x there).
 
 Runs ``crs20-capture`` with the autopilot for a few seeds, as ``canadarm-trainer grade``
 does (session, control, capture, scoring, MCAP recording, reports), and prints simulated
 seconds per wall second, plus how the wall time of one run splits between the physics
 steps and everything else.
 
-Run: ``python bench/bench_grade.py [--seeds 3]``.
+Run: ``python bench/bench_grade.py [--seeds 3] [--target 68]``.
 
-What bounds it (measured on a 2-core laptop-class machine, 2026-11): the physics steps alone
-take ~106 µs of each 1/60 s tick inside the loop (a world step is ~16 µs warm, of which the
-seven joint drives are ~8 µs, and ~22 µs/step pre-capture, ~40 µs/step while the capture
-constraint is rigidized, once Python has cooled the caches), so physics alone would run
-at ~158x real time; 100x leaves 167 µs per tick for physics and every Python layer
-together. The split run also times every other pybullet call (the state reads, the drive
-and constraint commands): physics plus those calls is the floor no Python-side work can
-go below, and what is left of the 167 µs is the budget for all the trainer's own code.
+What bounds it (measured on a 2-core laptop-class machine, nearly idle, 2026-11-29): a
+tick of a graded capture takes about 300 µs: the physics steps 96 µs (four 1/240 s steps
+with the arm moving and Python cooling the caches between them; bare stepping of the
+still arm is 61 µs), the other pybullet calls 40 µs (the state reads the telemetry, the
+contacts and the divergence check need, each once a tick), and the trainer's Python
+166 µs: the resolved-rate controller about 60 (one SVD 17 µs with cold caches, forward
+kinematics 10, the null-space gradient 8), the telemetry 26, the world's own stepping
+work 20, the recording 12 plus the MCAP writer's, scoring, contacts and the procedure a
+few each. So physics alone would run at ~170x, physics and the pybullet calls at ~120x;
+the 0.25x-of-bare budget (68x) needs the tick in 245 µs, the Python in about 110 µs.
 """
 
 from __future__ import annotations
@@ -37,6 +40,12 @@ from trainer.scenario.loader import load_scenario
 def main() -> None:
     parser = argparse.ArgumentParser(description="headless grade speed")
     parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument(
+        "--target",
+        type=float,
+        default=68.0,
+        help="real-time factor to split against: 0.25x bare stepping (272x, bench_batch.py)",
+    )
     args = parser.parse_args()
     scenario = load_scenario("crs20-capture")
     total_sim = total_wall = 0.0
@@ -63,13 +72,13 @@ def main() -> None:
         finally:
             for name, function in originals.items():
                 setattr(pb, name, function)
-    print(f"overall: {total_sim / total_wall:.1f}x real time (budget >= 100x)")
+    print(f"overall: {total_sim / total_wall:.1f}x real time (aim >= {args.target:.0f}x)")
     ticks = result.sim_time_s * 60.0
     steps = pybullet_time.pop("stepSimulation", 0.0)
     calls = sum(pybullet_time.values())
     python = wall - steps - calls
     per_tick = 1e6 / ticks
-    allowed = 1e6 / 60 / 100
+    allowed = 1e6 / 60 / args.target
     print(
         f"split of one run: physics steps {steps / wall:.0%}, other pybullet calls "
         f"{calls / wall:.0%}, the trainer's Python (control, capture, telemetry, scoring, "
@@ -78,7 +87,7 @@ def main() -> None:
     print(
         f"per 1/60 s tick: {wall * per_tick:.0f} us = physics {steps * per_tick:.0f} us + "
         f"other pybullet calls {calls * per_tick:.0f} us + Python {python * per_tick:.0f} us "
-        f"(100x real time allows {allowed:.0f} us)"
+        f"({args.target:.0f}x real time allows {allowed:.0f} us)"
     )
     top = sorted(pybullet_time.items(), key=lambda kv: -kv[1])[:5]
     print(
@@ -88,7 +97,7 @@ def main() -> None:
     floor = steps + calls
     print(
         f"physics alone would run at {result.sim_time_s / steps:.0f}x real time, physics and "
-        f"the pybullet calls at {result.sim_time_s / floor:.0f}x; for 100x the trainer's "
+        f"the pybullet calls at {result.sim_time_s / floor:.0f}x; for {args.target:.0f}x the trainer's "
         f"Python would have to fit in {allowed - floor * per_tick:.0f} us per tick"
     )
 

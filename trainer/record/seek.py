@@ -36,9 +36,6 @@ for a chunk found damaged when it is read.
 from __future__ import annotations
 
 import bisect
-import io
-import struct
-import zlib
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -47,15 +44,13 @@ from types import TracebackType
 from typing import IO, Any, cast
 
 import orjson
-import zstandard
-from mcap.data_stream import ReadDataStream
 from mcap.exceptions import McapError
-from mcap.opcode import Opcode
 from mcap.reader import SeekingReader
 from mcap.records import Channel, Chunk, Footer, Message, MessageIndex, Metadata
 from mcap.stream_reader import StreamReader, breakup_chunk
 
 from trainer.errors import RecordingError
+from trainer.record.chunks import read_chunk_messages
 from trainer.record.reader import (
     RecordedMessage,
     _decode_metadata,
@@ -284,8 +279,7 @@ class IndexedRecording:
         entry = self._chunks[index]
         try:
             self._file.seek(entry.offset + 1 + 8)  # opcode and record length
-            chunk = Chunk.read(cast(Any, _ChunkStream(self._file)))
-            decoded = _chunk_messages(chunk, self._topics)
+            decoded = read_chunk_messages(self._file, self._topics)
         except Exception as exc:  # a damaged chunk: zstd, CRC and struct errors alike
             raise RecordingError(
                 f"recording {self.path} is damaged in the chunk at byte {entry.offset:,} "
@@ -396,69 +390,6 @@ class IndexedRecording:
     def checkpoints(self) -> list[dict[str, Any]]:
         """Every /checkpoint message."""
         return [m.payload for m in self.messages([CHECKPOINT_TOPIC])]
-
-
-_RECORD_HEADER = struct.Struct("<BQ")  # opcode, content length
-_MESSAGE_HEADER = struct.Struct("<HIQQ")  # channel id, sequence, log time, publish time
-
-
-def _uncompressed(chunk: Chunk) -> bytes:
-    """A chunk's records, decompressed and checked against its CRC (the MCAP format)."""
-    if chunk.compression == "zstd":
-        data: bytes = zstandard.decompress(chunk.data, chunk.uncompressed_size)
-    elif chunk.compression == "":
-        data = chunk.data
-    else:
-        raise ValueError(f"chunk compression {chunk.compression!r} is not one the trainer writes")
-    if chunk.uncompressed_crc != 0 and zlib.crc32(data) != chunk.uncompressed_crc:
-        raise ValueError("the chunk's CRC does not match its contents")
-    return data
-
-
-def _chunk_messages(chunk: Chunk, topics: dict[int, str]) -> list[tuple[str, int, bytes]]:
-    """The messages of one chunk as (topic, log_time_ns, data), in order; a channel record
-    met on the way is added to ``topics``. A replay reads every chunk, so the records are
-    walked with ``struct`` offsets: 5x the general record reader (``breakup_chunk``),
-    which builds an object per record through a stream of small reads."""
-    data = _uncompressed(chunk)
-    end = len(data)
-    out: list[tuple[str, int, bytes]] = []
-    offset = 0
-    while offset < end:
-        opcode, length = _RECORD_HEADER.unpack_from(data, offset)
-        start = offset + _RECORD_HEADER.size
-        offset = start + length
-        if offset > end:
-            raise ValueError("a record runs past the end of its chunk")
-        if opcode == Opcode.MESSAGE:
-            channel_id, _sequence, log_time, _publish = _MESSAGE_HEADER.unpack_from(data, start)
-            topic = topics.get(channel_id)
-            if topic is not None:
-                out.append((topic, log_time, data[start + _MESSAGE_HEADER.size : offset]))
-        elif opcode == Opcode.CHANNEL:
-            channel = Channel.read(ReadDataStream(io.BytesIO(data[start:offset])))
-            topics.setdefault(channel.id, channel.topic)
-    return out
-
-
-class _ChunkStream:
-    """The minimal ``ReadDataStream`` that ``Chunk.read`` needs, over a seekable file,
-    raising on a short read instead of handing back fewer bytes."""
-
-    def __init__(self, file: IO[bytes]) -> None:
-        self._file = file
-
-    def read(self, length: int) -> bytes:
-        data = self._file.read(length)
-        if len(data) != length:
-            raise EOFError(f"the file ends inside a chunk ({len(data)} of {length} bytes)")
-        return data
-
-    def read4(self) -> int:
-        return int.from_bytes(self.read(4), "little")
-
-    def read8(self) -> int:
-        return int.from_bytes(self.read(8), "little")
 
 
 def open_recording(path: Path | str) -> IndexedRecording:

@@ -312,10 +312,8 @@ class World:
         return np.array([s[0] for s in states])
 
     def joint_angles_after_step(self) -> list[float]:
-        """The joint angles as read after the last ``step()`` (or the build): no query. The
-        joints move only in ``step()``, so a controller at the start of a tick reads the
-        same angles as ``joint_angles_rad()`` for a tenth of its cost (10 µs a tick in a
-        graded run, measured)."""
+        """The angles as read after the last ``step()``: the joints move only there, so a
+        tick's controller reads what ``joint_angles_rad()`` would, minus its 10 µs query."""
         return [s[0] for s in self._joint_states]
 
     def joint_rates_rad_s(self) -> FloatArray:

@@ -18,7 +18,7 @@ import pygame
 import pytest
 
 from trainer.record.seek import open_recording
-from trainer.ui.replay.app import layout_for
+from trainer.ui.replay.app import LAYOUT, REFERENCE_SIZE
 from trainer.ui.replay.strip import LABEL_W, MARKER_COLOURS
 from trainer.ui.workstation import Layout
 
@@ -70,7 +70,8 @@ def test_the_viewer_opens_at_two_instants_showing_what_was_recorded(
     late = _open_and_shoot(display, graded_recording, 20.0, tmp_path / "late.png")
     assert hashlib.sha256(graded_recording.read_bytes()).hexdigest() == digest
 
-    scale, rects = layout_for(SIZE)
+    layout = Layout.fit(SIZE, REFERENCE_SIZE, LAYOUT)
+    scale, rects = layout.scale, layout.rects
     ws = rects["workstation"]
     main = Layout.for_size(ws.size).rects["main"].move(ws.topleft)
     with open_recording(graded_recording) as rec:

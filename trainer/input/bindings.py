@@ -25,8 +25,6 @@ button numbers are resolved inside ``trainer/input`` only (docs/STYLE.md §7).
 from __future__ import annotations
 
 import math
-import re
-import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,9 +32,18 @@ from types import MappingProxyType
 from typing import Any
 
 import platformdirs
-import pygame
 
 from trainer.errors import BindingsError
+from trainer.input.names import (
+    GAMEPAD_AXES,
+    GAMEPAD_BUTTONS,
+    GAMEPAD_STICKS,
+    RAW_MAX_AXES,
+    RAW_MAX_BUTTONS,
+    RAW_MAX_HATS,
+    key_code,
+    raw_source_kind,
+)
 from trainer.input.state import Button
 from trainer.validate import Problems, boolean, mapping, number, parse_yaml, show
 from trainer.yamlfile import FileTooLargeError, read_bounded
@@ -46,23 +53,6 @@ DEFAULT_BINDINGS_PATH = Path(__file__).resolve().parent / "default_bindings.yaml
 AXIS_NAMES = ("thc_x", "thc_y", "thc_z", "rhc_roll", "rhc_pitch", "rhc_yaw")
 SECTIONS = ("keyboard", "gamepad", "joystick")
 
-GAMEPAD_AXES = ("leftx", "lefty", "rightx", "righty", "lefttrigger", "righttrigger")
-GAMEPAD_TRIGGERS = ("lefttrigger", "righttrigger")
-GAMEPAD_STICKS = (("leftx", "lefty"), ("rightx", "righty"))
-GAMEPAD_BUTTONS = (
-    "a", "b", "x", "y", "back", "guide", "start", "leftstick", "rightstick",
-    "leftshoulder", "rightshoulder", "dpup", "dpdown", "dpleft", "dpright",
-    "misc1", "paddle1", "paddle2", "paddle3", "paddle4", "touchpad",
-)  # fmt: skip
-"""In SDL_GameControllerButton order: the index of a name is SDL's button number."""
-
-RAW_MAX_AXES = 32
-RAW_MAX_BUTTONS = 128
-RAW_MAX_HATS = 8
-HAT_DIRECTIONS = ("up", "down", "left", "right")
-_RAW_AXIS = re.compile(r"axis(\d+)")
-_RAW_BUTTON = re.compile(r"button(\d+)")
-_RAW_HAT = re.compile(r"hat(\d+)_(up|down|left|right)")
 MAX_GUARD_S = 5.0
 
 
@@ -222,26 +212,6 @@ def _leaf_paths(data: Any, key_path: tuple[str, ...]) -> list[str]:
     return [".".join(key_path)] if key_path else []
 
 
-def _key_code(name: str) -> int | None:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # "pygame.init() has not been called": names work
-        try:
-            return int(pygame.key.key_code(name))
-        except ValueError:
-            return None
-
-
-def raw_source_kind(name: str) -> tuple[str, int, str] | None:
-    """Parse a raw-joystick source: ('axis', 3, ''), ('button', 0, ''), ('hat', 0, 'up')."""
-    if m := _RAW_AXIS.fullmatch(name):
-        return ("axis", int(m.group(1)), "")
-    if m := _RAW_BUTTON.fullmatch(name):
-        return ("button", int(m.group(1)), "")
-    if m := _RAW_HAT.fullmatch(name):
-        return ("hat", int(m.group(1)), m.group(2))
-    return None
-
-
 class _Validator:
     """Checks the merged bindings through the shared validator (``trainer.validate``);
     the first problem is raised as a ``BindingsError`` naming the file it came from."""
@@ -313,7 +283,7 @@ class _Validator:
 
         def check(value: Any, key_path: str) -> str:
             name = self.name(value, key_path)
-            if _key_code(name) is None:
+            if key_code(name) is None:
                 raise self.fail(key_path, f"unknown key {name!r}")
             return self.claim(used, name, key_path, "key")
 

@@ -64,14 +64,13 @@ from trainer.clock import CONTROL_TICK_S
 from trainer.errors import DeviceError
 from trainer.input.bindings import (
     AXIS_NAMES,
-    GAMEPAD_AXES,
-    GAMEPAD_BUTTONS,
     AxisBinding,
     Bindings,
     DeviceBindings,
     load_bindings,
 )
 from trainer.input.guard import HoldGuard, Latch
+from trainer.input.names import GAMEPAD_AXES, GAMEPAD_BUTTONS
 from trainer.input.sdl import init_pygame_input
 from trainer.input.shaping import calibrate_rest, shape_axis, shape_stick
 from trainer.input.state import HandControllerState

@@ -28,7 +28,7 @@ from types import TracebackType
 from typing import Literal
 
 from trainer.errors import DeviceError
-from trainer.input.bindings import GAMEPAD_AXES, GAMEPAD_BUTTONS, GAMEPAD_TRIGGERS
+from trainer.input.names import GAMEPAD_AXES, GAMEPAD_BUTTONS, GAMEPAD_TRIGGERS
 from trainer.input.sdl import sdl_library
 
 Layout = Literal["gamecontroller", "joystick"]

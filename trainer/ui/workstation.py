@@ -46,20 +46,32 @@ PANEL_EVERY = 4
 
 @dataclass
 class Layout:
+    """A reference layout (rectangles x, y, w, h) scaled to fit a window and centred in it."""
+
     scale: float
     rects: dict[str, pygame.Rect]
 
     @classmethod
-    def for_size(cls, size: tuple[int, int]) -> Layout:
+    def fit(
+        cls,
+        size: tuple[int, int],
+        reference: tuple[int, int],
+        boxes: dict[str, tuple[int, int, int, int]],
+    ) -> Layout:
         w, h = size
-        s = min(w / REFERENCE_SIZE[0], h / REFERENCE_SIZE[1])
-        ox = (w - REFERENCE_SIZE[0] * s) / 2
-        oy = (h - REFERENCE_SIZE[1] * s) / 2
+        s = min(w / reference[0], h / reference[1])
+        ox = (w - reference[0] * s) / 2
+        oy = (h - reference[1] * s) / 2
         rects = {
             name: pygame.Rect(round(ox + x * s), round(oy + y * s), round(rw * s), round(rh * s))
-            for name, (x, y, rw, rh) in _LAYOUT.items()
+            for name, (x, y, rw, rh) in boxes.items()
         }
         return cls(s, rects)
+
+    @classmethod
+    def for_size(cls, size: tuple[int, int]) -> Layout:
+        """The workstation's own layout."""
+        return cls.fit(size, REFERENCE_SIZE, _LAYOUT)
 
 
 @dataclass

@@ -58,10 +58,10 @@ from trainer.ui.theme import (
     Colour,
     Fonts,
 )
-from trainer.ui.workstation import FrameState, Workstation
+from trainer.ui.workstation import FrameState, Layout, Workstation
 
 REFERENCE_SIZE = (1600, 960)
-_LAYOUT = {
+LAYOUT = {
     "workstation": (0, 0, 1280, 720),
     "free": (1284, 6, 310, 232),
     "panel": (1284, 244, 310, 470),
@@ -80,17 +80,6 @@ LOG_COLOURS: dict[str, Colour] = {
     "capture": READOUT,
     "device": AMBER,
 }
-
-
-def layout_for(size: tuple[int, int]) -> tuple[float, dict[str, pygame.Rect]]:
-    w, h = size
-    s = min(w / REFERENCE_SIZE[0], h / REFERENCE_SIZE[1])
-    ox = (w - REFERENCE_SIZE[0] * s) / 2
-    oy = (h - REFERENCE_SIZE[1] * s) / 2
-    return s, {
-        name: pygame.Rect(round(ox + x * s), round(oy + y * s), round(rw * s), round(rh * s))
-        for name, (x, y, rw, rh) in _LAYOUT.items()
-    }
 
 
 class ReplayViewer:
@@ -156,7 +145,8 @@ class ReplayViewer:
 
     # ------------------------------------------------------------------ layout
     def resize(self, size: tuple[int, int]) -> None:
-        self.scale, self.rects = layout_for(size)
+        layout = Layout.fit(size, REFERENCE_SIZE, LAYOUT)
+        self.scale, self.rects = layout.scale, layout.rects
         self.fonts = Fonts(self.scale)
         self._ws_surface = self.screen.subsurface(self.rects["workstation"])
         if not hasattr(self, "workstation"):

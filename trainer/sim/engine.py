@@ -10,28 +10,14 @@ line calls it before any command that builds a world.
 
 from __future__ import annotations
 
-import os
 import sys
+
+from trainer.quiet import fd2_silenced
 
 
 def import_pybullet_quietly() -> None:
     """Import pybullet with fd 2 silenced for the duration of the import only."""
     if "pybullet" in sys.modules:
         return
-    sys.stderr.flush()
-    try:
-        saved = os.dup(2)
-    except OSError:  # no descriptor 2 at all: nothing to protect
-        import pybullet
-
-        return
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        try:
-            os.dup2(devnull, 2)
-            import pybullet  # noqa: F401
-        finally:
-            os.dup2(saved, 2)
-            os.close(devnull)
-    finally:
-        os.close(saved)
+    with fd2_silenced():
+        import pybullet  # noqa: F401

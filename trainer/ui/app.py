@@ -32,6 +32,7 @@ from trainer.history.store import history_path
 from trainer.input.source import AutoInput, InputSource, make_input
 from trainer.input.state import Button, HandControllerState
 from trainer.pilots import make_pilot
+from trainer.quiet import fd2_silenced
 from trainer.scenario.loader import list_scenarios, load_scenario
 from trainer.session import Session
 from trainer.telemetry import Telemetry
@@ -92,7 +93,8 @@ class FlyApp:
         # GL path cost ~6 ms of CPU per presented frame however little changed, the direct
         # path ~0.5 ms (measured under Xvfb, 1280x720, pygame 2.6.1 / SDL 2.28).
         os.environ.setdefault("SDL_FRAMEBUFFER_ACCELERATION", "0")
-        pygame.init()
+        with fd2_silenced():  # the mixer's ALSA errors where there is no sound card
+            pygame.init()
         # The device first: ``--input gamepad`` with none plugged in fails before a window opens.
         self.source = input_source if input_source is not None else make_input(options.input_kind)
         pygame.display.set_caption("Canadarm2 capture trainer")

@@ -6,6 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pygame
 
+from trainer.quiet import fd2_silenced
+
 TONE_HZ = 1000.0  # E: a caution-and-warning tone in the 1 kHz band people hear best
 BEEP_S = 0.25
 
@@ -16,7 +18,8 @@ class AlarmTone:
         self.playing = False
         try:
             if not pygame.mixer.get_init():
-                pygame.mixer.init()
+                with fd2_silenced():  # ALSA's complaints where there is no sound card
+                    pygame.mixer.init()
             init = pygame.mixer.get_init()
             if init is None:
                 return

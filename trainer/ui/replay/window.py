@@ -7,6 +7,7 @@ import sys
 
 import pygame
 
+from trainer.quiet import fd2_silenced
 from trainer.record.seek import IndexedRecording
 from trainer.scenario.model import Scenario
 from trainer.ui.replay.app import REFERENCE_SIZE, ReplayViewer
@@ -37,7 +38,8 @@ def run_replay_window(
     # ``fly`` (trainer/ui/app.py), cheaper on a software rasteriser, and the GL path
     # showed a black window beside the renderer's EGL context under Xvfb.
     os.environ.setdefault("SDL_FRAMEBUFFER_ACCELERATION", "0")
-    pygame.init()
+    with fd2_silenced():  # the mixer's ALSA errors where there is no sound card
+        pygame.init()
     try:
         pygame.display.set_caption(f"canadarm-trainer replay: {recording.path.name}")
         screen = pygame.display.set_mode(size or default_size(), pygame.RESIZABLE)

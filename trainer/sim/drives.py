@@ -60,18 +60,18 @@ class JointDrives:
             raise ValueError(f"expected {len(JOINT_NAMES)} joint rates, got {len(rates_rad_s)}")
         edge = JOINT_LIMIT_RAD - JOINT_LIMIT_MARGIN_RAD
         limit = JOINT_RATE_LIMIT_RAD_S
-        out = []
-        for i, rate in enumerate(rates_rad_s):
-            r = float(rate)
-            if not math.isfinite(r):
-                raise SimulationDivergedError(
-                    f"joint rate command for {JOINT_NAMES[i]} is not finite ({r})"
-                )
-            r = -limit if r < -limit else limit if r > limit else r
-            q = q_rad[i]
-            if (r > 0.0 and q >= edge) or (r < 0.0 and q <= -edge):
-                r = 0.0
-            out.append(r)
+        rates = [float(rate) for rate in rates_rad_s]
+        if not math.isfinite(sum(rates)):  # one check while every term is finite
+            for i, r in enumerate(rates):
+                if not math.isfinite(r):
+                    raise SimulationDivergedError(
+                        f"joint rate command for {JOINT_NAMES[i]} is not finite ({r})"
+                    )
+        out = [-limit if r < -limit else limit if r > limit else r for r in rates]
+        if max(map(abs, q_rad)) >= edge:  # a joint at a stop: no rate further into it
+            for i, r in enumerate(out):
+                if (r > 0.0 and q_rad[i] >= edge) or (r < 0.0 and q_rad[i] <= -edge):
+                    out[i] = 0.0
         if out != self._rate_command:
             self._rate_command = out
             self._send()

@@ -24,10 +24,10 @@ JOINT_PREV select the joint (in single-joint mode, wrapping around).
 Safing (end condition of normal control): from the very tick the hand controller is
 lost (``hc.connected`` False: unplugged, silent, or the window lost focus) or the session
 paused, the hand controllers are ignored and the arm makes a controlled stop
-(``trainer.control.stop``): the tip twist it last commanded is scaled down as a whole
+(``trainer.control.stop``): the LEE's twist at that moment is scaled down as a whole
 (after a single-joint command, that joint's rate), so the LEE slows along its path and
-its speed never rises, then the brakes go on
-with the arm at rest (within 1 s). The controller then ignores the hand controllers until
+its speed never rises, then the brakes go on with the arm at rest (within 1 s where the
+drives' torque allows). The controller then ignores the hand controllers until
 RESUME is pressed (rising edge, after the stop) while connected and not paused, and after
 that until both sticks are centred, so a deflected stick cannot move the arm the instant
 control returns.
@@ -240,7 +240,7 @@ class ArmController:
         tick_s = self.params.control_tick_s
         if not any(self._last_rates):
             return ControlledStop(_ZERO_RATES, tick_s)
-        q = world.joint_angles_rad().tolist()
+        q = world.joint_angles_after_step()
         rates = world.joint_rates_rad_s().tolist()
         inertia = world.arm_mass_matrix().tolist()
         if self._last_single_joint:  # the path is that joint's own arc

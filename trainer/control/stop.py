@@ -56,11 +56,11 @@ shoulder roll at 2 °/s) needs a 1.29 s ramp and brakes at 1.33 s; full THC x or
 every RHC rotation, stop within 0.9 s.
 
 Measured (basic-drill, capture_ready, unloaded; tests/control/test_controlled_stop.py):
-sampled every tick from the unplug, the LEE's speed never rises (largest tick-to-tick
-change −0.001 mm/s, for full THC, RHC yaw, pitch, roll and combinations); after a pure
-yaw the LEE ends within 0.2 mm of where it turned; the brakes go on with every joint at
-rest. Scaling the joint rates alone let it drift at up to 2.3 mm/s; braking each joint on
-its own threw it at 72 mm/s.
+sampled every tick from the unplug, the LEE's speed never rises (every tick-to-tick
+change is a fall, the smallest 0.0003 mm/s, for full THC, RHC yaw, pitch, roll and
+combinations); after a pure yaw the LEE ends within 0.2 mm of where it turned; the brakes
+go on with every joint at rest. Scaling the joint rates alone let it drift at up to
+2.3 mm/s; braking each joint on its own threw it at 72 mm/s.
 """
 
 from __future__ import annotations
@@ -95,13 +95,14 @@ def ramp_seconds(
 
 
 class ControlledStop:
-    """One stop in progress. Per control tick: ``advance(q, jacobian_n)`` (not while
-    paused), then ``joint_rates()``; ``done`` once the joints are at rest (or the time
-    limit is reached): the brakes go on then.
+    """One stop in progress. Per control tick: ``advance(q)`` (not while paused), then
+    ``joint_rates()``; ``done`` once the joints are at rest (or the time limit is
+    reached): the brakes go on then.
 
-    ``path_twist`` is ξ₀, the twist the start rates were commanded for (base frame,
-    kinematics.tip_twist); with it and a ``solver`` the stop keeps the LEE on that twist;
-    without (a single-joint command) the start rates are scaled as they are."""
+    ``path_twist`` is ξ₀, the twist the start rates give (base frame, kinematics.tip_twist);
+    with it and a ``solver`` the stop keeps the LEE on that twist; without (a single-joint
+    command) the start rates are scaled as they are. ``mass_matrix`` (the arm's inertia
+    now) sets the ramp (``ramp_seconds``); without it the ramp is STOP_RAMP_S."""
 
     def __init__(
         self,

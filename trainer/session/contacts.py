@@ -6,9 +6,10 @@ same at any physics step (docs/REFERENCE.md §4.1):
 
 * speed: the relative normal speed just before the contact began (trainer/sim/contacts.py);
 * force: for a new contact, the force that stops that approach in IMPACT_DURATION_S,
-  F = m_eff v / τ, m_eff the mass the two bodies show each other at the point along the
-  normal (``effective_mass_kg``: the vehicle as a rigid body, the arm through its links'
-  inertia, the station immovable), the model the 2,200 N limit was derived with. The
+  F = m_eff v / τ, m_eff the mass the impact stops at the point along the normal
+  (``effective_mass_kg``: the vehicle's own, rotation included, against the station or
+  the arm held by its drives; the arm's, through its links' inertia, when it is the arm
+  that hits the station), the model the 2,200 N limit was derived with. The
   solver's own contact force on the step a contact begins is an impulse over that one
   step: a 0.02 m/s brush read 2,450 N when it began on a tick's last step and 0 N or
   715 N on the others (measured), so judging by it made a brush a collision one time in

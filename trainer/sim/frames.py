@@ -181,8 +181,9 @@ class FrameTree:
 
     def transforms(self) -> list[Transform]:
         """Every frame relative to its parent, now: the joint angles and the vehicle's pose
-        on the constants of ``_init_joint_frames`` (a fifth of the cost of
-        ``measured_transforms``, and exact where pybullet's link frames are float32)."""
+        on the constants of ``_init_joint_frames`` (a third of the cost of
+        ``measured_transforms``; the constants carry that one reading's float32 precision,
+        the angles are exact)."""
         c = self._client
         out = list(self._constant)
         states = pb.getJointStates(self._arm, self._revolute_joints, physicsClientId=c)

@@ -6,32 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-import pybullet as pb
 import pytest
+from vehicle_support import aim_vehicle_at_the_arm
 
 from trainer.grade import session_facts
 from trainer.input.state import HandControllerState
 from trainer.scenario.loader import load_scenario
 from trainer.scoring.report import build_report
 from trainer.session import Session
-
-
-def _throw_dragon_at_the_arm(session: Session, speed_m_s: float, gap_m: float) -> None:
-    """Dragon ``gap_m`` short of the arm's nearest point, moving straight at it."""
-    world = session.world
-    c = world.client
-    nearest = min(
-        pb.getClosestPoints(world.vehicle, world.arm, 20.0, physicsClientId=c),
-        key=lambda pt: pt[8],
-    )
-    on_vehicle, on_arm = np.asarray(nearest[5]), np.asarray(nearest[6])
-    direction = (on_arm - on_vehicle) / np.linalg.norm(on_arm - on_vehicle)
-    pos, orn = pb.getBasePositionAndOrientation(world.vehicle, physicsClientId=c)
-    start = np.asarray(pos) + direction * (float(nearest[8]) - gap_m)
-    pb.resetBasePositionAndOrientation(world.vehicle, start.tolist(), orn, physicsClientId=c)
-    v = (direction * speed_m_s).tolist()
-    pb.resetBaseVelocity(world.vehicle, v, [0, 0, 0], physicsClientId=c)
 
 
 def _thrown(speed_m_s: float, gap_m: float = 0.02) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -42,7 +24,7 @@ def _thrown(speed_m_s: float, gap_m: float = 0.02) -> tuple[dict[str, Any], dict
         idle = HandControllerState()
         while session.free_drift_start_s is None:
             session.tick(idle)
-        _throw_dragon_at_the_arm(session, speed_m_s, gap_m)
+        aim_vehicle_at_the_arm(session.world, speed_m_s, gap_m)
         for _ in range(150):  # 2.5 s: the contact comes within 0.2 s at 0.1 m/s, 1 s at 0.02
             session.tick(idle)
             if session.finished:

@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-import pybullet as pb
 import pytest
+from vehicle_support import aim_vehicle_at_the_arm
 
 from trainer.sim.contacts import detect_contacts
 from trainer.sim.layout import default_world_spec
@@ -19,22 +18,9 @@ BUMP_SPEED_M_S = 0.05
 
 
 def _drift_into_the_arm(world: World, speed_m_s: float = BUMP_SPEED_M_S) -> list:
-    """Send the vehicle straight at the nearest point of the arm and step until it touches."""
-    c = world.client
-    nearest = min(
-        pb.getClosestPoints(world.vehicle, world.arm, 20.0, physicsClientId=c),
-        key=lambda pt: pt[8],
-    )
-    on_vehicle, on_arm = np.asarray(nearest[5]), np.asarray(nearest[6])
-    direction = (on_arm - on_vehicle) / np.linalg.norm(on_arm - on_vehicle)
-    # Start 2 cm short of the arm so the bump happens within a few hundred steps.
-    pos, orn = pb.getBasePositionAndOrientation(world.vehicle, physicsClientId=c)
-    gap = float(nearest[8])
-    start = np.asarray(pos) + direction * (gap - 0.02)
-    pb.resetBasePositionAndOrientation(world.vehicle, start.tolist(), orn, physicsClientId=c)
-    pb.resetBaseVelocity(
-        world.vehicle, (direction * speed_m_s).tolist(), [0, 0, 0], physicsClientId=c
-    )
+    """Send the vehicle straight at the nearest point of the arm and step until it touches
+    (2 cm short of it at the start, so the bump happens within a few hundred steps)."""
+    aim_vehicle_at_the_arm(world, speed_m_s)
     for _ in range(300):
         world.step(4)  # one control tick at a time, as the session steps
         contacts = detect_contacts(world)

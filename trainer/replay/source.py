@@ -5,6 +5,7 @@ in the metadata, never today's file of the same id), its seed and its /input str
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,8 +53,11 @@ def replay_source(recording: IndexedRecording) -> ReplaySource:
     )
 
 
-# Where an /input message's held part begins: after "tick" and "time_s" (the writer's order).
+# Where an /input message's held part begins: after "tick" and "time_s" (the writer's order),
+# and the form those two must have for the rest to be reused without decoding (a damaged
+# prefix is decoded, and refused, like any other damaged message).
 _AFTER_TIME = b',"thc":'
+_PREFIX = re.compile(rb'\{"tick":[0-9]+,"time_s":[0-9][0-9.eE+-]*')
 
 
 def recorded_inputs(recording: IndexedRecording) -> Iterator[HandControllerState]:
@@ -66,7 +70,7 @@ def recorded_inputs(recording: IndexedRecording) -> Iterator[HandControllerState
     state = HandControllerState()
     for i, (_topic, log_time, data) in enumerate(recording.raw_messages([INPUT_TOPIC])):
         cut = data.find(_AFTER_TIME)
-        rest = data[cut:] if cut >= 0 else None
+        rest = data[cut:] if cut >= 0 and _PREFIX.fullmatch(data, 0, cut) else None
         if rest is None or rest != held:
             payload = recording.payload(INPUT_TOPIC, data, log_time)
             try:

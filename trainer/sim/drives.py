@@ -48,7 +48,6 @@ class JointDrives:
         n = len(JOINT_NAMES)
         self._rate_command = [0.0] * n
         self._brakes = [False] * n
-        self._brakes_asked: bool | tuple[bool, ...] | None = None  # the last argument
         self._brake_stuck = [False] * n
         self._brake_angle: list[float | None] = [None] * n
         self._send()
@@ -78,9 +77,6 @@ class JointDrives:
 
     def set_brakes(self, engaged: bool | Sequence[bool]) -> None:
         """Apply or release the brakes (all joints, or one flag per joint)."""
-        if engaged == self._brakes_asked:
-            return  # the controller repeats itself every tick (docs/DESIGN.md §9 budget)
-        self._brakes_asked = engaged if isinstance(engaged, (bool, tuple)) else None
         flags = [bool(engaged)] * 7 if isinstance(engaged, bool) else [bool(b) for b in engaged]
         if len(flags) != len(JOINT_NAMES):
             raise ValueError(f"expected {len(JOINT_NAMES)} brake flags, got {len(flags)}")

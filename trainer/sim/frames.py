@@ -177,7 +177,9 @@ class FrameTree:
             origin = _product(now[row][3], _axis_angle(axis, -angle))
             revolute.append((row, link, axis, origin))
         self._revolute = revolute
-        self._revolute_joints = [link for _row, link, _axis, _origin in revolute]
+        # Where each revolute joint's angle sits in the world's joint order: the angles are
+        # the ones the world read after its last step (no query of its own).
+        self._angle_slots = [self._world.joint_indices.index(link) for _r, link, _a, _o in revolute]
 
     def transforms(self) -> list[Transform]:
         """Every frame relative to its parent, now: the joint angles and the vehicle's pose
@@ -186,14 +188,14 @@ class FrameTree:
         the angles are exact)."""
         c = self._client
         out = list(self._constant)
-        states = pb.getJointStates(self._arm, self._revolute_joints, physicsClientId=c)
-        for (row, _link, axis, origin), state in zip(self._revolute, states, strict=True):
+        angles = self._world.joint_angles_after_step()
+        for (row, _link, axis, origin), slot in zip(self._revolute, self._angle_slots, strict=True):
             parent, child, position, _rotation = out[row]
             out[row] = (
                 parent,
                 child,
                 position,
-                _rounded(_product(origin, _axis_angle(axis, state[0]))),
+                _rounded(_product(origin, _axis_angle(axis, angles[slot]))),
             )
         com_p, com_q = pb.getBasePositionAndOrientation(self._vehicle, physicsClientId=c)
         p, q = pb.multiplyTransforms(com_p, com_q, *self._vehicle_com_inverse)

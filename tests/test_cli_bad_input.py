@@ -17,7 +17,7 @@ import pytest
 
 from trainer.input.state import HandControllerState
 from trainer.record.reader import read_recording
-from trainer.record.writer import RecordingWriter
+from trainer.record.writer import WRITER_METADATA_KEYS, RecordingWriter
 from trainer.scenario.loader import load_scenario
 from trainer.session import Session
 
@@ -270,8 +270,7 @@ def _rewrite_inputs(source: Path, target: Path, change: dict[str, object] | None
     """``source`` with its /input messages replaced: ``change`` merged into tick 5's (an
     empty change drops tick 5), or no /input at all when None."""
     rec = read_recording(source)
-    reserved = ("format", "trainer_version", "pybullet_version", "pybullet_api_version")
-    metadata = {k: v for k, v in rec.metadata.items() if k not in reserved}
+    metadata = {k: v for k, v in rec.metadata.items() if k not in WRITER_METADATA_KEYS}
     with RecordingWriter(target, metadata) as writer:
         if change is not None:
             for message in rec.inputs:

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import json
+import math
 import multiprocessing
 import os
 import sys
@@ -411,10 +412,10 @@ def _print_table(results: Iterable[tuple[int, GradeResult]], out: Path, many: bo
         for notice in rep.get("notices", []):
             print(f"{'':>6} notice: {notice}")
     if many:
-        passed = sum(1 for _, r in results if r.report["passed"])
+        passed = len([1 for _, r in results if r.report["passed"]])
         scores = [r.report["score"]["total"] for _, r in results]
         print(
-            f"passed {passed}/{len(results)}; mean score {sum(scores) / len(scores):.1f}; reports in {out}"
+            f"passed {passed}/{len(results)}; mean score {math.fsum(scores) / len(scores):.1f}; reports in {out}"
         )
     else:
         print(f"report: {out / 'report.json'}")

@@ -10,7 +10,12 @@ settings), and say in the commit what changed and why:
 
     python tests/golden/regenerate.py
 
-The digests hold on the pinned pybullet build (pyproject.toml) on x86-64 Linux.
+(``--stdout`` prints what this process flies instead, with its environment fingerprint.)
+
+The digests hold in the determinism domain (docs/DESIGN.md §10): the locked install
+(requirements.lock, with its pybullet build) on any x86-64 CPU whose glibc libm takes its
+FMA path; tests/golden/test_emulated_machines.py flies them under other BLAS kernels and
+numpy SIMD levels to prove the CPU does not enter.
 """
 
 from __future__ import annotations
@@ -60,7 +65,19 @@ def golden() -> dict[str, object]:
     }
 
 
-def main() -> int:
+def main(argv: list[str]) -> int:
+    if argv == ["--stdout"]:
+        # for tests/golden/test_emulated_machines.py: the digests this process flies, with
+        # the environment it flew them in, as JSON on stdout; nothing written
+        from trainer.fingerprint import fingerprint, numpy_simd_found
+
+        data = {
+            "scenarios": {s.id: fly(s.id) for s in list_scenarios()},
+            "environment": fingerprint(),
+            "numpy_simd_found": numpy_simd_found(),
+        }
+        print(json.dumps(data))
+        return 0
     data = golden()
     DIGESTS_PATH.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {DIGESTS_PATH}: {len(data['scenarios'])} scenarios")  # type: ignore[arg-type]
@@ -68,4 +85,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

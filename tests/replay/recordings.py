@@ -8,8 +8,9 @@ from typing import Any
 
 from trainer.record import RecordingWriter
 from trainer.record.seek import open_recording
+from trainer.record.writer import WRITER_METADATA_KEYS
 
-RESERVED = ("format", "trainer_version", "pybullet_version", "pybullet_api_version")
+RESERVED = WRITER_METADATA_KEYS
 TOPICS = ("/input", "/state", "/events", "/checkpoint", "/tf")
 
 
@@ -17,11 +18,17 @@ def copy_recording(
     source: Path,
     target: Path,
     alter_input: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+    alter_state: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+    alter_metadata: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
 ) -> None:
     """Rewrite every message of ``source`` into ``target`` (the same bytes when nothing is
-    altered); ``alter_input`` may change each /input payload (with tick and time_s)."""
+    altered); ``alter_input`` may change each /input payload (with tick and time_s),
+    ``alter_state`` each /state payload (with time_s), ``alter_metadata`` the metadata
+    (the writer then adds its own keys again, this machine's fingerprint among them)."""
     with open_recording(source) as rec:
         metadata = {k: v for k, v in rec.metadata.items() if k not in RESERVED}
+        if alter_metadata is not None:
+            metadata = alter_metadata(metadata)
         with RecordingWriter(target, metadata) as writer:
             for message in rec.messages(TOPICS):
                 p = dict(message.payload)
@@ -33,6 +40,9 @@ def copy_recording(
                     tick = p.pop("tick")
                     writer.write_input(tick, t, p)
                 elif message.topic == "/state":
+                    if alter_state is not None:
+                        p = alter_state({"time_s": t, **p})
+                        p.pop("time_s")
                     writer.write_state(t, p)
                 elif message.topic == "/events":
                     kind = p.pop("kind")

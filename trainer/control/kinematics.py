@@ -10,10 +10,11 @@ the URDF encodes (docs/REFERENCE.md §1.1, Nguyen & Hughes 1994, S medium), and
 real arm controller carries its own kinematic model too.
 
 The Jacobian is handed out as its seven columns of plain Python floats, already
-normalised (``CHARACTERISTIC_LENGTH_M``): the control law uses it almost only in small
-products (one column, a 6 x 7 times 7 product, the O(n) gradient), where numpy's per-call
-overhead costs more than the arithmetic; ``jacobian_matrix`` builds the one array the SVD
-needs. The loops are plain floats for the same reason (measured: numpy FK 50 µs, this 6).
+normalised (``CHARACTERISTIC_LENGTH_M``): the control law uses it only in small products
+(one column, a 6 x 7 times 7 product, its Gram matrix (trainer/control/linalg6.py), the O(n)
+gradient), where numpy's per-call overhead costs more than the arithmetic. The loops are
+plain floats for the same reason (measured: numpy FK 50 µs, this 6), and they are
+fixed-order arithmetic: the same bits on every CPU (docs/DESIGN.md §10).
 
 Base frame (docs/REFERENCE.md §1.1): the base LEE interface plane; at q = 0 the arm lies along +x
 and every joint frame is parallel to the base frame.
@@ -58,7 +59,7 @@ _INV_LENGTH = 1.0 / CHARACTERISTIC_LENGTH_M
 def forward_kinematics(q_rad: Sequence[float]) -> tuple[Vector3, Matrix3, tuple[Column6, ...]]:
     """LEE origin (m), LEE orientation (rows of the 3x3 rotation, columns = LEE axes) and
     the seven columns of the normalised Jacobian Jn = diag(1/L, 1/L, 1/L, 1, 1, 1) J,
-    J = [linear (m/rad); angular], all in the base frame (``jacobian_matrix`` for an array).
+    J = [linear (m/rad); angular], all in the base frame.
 
     Each joint rotates about one of its frame's axes, so the running rotation is updated
     by mixing two of its columns (c0, c1, c2) instead of a matrix product.
@@ -122,8 +123,8 @@ def forward_kinematics(q_rad: Sequence[float]) -> tuple[Vector3, Matrix3, tuple[
 
 
 def jacobian_matrix(columns: Sequence[Sequence[float]]) -> FloatArray:
-    """The (6, 7) array of seven Jacobian columns (a transposed view: the SVD copies its
-    input into LAPACK's layout anyway)."""
+    """The (6, 7) array of seven Jacobian columns (for tests and tools; the controller
+    works on the columns)."""
     return np.array(columns).T
 
 

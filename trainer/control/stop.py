@@ -70,6 +70,7 @@ from collections.abc import Sequence
 
 from trainer.control.kinematics import Column6, Twist6, forward_kinematics, tip_twist
 from trainer.control.resolved_rate import ResolvedRateSolver
+from trainer.fixedmath import dot
 from trainer.sim.joints import JOINT_TORQUE_LIMIT_NM
 
 STOP_RAMP_S = 0.8
@@ -84,13 +85,7 @@ def ramp_seconds(
 ) -> float:
     """The ramp's length: STOP_RAMP_S, or longer when a drive could not give the constant
     deceleration q̈ = −q̇₀ / T within DRIVE_SHARE of its torque: T ≥ |M q̇₀|ᵢ / (share τ_max)."""
-    peak = max(
-        (
-            abs(sum(m * r for m, r in zip(row, start_rates_rad_s, strict=True)))
-            for row in mass_matrix
-        ),
-        default=0.0,
-    )
+    peak = max((abs(dot(row, start_rates_rad_s)) for row in mass_matrix), default=0.0)
     return max(STOP_RAMP_S, peak / (DRIVE_SHARE * JOINT_TORQUE_LIMIT_NM))
 
 

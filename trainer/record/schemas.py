@@ -15,7 +15,8 @@ recording without this package.
 
 Metadata (MCAP metadata is str → str: every value JSON-encoded, strings included):
 ``canadarm-trainer``, written at open (``format``, ``trainer_version``,
-``pybullet_version``, ``pybullet_api_version`` and what the session passes: ``scenario_id``,
+``pybullet_version``, ``pybullet_api_version``, ``environment`` (the fingerprint of the
+machine that made it, trainer/fingerprint.py) and what the session passes: ``scenario_id``,
 ``scenario``, ``seed``, ``pilot``, ``start_time_utc``); ``canadarm-trainer.summary``,
 written at close when the session hands a summary (outcome, score ...), absent after a crash.
 

@@ -41,6 +41,7 @@ from mcap.writer import LIBRARY_IDENTIFIER, CompressionType, Writer
 
 from trainer import __version__
 from trainer.errors import RecordingError
+from trainer.fingerprint import fingerprint
 from trainer.record.schemas import (
     CHANNELS,
     CHECKPOINT_TOPIC,
@@ -62,7 +63,14 @@ NS_PER_S = 1_000_000_000
 CHUNK_SIZE_BYTES = 256 * 1024
 """Backstop only: chunks are normally closed at every whole simulated second."""
 
-_RESERVED_METADATA = ("format", "trainer_version", "pybullet_version", "pybullet_api_version")
+# The metadata keys the writer fills in itself (a copy of a recording leaves them out).
+WRITER_METADATA_KEYS = (
+    "format",
+    "trainer_version",
+    "pybullet_version",
+    "pybullet_api_version",
+    "environment",
+)
 
 
 def _to_json_value(value: object) -> object:
@@ -175,7 +183,7 @@ class RecordingWriter:
 
     def __init__(self, path: Path | str, metadata: Mapping[str, object]) -> None:
         self.path = Path(path)
-        reserved = [key for key in _RESERVED_METADATA if key in metadata]
+        reserved = [key for key in WRITER_METADATA_KEYS if key in metadata]
         if reserved:
             raise ValueError(f"recording metadata keys {reserved} are written by the writer")
         pybullet_dist, pybullet_api = _pybullet_versions()
@@ -185,6 +193,8 @@ class RecordingWriter:
                 "trainer_version": __version__,
                 "pybullet_version": pybullet_dist,
                 "pybullet_api_version": pybullet_api,
+                # where it was made: docs/DESIGN.md §10, trainer/fingerprint.py
+                "environment": fingerprint(),
                 **metadata,
             }
         )  # encoded before the file exists: bad metadata leaves nothing behind

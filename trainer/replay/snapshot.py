@@ -33,6 +33,7 @@ from trainer.control.telemetry import (
     RateScale,
     WarningKind,
 )
+from trainer.fixedmath import norm3
 from trainer.input.state import Button, HandControllerState
 from trainer.sim.capture_state import CaptureState
 from trainer.sim.metrics import rows_from_quat
@@ -204,7 +205,7 @@ def snapshot_from_state(
         lee_orientation_world_xyzw=_quat(lee.get("orientation_xyzw")),
         lee_velocity_world_m_s=lee_v,
         lee_angular_velocity_world_rad_s=_vec3(lee.get("angular_velocity_rad_s")),
-        lee_speed_m_s=math.sqrt(sum(v * v for v in lee_v)),
+        lee_speed_m_s=norm3(lee_v),
         vehicle_position_world_m=vehicle_p,
         vehicle_velocity_world_m_s=vehicle_v,
         vehicle_orientation_world_xyzw=_quat(vehicle.get("orientation_xyzw")),

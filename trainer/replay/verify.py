@@ -18,10 +18,18 @@ A session the trainee ended (quit) has no input that says so: when the recorded 
 out before the replayed session ends, it is stopped with the recorded end reason, as the
 trainee stopped it. A recording cut off by a crash is verified up to its cut.
 
+After a divergence the recording is flown again to its end and its report compared with
+the recorded one (trainer/replay/verdict.py): an instructor can tell "another machine,
+the same result" from "these inputs do not produce this recording". The fingerprint of
+the machine that made the recording is compared with this one's (trainer/fingerprint.py,
+docs/DESIGN.md §10).
+
 | `VerifyResult` | meaning                                                               |
 |----------------|-----------------------------------------------------------------------|
 | reproduced     | True when every recorded message was reproduced                       |
 | divergence     | the first `Divergence`, or None                                       |
+| result         | after a divergence, the replayed result against the recorded one      |
+| environment    | how the recording's machine differs from this one (lines; empty: same) |
 | messages, checkpoints | how many messages and checkpoints were compared                |
 | sim_time_s, wall_time_s | simulated and elapsed time of the replay                     |
 | notice         | the seeking reader's notice (cut-off recording), or None               |
@@ -48,7 +56,14 @@ from trainer.record.schemas import (
 )
 from trainer.record.seek import IndexedRecording, open_recording
 from trainer.record.writer import InputEncoder, encode_json_bytes, tf_message
+from trainer.replay.refly import fly_again
 from trainer.replay.source import recorded_inputs, replay_source
+from trainer.replay.verdict import (
+    ResultComparison,
+    compare_results,
+    environment_lines,
+    recorded_result,
+)
 from trainer.session import Session
 
 TOPICS = (INPUT_TOPIC, STATE_TOPIC, EVENTS_TOPIC, CHECKPOINT_TOPIC, TF_TOPIC)
@@ -82,6 +97,8 @@ class VerifyResult:
     sim_time_s: float
     wall_time_s: float
     notice: str | None
+    result: ResultComparison | None = None
+    environment: tuple[str, ...] = ()
 
 
 def _show(value: object) -> str:
@@ -271,6 +288,13 @@ def verify_recording(path: Path | str) -> VerifyResult:
             wall = time.perf_counter() - t0
             if session is not None:
                 session.close()
+        comparison: ResultComparison | None = None
+        environment = recording.metadata.get("environment")
+        if divergence is not None:
+            recorded = recorded_result(recording.summary, recording.events())
+            comparison = compare_results(recorded, fly_again(recording))
+        elif environment is None:
+            environment = {}  # reproduced: where it was made no longer matters
         return VerifyResult(
             path=Path(path),
             reproduced=divergence is None,
@@ -280,6 +304,8 @@ def verify_recording(path: Path | str) -> VerifyResult:
             sim_time_s=session.time_s if session is not None else 0.0,
             wall_time_s=wall,
             notice=recording.notice,
+            result=comparison,
+            environment=tuple(environment_lines(environment) if environment != {} else ()),
         )
 
 
@@ -299,6 +325,10 @@ def run_verify_command(path: Path) -> int:
         print(
             f"{result.messages:,} messages and {result.checkpoints} checkpoints matched before it"
         )
+        if result.result is not None:
+            print(result.result.sentence())
+        for line in result.environment:
+            print(line)
         return 1
     cut = " (up to where the recording was cut off)" if result.notice else ""
     print(
@@ -306,4 +336,6 @@ def run_verify_command(path: Path) -> int:
         f"{result.checkpoints} checkpoints and {result.messages:,} messages identical, "
         f"replayed at {speed:.0f}x real time"
     )
+    for line in result.environment:
+        print(line)
     return 0

@@ -23,12 +23,11 @@ import xml.etree.ElementTree as ElementTree
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-import numpy as np
 import yaml
 
 from trainer.control.kinematics import JOINT_AXES, JOINT_ORIGINS_M, TIP_OFFSET_M
+from trainer.fixedmath import Rows3, Vec3, dot, norm3, rows3_mul, rows3_times, rows3_transpose_times
 from trainer.scenario import checks
 from trainer.scenario.checks import Problems
 from trainer.sim.joints import JOINT_NAMES
@@ -43,33 +42,41 @@ VEHICLE_CLEARANCE_M: dict[str, tuple[float, str]] = {
 }
 DEFAULT_CLEARANCE_M = (0.5, "a vehicle of unknown size (E)")
 
-Vec = np.ndarray[Any, np.dtype[np.float64]]
+Vec = Vec3
 
 
 @dataclass(frozen=True)
 class _Primitive:
     kind: str  # cylinder, box or sphere
     origin: Vec
-    rotation: Vec  # 3x3, local → world
+    rotation: Rows3  # local → world
     size: tuple[float, ...]  # cylinder (radius, length); box (x, y, z); sphere (radius,)
 
     def distance(self, point: Vec) -> float:
         """Signed distance from ``point`` to the surface (negative inside)."""
-        local = self.rotation.T @ (point - self.origin)
+        local = rows3_transpose_times(self.rotation, _sub(point, self.origin))
         if self.kind == "sphere":
-            return float(np.linalg.norm(local)) - self.size[0]
+            return norm3(local) - self.size[0]
         if self.kind == "cylinder":
             radial = math.hypot(float(local[0]), float(local[1])) - self.size[0]
             axial = abs(float(local[2])) - self.size[1] / 2.0
             if radial <= 0.0 and axial <= 0.0:
                 return max(radial, axial)
             return math.hypot(max(radial, 0.0), max(axial, 0.0))
-        q = np.abs(local) - np.array(self.size) / 2.0
-        outside = float(np.linalg.norm(np.maximum(q, 0.0)))
-        return outside if outside > 0.0 else float(np.max(q))
+        qx, qy, qz = (abs(v) - half / 2.0 for v, half in zip(local, self.size, strict=True))
+        outside = norm3((max(qx, 0.0), max(qy, 0.0), max(qz, 0.0)))
+        return outside if outside > 0.0 else max(qx, qy, qz)
 
 
-def _rpy_matrix(rpy: Sequence[float]) -> Vec:
+def _sub(a: Sequence[float], b: Sequence[float]) -> Vec:
+    return (a[0] - b[0], a[1] - b[1], a[2] - b[2])
+
+
+def _add(a: Sequence[float], b: Sequence[float]) -> Vec:
+    return (a[0] + b[0], a[1] + b[1], a[2] + b[2])
+
+
+def _rpy_matrix(rpy: Sequence[float]) -> Rows3:
     """URDF roll-pitch-yaw (fixed axes x, y, z): R = Rz(yaw) Ry(pitch) Rx(roll)."""
     r, p, y = rpy
     cr, sr, cp, sp, cy, sy = (
@@ -80,12 +87,10 @@ def _rpy_matrix(rpy: Sequence[float]) -> Vec:
         math.cos(y),
         math.sin(y),
     )
-    return np.array(
-        [
-            [cy * cp, cy * sp * sr - sy * cr, cy * sp * cr + sy * sr],
-            [sy * cp, sy * sp * sr + cy * cr, sy * sp * cr - cy * sr],
-            [-sp, cp * sr, cp * cr],
-        ]
+    return (
+        (cy * cp, cy * sp * sr - sy * cr, cy * sp * cr + sy * sr),
+        (sy * cp, sy * sp * sr + cy * cr, sy * sp * cr - cy * sr),
+        (-sp, cp * sr, cp * cr),
     )
 
 
@@ -117,7 +122,7 @@ def station_primitives(urdf: Path) -> list[_Primitive]:
             size = (float(shape.get("radius", "0")),)
         else:
             continue  # a mesh: not used by the station model
-        shapes.append(_Primitive(shape.tag, np.array(xyz), _rpy_matrix(rpy), size))
+        shapes.append(_Primitive(shape.tag, (xyz[0], xyz[1], xyz[2]), _rpy_matrix(rpy), size))
     return shapes
 
 
@@ -126,29 +131,30 @@ def arm_points(robots: Path, pose: str) -> list[tuple[str, Vec]]:
     mounts = yaml.safe_load((robots / "station" / "mounts.yaml").read_text(encoding="utf-8"))
     poses = yaml.safe_load((robots / "ssrms" / "poses.yaml").read_text(encoding="utf-8"))
     base = mounts["ssrms_base"]
-    position = np.array([float(v) for v in base["position_m"]])
+    x, y, z = (float(v) for v in base["position_m"])
+    position: Vec = (x, y, z)
     rotation = _rpy_matrix([math.radians(float(v)) for v in base["rpy_deg"]])
     angles = [math.radians(float(poses[pose][name])) for name in JOINT_NAMES]
-    points: list[tuple[str, Vec]] = [("base LEE", position.copy())]
+    points: list[tuple[str, Vec]] = [("base LEE", position)]
     for name, offset, axis, angle in zip(
         JOINT_NAMES, JOINT_ORIGINS_M, JOINT_AXES, angles, strict=True
     ):
-        position = position + rotation @ np.array(offset)
-        points.append((name, position.copy()))
+        position = _add(position, rows3_times(rotation, offset))
+        points.append((name, position))
         c, s = math.cos(angle), math.sin(angle)
-        turn = np.eye(3)
+        turn = [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]
         i, j = [(1, 2), (2, 0), (0, 1)][axis]
-        turn[i, i], turn[i, j], turn[j, i], turn[j, j] = c, -s, s, c
-        rotation = rotation @ turn
-    points.append(("tip LEE", position + rotation @ np.array(TIP_OFFSET_M)))
+        turn[i][i], turn[i][j], turn[j][i], turn[j][j] = c, -s, s, c
+        rotation = rows3_mul(rotation, turn)
+    points.append(("tip LEE", _add(position, rows3_times(rotation, TIP_OFFSET_M))))
     return points
 
 
 def _segment_distance(point: Vec, a: Vec, b: Vec) -> float:
-    ab = b - a
-    length_sq = float(ab @ ab)
-    t = 0.0 if length_sq == 0.0 else min(1.0, max(0.0, float((point - a) @ ab) / length_sq))
-    return float(np.linalg.norm(point - (a + t * ab)))
+    ab = _sub(b, a)
+    length_sq = dot(ab, ab)
+    t = 0.0 if length_sq == 0.0 else min(1.0, max(0.0, dot(_sub(point, a), ab) / length_sq))
+    return norm3(_sub(point, (a[0] + t * ab[0], a[1] + t * ab[1], a[2] + t * ab[2])))
 
 
 def _where(gap: float) -> str:
@@ -161,7 +167,8 @@ def check_start_clearance(
     """One problem on ``vehicle.position_m`` when the vehicle starts inside the station or
     the arm; nothing when the geometry cannot be read (other checks report that)."""
     radius, why = VEHICLE_CLEARANCE_M.get(model, DEFAULT_CLEARANCE_M)
-    point = np.array([float(v) for v in position_m])
+    px, py, pz = (float(v) for v in position_m)
+    point: Vec = (px, py, pz)
     try:
         station = station_primitives(robots / "station" / "station.urdf")
         arm = arm_points(robots, pose)

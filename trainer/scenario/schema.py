@@ -149,7 +149,7 @@ def _vehicle(p: Problems, node: Any, ctx: Context) -> dict[str, Any]:
     inertia = None
     if inertia_node is not None:
         inertia = checks.vector(p, inertia_node, "vehicle.inertia_kg_m2", sign="positive")
-        if inertia is not None and any(2.0 * i > sum(inertia) * (1 + 1e-9) for i in inertia):
+        if inertia is not None and any(2.0 * i > math.fsum(inertia) * (1 + 1e-9) for i in inertia):
             p.add(
                 "vehicle.inertia_kg_m2",
                 "principal moments must satisfy the triangle inequality (each at most the sum "

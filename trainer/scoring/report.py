@@ -227,7 +227,7 @@ def build_report(facts: SessionFacts) -> dict[str, Any]:
             f"tip speed above {NEAR_VEHICLE_TIP_SPEED_M_S} m/s within {NEAR_VEHICLE_RANGE_M} m of the fixture "
             f"for {acc.near_vehicle_exceedance_s:.1f} s"
         )
-    total = 100.0 - sum(deductions.values())
+    total = 100.0 - math.fsum(deductions.values())
 
     trigger: dict[str, Any] | None = None
     if facts.trigger is not None:

@@ -18,6 +18,7 @@ same at any physics step (docs/REFERENCE.md §4.1):
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from trainer.sim.contacts import Contact, detect_contacts, effective_mass_kg
@@ -80,7 +81,7 @@ class ContactWatch:
             if new:
                 force = max(impact_force_n(world, c) for c in points)
             else:
-                force = sum(c.normal_force_n for c in points)
+                force = math.fsum(c.normal_force_n for c in points)
             impact = None
             if speed > COLLISION_SPEED_M_S or force > COLLISION_FORCE_N:
                 impact = (

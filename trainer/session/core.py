@@ -25,6 +25,7 @@ from trainer.control.controller import ArmController, apply
 from trainer.control.telemetry import ControlTelemetry
 from trainer.drill import OffsetGrappleDrill
 from trainer.errors import SimulationDivergedError
+from trainer.fixedmath import norm3
 from trainer.input.state import Button, HandControllerState
 from trainer.observation import build_telemetry
 from trainer.procedure import Procedure
@@ -402,8 +403,8 @@ class Session:
             capture_state=self.capture.state,
             payload_mass_kg=self._payload_mass(),
             joint_brakes_engaged=self.world.brakes_engaged(),
-            constraint_force_n=0.0 if load is None else float(np.linalg.norm(load[0])),
-            constraint_torque_nm=0.0 if load is None else float(np.linalg.norm(load[1])),
+            constraint_force_n=0.0 if load is None else norm3(load[0]),
+            constraint_torque_nm=0.0 if load is None else norm3(load[1]),
             paused=self.paused,
             cameras_lost=tuple(sorted(self.cameras_lost)),
             messages=tuple(self.messages[-5:]),

@@ -24,12 +24,13 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import numpy as np
 import pybullet as pb
 
+from trainer.fixedmath import dot, norm3
 from trainer.sim.capture_state import CaptureState
 from trainer.sim.grip import SETTLE_TIMEOUT_S
 from trainer.sim.metrics import CaptureMetrics
+from trainer.sim.rotation import rows_from_quat
 from trainer.sim.snare import CarriageDraw, HeldPose
 from trainer.sim.world import World
 
@@ -68,9 +69,9 @@ def _seated_orientation(current_q: tuple[float, ...]) -> tuple[float, float, flo
     for k in range(3):
         roll = pb.getQuaternionFromAxisAngle([1, 0, 0], k * 2 * math.pi / 3)
         _, q = pb.multiplyTransforms([0, 0, 0], roll, [0, 0, 0], base)
-        dot = abs(sum(a * b for a, b in zip(q, current_q, strict=True)))
-        if dot > best_dot:
-            best_dot = dot
+        alike = abs(dot(q, current_q))
+        if alike > best_dot:
+            best_dot = alike
             best = (q[0], q[1], q[2], q[3])
     return best
 
@@ -120,13 +121,18 @@ class LeeCapture:
         if not in_mouth:
             return {"contact": False, "impulse_n_s": 0.0}
         lee = self.world.lee()
-        tip = self.world.shaft_tip().position_m
-        rot = lee.rotation()
-        offset = tip - lee.position_m
-        radial = offset - (offset @ rot[:, 0]) * rot[:, 0]
-        norm = float(np.linalg.norm(radial))
-        direction = radial / norm if norm > 1e-6 else rot[:, 2]
-        self.world.apply_vehicle_impulse((MISS_IMPULSE_N_S * direction).tolist(), tip.tolist())
+        tip = self.world.shaft_tip().position_m.tolist()
+        rot = rows_from_quat(lee.orientation_xyzw.tolist())
+        boresight = (rot[0][0], rot[1][0], rot[2][0])  # the LEE's x axis in the world
+        lee_pos = lee.position_m.tolist()
+        offset = (tip[0] - lee_pos[0], tip[1] - lee_pos[1], tip[2] - lee_pos[2])
+        along = dot(offset, boresight)
+        radial = tuple(o - along * b for o, b in zip(offset, boresight, strict=True))
+        norm = norm3(radial)
+        direction = (
+            tuple(r / norm for r in radial) if norm > 1e-6 else (rot[0][2], rot[1][2], rot[2][2])
+        )
+        self.world.apply_vehicle_impulse([MISS_IMPULSE_N_S * d for d in direction], tip)
         return {"contact": True, "impulse_n_s": MISS_IMPULSE_N_S}
 
     def release(self, now_s: float) -> list[CaptureEvent]:

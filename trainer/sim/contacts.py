@@ -20,15 +20,27 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import numpy as np
-import numpy.typing as npt
 import pybullet as pb
+
+from trainer.fixedmath import (
+    Vec3,
+    cholesky,
+    cholesky_solve,
+    columns_times,
+    cross3,
+    dot,
+    norm3,
+    rows3_times,
+    rows3_transpose_times,
+    rows_times,
+)
+from trainer.sim.rotation import rows_from_quat
 
 if TYPE_CHECKING:
     from trainer.sim.state import TickStartMotion
     from trainer.sim.world import World
 
-FloatArray = npt.NDArray[np.float64]
+_ZERO3: Vec3 = (0.0, 0.0, 0.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +62,7 @@ class Contact:
     # the normal (from b towards a), in the world frame.
     ids: tuple[int, int, int, int] = (0, 0, 0, 0)
     points_world_m: tuple[tuple[float, ...], tuple[float, ...]] = ((), ())
-    normal_world: tuple[float, ...] = ()
+    normal_world: Vec3 = _ZERO3
 
 
 def _link_name(world: World, body: int, link: int) -> str:
@@ -59,44 +71,53 @@ def _link_name(world: World, body: int, link: int) -> str:
     return world.link_names.get(body, {}).get(link, str(link))
 
 
-def _point_velocity(world: World, body: int, link: int, point: Sequence[float]) -> FloatArray:
+def _point_velocity(world: World, body: int, link: int, point: Sequence[float]) -> Vec3:
     """Velocity of a body's material point now (after the step)."""
     c = world.client
     if body == world.station:
-        return np.zeros(3)
+        return _ZERO3
     if link < 0:
         pos, _ = pb.getBasePositionAndOrientation(body, physicsClientId=c)
         v, w = pb.getBaseVelocity(body, physicsClientId=c)
     else:
         s = pb.getLinkState(body, link, computeLinkVelocity=1, physicsClientId=c)
         pos, v, w = s[0], s[6], s[7]
-    return np.asarray(v) + np.cross(np.asarray(w), np.asarray(point) - np.asarray(pos))
+    return _rigid_point_velocity(v, w, pos, point)
+
+
+def _rigid_point_velocity(
+    v: Sequence[float], w: Sequence[float], origin: Sequence[float], point: Sequence[float]
+) -> Vec3:
+    """v + ω × (point − origin)."""
+    wr = cross3(w, (point[0] - origin[0], point[1] - origin[1], point[2] - origin[2]))
+    return (v[0] + wr[0], v[1] + wr[1], v[2] + wr[2])
 
 
 def _point_velocity_before(
     world: World, motion: TickStartMotion, body: int, link: int, point: Sequence[float]
-) -> FloatArray:
+) -> Vec3:
     """Velocity the body's material point at ``point`` had before the last ``step()``."""
     if body == world.vehicle:
         # One rigid body (its links are fixed to it).
-        v = np.asarray(motion.vehicle_velocity_m_s)
-        w = np.asarray(motion.vehicle_angular_velocity_rad_s)
-        r = np.asarray(point) - np.asarray(motion.vehicle_position_m)
-        return np.asarray(v + np.cross(w, r), dtype=float)
-    if body != world.arm:
-        return np.zeros(3)  # the station
+        return _rigid_point_velocity(
+            motion.vehicle_velocity_m_s,
+            motion.vehicle_angular_velocity_rad_s,
+            motion.vehicle_position_m,
+            point,
+        )
+    if body != world.arm or link < 0:
+        return _ZERO3  # the station; the arm's base is bolted to it
     q = [float(s[0]) for s in motion.joint_states]
-    rates = np.array([float(s[1]) for s in motion.joint_states])
-    if link < 0:
-        return np.zeros(3)  # the arm's base is bolted to the station
-    return np.asarray(_arm_point_jacobian(world, link, point, q) @ rates, dtype=float)
+    rates = [float(s[1]) for s in motion.joint_states]
+    vx, vy, vz = rows_times(_arm_point_jacobian(world, link, point, q), rates)
+    return (vx, vy, vz)
 
 
 def _arm_point_jacobian(
     world: World, link: int, point: Sequence[float], q: list[float]
-) -> FloatArray:
+) -> tuple[tuple[float, ...], ...]:
     """(3, 7) linear Jacobian, world frame, of the arm's material point at ``point`` on
-    ``link`` with the joints at ``q``."""
+    ``link`` with the joints at ``q``, as its three rows."""
     c = world.client
     # The Jacobian's local position is taken from the URDF link frame (state index 4/5),
     # not the COM (docs/PYBULLET_NOTES.md); lists, not numpy arrays (bullet3 #3033).
@@ -107,8 +128,10 @@ def _arm_point_jacobian(
     lin, _ang = pb.calculateJacobian(
         world.arm, link, list(local), q, zeros, zeros, physicsClientId=c
     )
-    # Returned in the arm's base frame (World.lee_jacobian).
-    return np.asarray(world.base_rotation @ np.array(lin), dtype=float)
+    # Returned in the arm's base frame (World.lee_jacobian): R J, column by column.
+    rot = world.base_rotation_rows
+    columns = [rows3_times(rot, column) for column in zip(*lin, strict=True)]
+    return tuple(zip(*columns, strict=True))
 
 
 def detect_contacts(world: World) -> list[Contact]:
@@ -130,16 +153,20 @@ def detect_contacts(world: World) -> list[Contact]:
         for pt in points:
             if pt[1] == a and pt[2] == b:
                 link_a, link_b, on_a, on_b = pt[3], pt[4], pt[5], pt[6]
-                normal = np.asarray(pt[7])  # on b, pointing from b towards a
+                normal: Vec3 = pt[7]  # on b, pointing from b towards a
             elif pt[1] == b and pt[2] == a:
                 link_a, link_b, on_a, on_b = pt[4], pt[3], pt[6], pt[5]
-                normal = -np.asarray(pt[7])
+                normal = (-pt[7][0], -pt[7][1], -pt[7][2])
             else:
                 continue
             va = _point_velocity(world, a, link_a, on_a)
             vb = _point_velocity(world, b, link_b, on_b)
-            closing = _point_velocity_before(world, motion, a, link_a, on_a) - (
-                _point_velocity_before(world, motion, b, link_b, on_b)
+            before_a = _point_velocity_before(world, motion, a, link_a, on_a)
+            before_b = _point_velocity_before(world, motion, b, link_b, on_b)
+            closing = (
+                before_a[0] - before_b[0],
+                before_a[1] - before_b[1],
+                before_a[2] - before_b[2],
             )
             out.append(
                 Contact(
@@ -149,34 +176,39 @@ def detect_contacts(world: World) -> list[Contact]:
                     link_b=_link_name(world, b, link_b),
                     position_world_m=(float(on_a[0]), float(on_a[1]), float(on_a[2])),
                     normal_force_n=float(pt[9]),
-                    relative_speed_m_s=float(np.linalg.norm(va - vb)),
-                    approach_speed_m_s=max(0.0, -float(closing @ normal)),
+                    relative_speed_m_s=norm3((va[0] - vb[0], va[1] - vb[1], va[2] - vb[2])),
+                    approach_speed_m_s=max(0.0, -dot(closing, normal)),
                     ids=(a, link_a, b, link_b),
                     points_world_m=(tuple(on_a), tuple(on_b)),
-                    normal_world=tuple(float(v) for v in normal),
+                    normal_world=(float(normal[0]), float(normal[1]), float(normal[2])),
                 )
             )
     return out
 
 
-def _mobility(world: World, body: int, link: int, point: Sequence[float], n: FloatArray) -> float:
+def _mobility(world: World, body: int, link: int, point: Sequence[float], n: Vec3) -> float:
     """1 / the mass a body shows at ``point`` along the unit normal ``n`` (1/kg): how much
     its point's normal speed changes per unit impulse there. The vehicle, a rigid body:
     1/m + (r × n)ᵀ I⁻¹ (r × n); the arm, as the chain it is: nᵀ J M⁻¹ Jᵀ n with its
-    joint-space inertia M."""
+    joint-space inertia M (symmetric positive definite: solved through its Cholesky
+    factor, fixed-order arithmetic, docs/DESIGN.md §10)."""
     c = world.client
     if body == world.vehicle:
         pos, orn = pb.getBasePositionAndOrientation(body, physicsClientId=c)
         info = pb.getDynamicsInfo(body, -1, physicsClientId=c)
-        rot = np.array(pb.getMatrixFromQuaternion(orn)).reshape(3, 3)  # COM frame axes
-        local = rot.T @ np.cross(np.asarray(point) - np.asarray(pos), n)
-        return float(1.0 / info[0] + local @ (local / np.asarray(info[2])))
+        r = (point[0] - pos[0], point[1] - pos[1], point[2] - pos[2])
+        local = rows3_transpose_times(rows_from_quat(orn), cross3(r, n))  # COM frame axes
+        inertia = info[2]
+        mass_kg = float(info[0])
+        return 1.0 / mass_kg + dot(local, [x / i for x, i in zip(local, inertia, strict=True)])
     if body != world.arm or link < 0:
         return 0.0  # the station, the arm's base bolted to it
     q = world.joint_angles_rad().tolist()
-    jn = _arm_point_jacobian(world, link, point, q).T @ n  # Jᵀ n
-    inertia = np.array(pb.calculateMassMatrix(world.arm, q, physicsClientId=c))
-    return float(jn @ np.linalg.solve(inertia, jn))
+    jn = columns_times(_arm_point_jacobian(world, link, point, q), n)  # Jᵀ n
+    lower = cholesky(pb.calculateMassMatrix(world.arm, q, physicsClientId=c))
+    if lower is None:
+        raise ValueError("the arm's mass matrix is not positive definite")
+    return dot(jn, cholesky_solve(lower, jn))
 
 
 def effective_mass_kg(world: World, contact: Contact) -> float:
@@ -188,7 +220,7 @@ def effective_mass_kg(world: World, contact: Contact) -> float:
     station: the arm's, through its links' inertia. Infinite for two bodies that cannot
     move (the arm's base on the station)."""
     a, link_a, b, link_b = contact.ids
-    n = np.asarray(contact.normal_world)
+    n = contact.normal_world
     points = contact.points_world_m
     if world.vehicle in (a, b):
         moving, link, point = (

@@ -45,9 +45,8 @@ def check_state(
     rate_sq = ang[0] * ang[0] + ang[1] * ang[1] + ang[2] * ang[2]
     far = max(abs(pos[0]), abs(pos[1]), abs(pos[2]))
     joint_rate = max(abs(s[1]) for s in states)
-    total = sum(pos) + sum(orn) + sum(vel) + sum(ang) + sum(s[0] + s[1] for s in states)
     if (
-        math.isfinite(total)
+        math.isfinite(sum(pos) + sum(orn) + sum(vel) + sum(ang) + sum(s[0] + s[1] for s in states))
         and speed_sq <= MAX_SANE_VEHICLE_SPEED_M_S**2
         and rate_sq <= MAX_SANE_VEHICLE_RATE_RAD_S**2
         and far <= MAX_SANE_DISTANCE_M

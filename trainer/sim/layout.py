@@ -13,13 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pybullet as pb
 
 from trainer.errors import ModelError
 from trainer.resources import data_dir
 from trainer.sim.joints import JOINT_LIMIT_RAD
-from trainer.sim.rotation import matrix_from_quat
 from trainer.sim.world import JOINT_NAMES, WorldSpec
 from trainer.validate import Problems, get, join, mapping, number, read_yaml, vector
 
@@ -96,8 +94,3 @@ def default_world_spec(pose: str = "capture_ready", **overrides: Any) -> WorldSp
     }
     fields.update(overrides)
     return WorldSpec(**fields)
-
-
-def quat_rotate(quat_xyzw: tuple[float, ...], vector: tuple[float, ...]) -> np.ndarray[Any, Any]:
-    m = matrix_from_quat(quat_xyzw)
-    return np.asarray(m @ np.asarray(vector, dtype=float))

@@ -26,8 +26,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-import numpy as np
-import numpy.typing as npt
 import pybullet as pb
 
 from trainer.sim.grip import (
@@ -44,7 +42,6 @@ if TYPE_CHECKING:
     from trainer.sim.world import World
 
 
-FloatArray = npt.NDArray[np.float64]
 # docs/PYBULLET_NOTES.md: an explicit maxForce is in N and the default lets a 10 t vehicle slip
 # 0.8 m; 1e9 N is far above any load a capture produces, i.e. effectively rigid.
 CONSTRAINT_MAX_FORCE_N = 1e9
@@ -58,6 +55,7 @@ REARM_CLEARANCE_M = 0.005
 Vec3 = tuple[float, float, float]
 Quat = tuple[float, float, float, float]  # x, y, z, w (pybullet order)
 HeldPose = tuple[Vec3, Quat]  # the FRGF frame in the LEE frame
+_ZERO3: Vec3 = (0.0, 0.0, 0.0)
 
 
 def slerp(q0: Sequence[float], q1: Sequence[float], s: float) -> Quat:
@@ -307,17 +305,18 @@ class SnareConstraint:
         when free."""
         return self._pose if self.held else None
 
-    def load(self) -> tuple[FloatArray, FloatArray] | None:
+    def load(self) -> tuple[Vec3, Vec3] | None:
         """Force (N) and torque (N·m) the constraint applies, or None when free."""
         if self._grip_start_s is not None:
             wrench = self._wrench
             if wrench is None:
-                return np.zeros(3), np.zeros(3)
-            return np.array(wrench.force_n), np.array(wrench.torque_n_m)
+                return _ZERO3, _ZERO3
+            f, t = wrench.force_n, wrench.torque_n_m
+            return (f[0], f[1], f[2]), (t[0], t[1], t[2])
         if self._cid is None:
             return None
         s = pb.getConstraintState(self._cid, physicsClientId=self._world.client)
-        return np.array(s[:3]), np.array(s[3:6])
+        return (s[0], s[1], s[2]), (s[3], s[4], s[5])
 
     def release(self) -> None:
         """Open the snares: the vehicle is free; the LEE and fixture collide again once

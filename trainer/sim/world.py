@@ -29,6 +29,7 @@ import pybullet as pb
 
 from trainer.clock import PHYSICS_STEP_S as PHYSICS_STEP_S
 from trainer.errors import ModelError
+from trainer.fixedmath import cross3, matmul, rows3_times, rows3_transpose_times
 from trainer.sim.divergence import check_state, finite_vector
 from trainer.sim.drives import JOINT_LIMIT_MARGIN_RAD as JOINT_LIMIT_MARGIN_RAD
 from trainer.sim.drives import JointDrives
@@ -36,7 +37,7 @@ from trainer.sim.joints import JOINT_NAMES as JOINT_NAMES  # re-exported: the wo
 from trainer.sim.joints import JOINT_RATE_LIMIT_RAD_S as JOINT_RATE_LIMIT_RAD_S
 from trainer.sim.metrics import CaptureMetrics, capture_metrics
 from trainer.sim.orbit import cw_acceleration, mean_motion_rad_s
-from trainer.sim.rotation import matrix_from_quat
+from trainer.sim.rotation import Rows, matrix_from_quat, rows_from_quat
 from trainer.sim.scene import WorldSpec as WorldSpec  # re-exported: built from it
 from trainer.sim.scene import load_scene, set_solver_converged
 from trainer.sim.snare import SnareConstraint
@@ -104,6 +105,7 @@ class World:
         self.frgf_tip_link = scene.frgf_tip_link
         self.vehicle_mass_kg = scene.vehicle_mass_kg
         self._base_rotation = matrix_from_quat(spec.arm_base_orientation_xyzw)
+        self._base_rotation_rows = rows_from_quat(spec.arm_base_orientation_xyzw)
         self._joint_states = pb.getJointStates(self.arm, self.joint_indices, physicsClientId=c)
         self.drives = JointDrives(c, self.arm, self.joint_indices)
         pos, orn = pb.getBasePositionAndOrientation(self.vehicle, physicsClientId=c)
@@ -211,14 +213,17 @@ class World:
         c = self._client
         v, w = pb.getBaseVelocity(self.vehicle, physicsClientId=c)
         pos, orn = pb.getBasePositionAndOrientation(self.vehicle, physicsClientId=c)
-        j = np.asarray(impulse_world_n_s, dtype=float)
-        r = np.asarray(point_world_m, dtype=float) - np.asarray(pos)
-        rot = matrix_from_quat(orn)
-        inertia_body = np.array(pb.getDynamicsInfo(self.vehicle, -1, physicsClientId=c)[2])
-        dw = rot @ ((rot.T @ np.cross(r, j)) / inertia_body)
-        new_v = np.asarray(v) + j / self.vehicle_mass_kg
-        new_w = np.asarray(w) + dw
-        pb.resetBaseVelocity(self.vehicle, new_v.tolist(), new_w.tolist(), physicsClientId=c)
+        j = [float(x) for x in impulse_world_n_s]
+        r = [float(p) - q for p, q in zip(point_world_m, pos, strict=True)]
+        rot = rows_from_quat(orn)
+        inertia_body = pb.getDynamicsInfo(self.vehicle, -1, physicsClientId=c)[2]
+        # Δω = R I⁻¹ Rᵀ (r × j), the inertia diagonal in the body frame.
+        torque_body = rows3_transpose_times(rot, cross3(r, j))
+        dw = rows3_times(rot, [t / i for t, i in zip(torque_body, inertia_body, strict=True)])
+        m = self.vehicle_mass_kg
+        new_v = [v[k] + j[k] / m for k in range(3)]
+        new_w = [w[k] + dw[k] for k in range(3)]
+        pb.resetBaseVelocity(self.vehicle, new_v, new_w, physicsClientId=c)
 
     # ------------------------------------------------------------------ stepping
     def step(self, n_steps: int = 1) -> None:
@@ -301,6 +306,11 @@ class World:
     def base_rotation(self) -> FloatArray:
         """Rotation of the arm's base frame in the world (pybullet's Jacobians are in it)."""
         return self._base_rotation
+
+    @property
+    def base_rotation_rows(self) -> Rows:
+        """The same rotation as rows of Python floats (trainer/fixedmath.py)."""
+        return self._base_rotation_rows
 
     @property
     def tick_start_motion(self) -> TickStartMotion:
@@ -432,7 +442,7 @@ class World:
             physicsClientId=self._client,
         )
         r = self._base_rotation
-        return np.vstack([r @ np.array(lin), r @ np.array(ang)])
+        return np.vstack([matmul(r, np.array(lin)), matmul(r, np.array(ang))])
 
     # ------------------------------------------------------------------ determinism
     def state_digest(self) -> str:

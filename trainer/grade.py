@@ -5,27 +5,34 @@
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import sys
 import tempfile
 import time
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from trainer.batch import cap_jobs, run_seeds_in_pool
 from trainer.errors import OutputError, TrainerError
 from trainer.history.store import HistoryError, record_attempt
 from trainer.pilots import Pilot, RecordedPilot, make_pilot
 from trainer.pilots.replay_plan import ReplayPlan, plan_replay
+from trainer.safeio import (
+    FolderLock,
+    check_output_target,
+    check_real_folder,
+    make_folder,
+    remove_leftovers,
+    write_atomically,
+)
 from trainer.scenario.defaults import SEED_MAX
 from trainer.scenario.loader import load_scenario
 from trainer.scenario.model import Scenario
 from trainer.scoring.report import SessionFacts, build_report, report_markdown
 from trainer.session import Session
-from trainer.signals import deferred, interruption_name
+from trainer.signals import SessionInterrupted, deferred, interruption_name
 
 OUTPUT_NAMES = ("report.json", "report.md", "session.mcap")
 DEFAULT_SEED = 7
@@ -42,40 +49,21 @@ class GradeResult:
     wall_time_s: float
 
 
-def _file_mode() -> int:
-    """rw for whoever the umask allows: the mode ``open()`` gives a new file (the recording
-    is created that way), where ``mkstemp`` would give 0600."""
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary file and a rename: never half a file.
-    The file gets the same permissions as any other file the user creates."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.fchmod(fd, _file_mode())
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def check_output_folder(out: Path, names: Sequence[str] = OUTPUT_NAMES) -> None:
     """Refuse, before anything runs, an output folder that cannot take ``names``: a file
-    in its place or above it, a folder that cannot be written, or a folder where one of
-    the files should go. OutputError names the path."""
+    in its place or above it, a folder that cannot be written, a symbolic link as the
+    folder or where one of the files goes (never followed: trainer/safeio.py), or a
+    folder or special file where one of the files should go. OutputError names the path."""
     existing = out
-    while not existing.exists():
-        if existing.is_symlink():  # a dangling link: mkdir would fail on it
-            raise OutputError(f"--out {out}: {existing} is a broken symbolic link")
+    while not os.path.lexists(existing):
         if existing.parent == existing:
             break
         existing = existing.parent
+    if existing == out:
+        if out.is_symlink():
+            check_real_folder(out, "--out")  # refuses it, naming the link
+    elif existing.is_symlink() and not existing.exists():  # dangling: mkdir would fail
+        raise OutputError(f"--out {out}: {existing} is a broken symbolic link")
     if not existing.is_dir():
         if existing == out:
             raise OutputError(f"--out {out}: is a file, not a folder")
@@ -91,8 +79,9 @@ def check_output_folder(out: Path, names: Sequence[str] = OUTPUT_NAMES) -> None:
     if existing == out:
         for name in names:
             target = out / name
-            if target.is_dir():
+            if target.is_dir() and not target.is_symlink():
                 raise OutputError(f"--out {out}: {target} is a folder; it must be a file")
+            check_output_target(target, "--out")
             if target.exists() and not os.access(target, os.W_OK):
                 raise OutputError(f"--out {out}: {target} cannot be overwritten")
 
@@ -146,7 +135,8 @@ def run_graded(
 ) -> GradeResult:
     """Run one session to its end and write its report; a recording pilot ends the
     session where its inputs end (a recording cut off by a crash is graded up to the cut)."""
-    out_dir.mkdir(parents=True, exist_ok=True)
+    make_folder(out_dir, "--out")  # a link in its place is refused, never followed
+    remove_leftovers(out_dir, OUTPUT_NAMES)  # a killed run's temporaries (the run holds the lock)
     for stale in ("report.json", "report.md"):
         # A report of an earlier run must not sit next to this run's recording if this
         # one is interrupted: the folder would then describe two different sessions.
@@ -268,7 +258,7 @@ def run_grade_command(
     check_output_folder(out, () if many else OUTPUT_NAMES)
     if many:  # every seed's folder that exists already, before the first session
         for seed in seeds:
-            if (out / f"seed-{seed}").exists():
+            if os.path.lexists(out / f"seed-{seed}"):
                 check_output_folder(out / f"seed-{seed}")
     if plan is not None:
         target = out / "session.mcap"
@@ -276,81 +266,49 @@ def run_grade_command(
             raise OutputError(
                 f"--out {out}: would overwrite the recording being replayed ({plan.replay.path})"
             )
-    results: list[tuple[int, GradeResult]] = []
-    workers = default_jobs() if jobs is None else jobs
-    if plan is None and many and workers > 1:
-        ref = str(scenario.source_path) if scenario.source_path is not None else scenario_ref
-        results = run_seeds_in_pool(ref, pilot, seeds, out, workers)
-        if history:
-            # In seed order, from this process only: the workers never write the database.
-            for _seed, result in results:
-                add_to_history(result, trainee)
-    else:
-        _grade_seeds(scenario, pilot, plan, seeds, out, results, (trainee, history))
-    _print_table(results, out, many)
+    workers = 1 if plan is not None or not many else cap_jobs(jobs)
+    make_folder(out, "--out")
+    # One run per output folder for the whole command (docs/DESIGN.md §5): a second one is
+    # refused at once, naming this one.
+    with FolderLock(out, "--out"):
+        results, interrupted = _grade_all(
+            scenario, scenario_ref, pilot, plan, seeds, out, workers, (trainee, history)
+        )
+    _print_table(results, out, many, len(seeds))
+    if interrupted is not None:
+        raise interrupted  # exit status 128 + the signal, after the summary of what was done
     return 0
 
 
-def default_jobs() -> int:
-    """Every core this process may use."""
+def _grade_all(
+    scenario: Scenario,
+    scenario_ref: str,
+    pilot: str,
+    plan: ReplayPlan | None,
+    seeds: Sequence[int],
+    out: Path,
+    workers: int,
+    history_of: tuple[str | None, bool],
+) -> tuple[list[tuple[int, GradeResult]], SessionInterrupted | None]:
+    """Grade every seed, in turn or on ``workers`` processes; returns those graded (each in
+    the history already) and the signal that stopped the run early, if any."""
+    trainee, history = history_of
+    results: list[tuple[int, GradeResult]] = []
+    if workers > 1:
+        ref = str(scenario.source_path) if scenario.source_path is not None else scenario_ref
+        batch = run_seeds_in_pool(ref, pilot, seeds, out, workers)
+        if history:
+            # In seed order, from this process only: the workers never write the database.
+            for _seed, result in batch.results:
+                add_to_history(result, trainee)
+        return batch.results, batch.interrupted
     try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
-# A worker's scenario, loaded once when the worker starts (a Scenario holds read-only
-# mappings, which do not pickle; the file is small and loads in milliseconds).
-_worker_scenario: Scenario | None = None
-
-
-def _start_worker(scenario_ref: str) -> None:
-    global _worker_scenario
-    _worker_scenario = load_scenario(scenario_ref)
-
-
-def _grade_seed_in_worker(pilot: str, seed: int, target: Path) -> GradeResult:
-    scenario = _worker_scenario
-    if scenario is None:
-        raise RuntimeError("grading worker started without its scenario")
-    return run_graded(scenario, seed, make_pilot(pilot, scenario), pilot, target)
-
-
-def _pool_context() -> multiprocessing.context.BaseContext:
-    # fork starts a worker in milliseconds (spawn re-imports numpy and pybullet, ~0.5 s per
-    # worker); safe here because this process has no pybullet client when the pool starts.
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-
-
-def run_seeds_in_pool(
-    scenario_ref: str, pilot: str, seeds: Sequence[int], out: Path, jobs: int
-) -> list[tuple[int, GradeResult]]:
-    """Grade each seed in its own task on ``jobs`` worker processes (one world each, built
-    from the scenario and the seed alone: the same reports bit for bit whichever worker ran
-    a seed), with a tqdm progress bar on stderr; results in seed order."""
-    from tqdm import tqdm  # only for a batch: 25 ms off every other command's start
-
-    done: dict[int, GradeResult] = {}
-    with (
-        tqdm(total=len(seeds), desc="grading", unit="seed", file=sys.stderr) as bar,
-        ProcessPoolExecutor(
-            max_workers=min(jobs, len(seeds)),
-            mp_context=_pool_context(),
-            initializer=_start_worker,
-            initargs=(scenario_ref,),
-        ) as pool,
-    ):
-        futures = {
-            pool.submit(_grade_seed_in_worker, pilot, seed, out / f"seed-{seed}"): seed
-            for seed in seeds
-        }
-        for future in as_completed(futures):
-            seed = futures[future]
-            done[seed] = future.result()
-            bar.set_postfix_str(f"seed {seed}: {done[seed].report['outcome']}", refresh=False)
-            bar.update()
-    return [(seed, done[seed]) for seed in seeds]
+        _grade_seeds(scenario, pilot, plan, seeds, out, results, history_of)
+    except SessionInterrupted as exc:
+        if len(seeds) == 1:
+            raise
+        return results, exc
+    return results, None
 
 
 def _grade_seeds(
@@ -394,7 +352,9 @@ def _grade_one(
     return run_graded(scenario, seed, flyer, name, target_dir, notices=notices)
 
 
-def _print_table(results: Iterable[tuple[int, GradeResult]], out: Path, many: bool) -> None:
+def _print_table(
+    results: Iterable[tuple[int, GradeResult]], out: Path, many: bool, total: int
+) -> None:
     results = list(results)
     print(
         f"{'seed':>6} {'outcome':<10} {'pass':<5} {'score':>6} {'t capture':>10} {'x real time':>12}  reasons"
@@ -413,8 +373,10 @@ def _print_table(results: Iterable[tuple[int, GradeResult]], out: Path, many: bo
     if many:
         passed = sum(1 for _, r in results if r.report["passed"])
         scores = [r.report["score"]["total"] for _, r in results]
-        print(
-            f"passed {passed}/{len(results)}; mean score {sum(scores) / len(scores):.1f}; reports in {out}"
+        mean = f"{sum(scores) / len(scores):.1f}" if scores else "-"
+        stopped = (
+            f" (stopped after {len(results)} of {total} seeds)" if len(results) < total else ""
         )
+        print(f"passed {passed}/{len(results)}{stopped}; mean score {mean}; reports in {out}")
     else:
         print(f"report: {out / 'report.json'}")

@@ -23,9 +23,10 @@ from trainer.debrief.page import Figure, PageFacts, render_page
 from trainer.debrief.series import METRIC_KEYS, read_series
 from trainer.debrief.technique import hand_controller_metrics, lesson_marks
 from trainer.errors import TrainerError
-from trainer.grade import write_atomically
+from trainer.grade import check_output_folder
 from trainer.record.seek import IndexedRecording, open_recording
 from trainer.replay.source import replay_source
+from trainer.safeio import FolderLock, make_folder, remove_leftovers, write_together
 
 NOT_RECORDED = "not recorded"
 
@@ -42,7 +43,7 @@ def build_debrief(recording: IndexedRecording) -> tuple[dict[str, Any], str]:
     report, rebuilt = report_of(recording)
     series = read_series(recording)
     events = recording.events()
-    notes, skipped = read_notes(recording.path)
+    notes, skipped, omitted = read_notes(recording.path)
     hc = hand_controller_metrics(series, report)
     areas = lesson_marks(report, series, scenario, hc)
     trigger = report.get("trigger") if isinstance(report.get("trigger"), dict) else None
@@ -105,6 +106,7 @@ def build_debrief(recording: IndexedRecording) -> tuple[dict[str, Any], str]:
             events=events,
             notes=notes,
             notes_skipped=skipped,
+            notes_omitted=omitted,
             recording_name=recording.path.name,
             duration_s=recording.duration_s,
             remarks=remarks,
@@ -113,22 +115,30 @@ def build_debrief(recording: IndexedRecording) -> tuple[dict[str, Any], str]:
     return full, page
 
 
+REPORT_NAMES = ("report.json", "debrief.html")
+
+
 def run_report_command(path: Path, out: Path | None) -> int:
+    """Check the output folder first (before any work), then the recording; the folder is
+    held for the run (trainer/safeio.FolderLock) and both files appear together."""
     out_dir = out if out is not None else path.parent
-    if out_dir.exists() and not out_dir.is_dir():
-        raise TrainerError(f"--out {out_dir}: not a folder")
+    check_output_folder(out_dir, REPORT_NAMES)
     with open_recording(path) as recording:
-        if recording.notice:
-            print(f"note: {recording.notice}", file=sys.stderr)
-        report, page = build_debrief(recording)
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        write_atomically(out_dir / "report.json", json.dumps(report, indent=2) + "\n")
-        write_atomically(out_dir / "debrief.html", page)
-    except OSError as exc:
-        raise TrainerError(
-            f"cannot write the debrief into {out_dir}: {exc.strerror or exc}"
-        ) from None
+        make_folder(out_dir, "--out")
+        with FolderLock(out_dir, "--out"):
+            remove_leftovers(out_dir, REPORT_NAMES)
+            if recording.notice:
+                print(f"note: {recording.notice}", file=sys.stderr)
+            report, page = build_debrief(recording)
+            try:
+                write_together(
+                    out_dir,
+                    {"report.json": json.dumps(report, indent=2) + "\n", "debrief.html": page},
+                )
+            except OSError as exc:
+                raise TrainerError(
+                    f"cannot write the debrief into {out_dir}: {exc.strerror or exc}"
+                ) from None
     print(f"debrief: {out_dir / 'debrief.html'}")
     print(f"report: {out_dir / 'report.json'}")
     return 0

@@ -57,6 +57,7 @@ from trainer.record.schemas import (
     TF_TOPIC,
     schema_bytes,
 )
+from trainer.safeio import create_file
 
 NS_PER_S = 1_000_000_000
 CHUNK_SIZE_BYTES = 256 * 1024
@@ -195,7 +196,8 @@ class RecordingWriter:
                 f"cannot create the folder of recording {self.path}: {exc.strerror or exc}"
             ) from exc
         try:
-            self._stream: IO[bytes] = open(self.path, "wb")  # noqa: SIM115 (closed in close)
+            # a new file, never written through a link (trainer/safeio.py, docs/DESIGN.md §5)
+            self._stream: IO[bytes] = create_file(self.path)
         except OSError as exc:
             raise RecordingError(
                 f"cannot create recording {self.path}: {exc.strerror or exc}"

@@ -30,6 +30,7 @@ window only waits for input.
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -109,7 +110,9 @@ class ReplayViewer:
         self.free_camera = FreeCamera()
         self.snapshot: Telemetry | None = None
         self.feed = feed or ReplayFeed(model.scenario, lambda: self.snapshot)
-        self.notes, self.notes_skipped = read_notes(self.path)
+        self.notes, self.notes_skipped, self.notes_omitted = read_notes(self.path)
+        if self.notes_omitted:
+            print(f"note: notes left out: {self.notes_omitted}", file=sys.stderr)
         for note in self.notes:
             model.add_note(note.time_s, note.text)
         self.note_text: str | None = None  # the note being typed, None when not typing

@@ -9,7 +9,7 @@ traceback reaches a user for bad input (docs/STYLE.md §5, docs/DESIGN.md §5):
 | an argument argparse refuses            | ``canadarm-trainer grade: argument --seed: ...`` | 2  |
 | a ``TrainerError`` (bad file, bad value)| ``canadarm-trainer grade: FILE: key: what``    | 2 (3: diverged) |
 | SIGINT / SIGTERM / SIGHUP               | ``canadarm-trainer grade: interrupted (SIGTERM)`` | 128 + signal |
-| the operating system refuses a write    | ``canadarm-trainer grade: PATH: reason``       | 1    |
+| the operating system refuses a read or write | ``canadarm-trainer grade: PATH: reason`` | 2 |
 
 Every command runs inside ``trainer.signals.ending_on_signals`` (a session ends on any of
 the three signals as on Ctrl-C, its recording finalized), and pybullet is imported with
@@ -316,9 +316,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{prefix}: interrupted ({interruption_name(exc)})", file=sys.stderr)
         return exit_status(exc)
     except OSError as exc:  # the system refused a read or write the checks could not foresee
+        # exit 2 like every refusal: 1 already means "diverged" for `replay --verify`
+        # (docs/DESIGN.md §5)
         where = f"{exc.filename}: " if exc.filename else ""
         print(f"{prefix}: {where}{exc.strerror or exc}", file=sys.stderr)
-        return 1
+        return 2
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ from trainer.errors import OutputError, TrainerError
 from trainer.history.store import HistoryError, record_attempt
 from trainer.pilots import Pilot, RecordedPilot, make_pilot
 from trainer.pilots.replay_plan import ReplayPlan, plan_replay
+from trainer.record.writer import RecordingWriter
 from trainer.safeio import (
     FolderLock,
     check_output_target,
@@ -33,6 +34,7 @@ from trainer.scenario.model import Scenario
 from trainer.scoring.report import SessionFacts, build_report, report_markdown
 from trainer.session import Session
 from trainer.signals import SessionInterrupted, deferred, interruption_name
+from trainer.text import terminal_text
 
 OUTPUT_NAMES = ("report.json", "report.md", "session.mcap")
 DEFAULT_SEED = 7
@@ -95,6 +97,21 @@ def session_facts(
     return replace(facts, notices=list(notices)) if notices else facts
 
 
+def closing_summary(session: Session, report: dict[str, Any]) -> dict[str, Any]:
+    """The recording's ``canadarm-trainer.summary`` (docs/DESIGN.md §7): the outcome, the
+    whole graded report (so `report` need not re-simulate) and the digest of the /input
+    stream it graded (so `report` can tell inputs changed since, trainer/record/inputs.py)."""
+    summary: dict[str, Any] = {
+        "outcome": report["outcome"],
+        "passed": report["passed"],
+        "report": report,
+    }
+    writer = session.recorder.writer if session.recorder is not None else None
+    if isinstance(writer, RecordingWriter):
+        summary["inputs_digest"] = writer.input_digest
+    return summary
+
+
 def write_session_reports(
     session: Session, out_dir: Path, *, aids: str | None = None, trainee: str | None = None
 ) -> dict[str, Any]:
@@ -109,9 +126,7 @@ def write_session_reports(
     # the whole graded report rides in the recording, so `report` need not re-simulate
     with deferred():  # a signal now waits for the recording's footer
         # the whole graded report rides in the recording, so `report` need not re-simulate
-        session.close(
-            summary={"outcome": report["outcome"], "passed": report["passed"], "report": report}
-        )
+        session.close(summary=closing_summary(session, report))
     write_reports(out_dir, report, session.scenario, facts.events)
     return report
 
@@ -161,9 +176,7 @@ def run_graded(
         with deferred():  # a signal now waits for the recording's footer
             # the whole graded report rides in the recording, so `report` need not
             # re-simulate
-            session.close(
-                summary={"outcome": report["outcome"], "passed": report["passed"], "report": report}
-            )
+            session.close(summary=closing_summary(session, report))
     except BaseException as exc:
         if session is None:
             raise
@@ -366,10 +379,11 @@ def _print_table(
         print(
             f"{seed:>6} {rep['outcome']:<10} {'yes' if rep['passed'] else 'no':<5} "
             f"{rep['score']['total']:>6.1f} {ttc_text:>10} "
-            f"{r.sim_time_s / max(r.wall_time_s, 1e-9):>12.0f}  {'; '.join(rep['reasons'])}"
+            f"{r.sim_time_s / max(r.wall_time_s, 1e-9):>12.0f}  "
+            f"{terminal_text('; '.join(rep['reasons']), 400)}"
         )
-        for notice in rep.get("notices", []):
-            print(f"{'':>6} notice: {notice}")
+        for notice in rep.get("notices", []):  # may quote a recording's metadata: escaped
+            print(f"{'':>6} notice: {terminal_text(notice, 400)}")
     if many:
         passed = sum(1 for _, r in results if r.report["passed"])
         scores = [r.report["score"]["total"] for _, r in results]

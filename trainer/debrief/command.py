@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from trainer.debrief import plots
-from trainer.debrief.grading import report_of
+from trainer.debrief.grading import INPUTS_CHANGED, REFLOWN, report_of, stored_report
 from trainer.debrief.notes import notes_path, read_notes
 from trainer.debrief.page import Figure, PageFacts, render_page
 from trainer.debrief.series import METRIC_KEYS, read_series
@@ -36,11 +36,22 @@ def aid_level(metadata: dict[str, Any]) -> str:
     return str(aids) if isinstance(aids, str) and aids else NOT_RECORDED
 
 
+def inputs_changed_remark(recording: IndexedRecording, report: dict[str, Any]) -> str:
+    """What the debrief and the terminal say when the recording's inputs do not reproduce
+    its stored report."""
+    stored = stored_report(recording) or {}
+    return (
+        "The recording's inputs are not the ones its stored report graded (changed after "
+        f"it was graded): the stored report said {str(stored.get('outcome'))[:20]!r}; "
+        f"flown again from these inputs it is {str(report.get('outcome'))[:20]!r}, the "
+        "report shown here."
+    )
+
+
 def build_debrief(recording: IndexedRecording) -> tuple[dict[str, Any], str]:
     """(report.json's content, debrief.html's text) of an opened recording."""
-    source = replay_source(recording)
-    scenario = source.scenario
-    report, rebuilt = report_of(recording)
+    scenario = replay_source(recording).scenario
+    report, source = report_of(recording)
     series = read_series(recording)
     events = recording.events()
     notes, skipped, omitted = read_notes(recording.path)
@@ -73,17 +84,19 @@ def build_debrief(recording: IndexedRecording) -> tuple[dict[str, Any], str]:
         )
     )
     remarks = []
-    if rebuilt:
+    if source == REFLOWN:
         remarks.append(
             "The recording holds no graded report (it was not closed by a grade run), so "
             "it was flown again from its scenario, seed and inputs and graded here."
         )
+    elif source == INPUTS_CHANGED:
+        remarks.append(inputs_changed_remark(recording, report))
     if recording.notice:
         remarks.append(f"Note: {recording.notice}.")
     aids = aid_level(recording.metadata)
     debrief = {
         "aids": aids,
-        "report_source": "re-flown from the recording" if rebuilt else "recording summary",
+        "report_source": source,
         "lesson_marks": [a.to_dict() for a in areas],
         "hand_controller": hc.to_dict(),
         "annotations": [
@@ -130,6 +143,8 @@ def run_report_command(path: Path, out: Path | None) -> int:
             if recording.notice:
                 print(f"note: {recording.notice}", file=sys.stderr)
             report, page = build_debrief(recording)
+            if report["debrief"]["report_source"] == INPUTS_CHANGED:
+                print(f"note: {inputs_changed_remark(recording, report)}", file=sys.stderr)
             try:
                 write_together(
                     out_dir,

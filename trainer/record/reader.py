@@ -115,8 +115,10 @@ def _decode_metadata(values: dict[str, str]) -> dict[str, Any]:
     for key, text in values.items():
         try:
             decoded[key] = json.loads(text)
-        except ValueError:
-            decoded[key] = text  # written by another tool: keep the string as it is
+        except (ValueError, RecursionError):
+            # written by another tool, or nested beyond what json can walk: the string as it
+            # is (its users check the shape, trainer/replay/source.py checked_metadata)
+            decoded[key] = text
     return decoded
 
 

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 from collections.abc import Mapping, Sequence
 from importlib import metadata as importlib_metadata
 from pathlib import Path
@@ -238,6 +239,7 @@ class RecordingWriter:
         # The last /input payload and its JSON body: a hand-controller state is usually held
         # for many ticks, so the body is encoded once and only tick and time are spliced in.
         self._input = InputEncoder()
+        self._input_hash = hashlib.blake2b(digest_size=16)
 
     # -- messages ----------------------------------------------------------------------
 
@@ -250,6 +252,15 @@ class RecordingWriter:
         written."""
         data = self._input.encode(tick, time_s, payload)
         self._write_encoded(self._input_id, _seconds_to_ns(time_s), data)
+        # the digest trainer/record/inputs.py computes when it checks the stream again
+        self._input_hash.update(len(data).to_bytes(8, "little"))
+        self._input_hash.update(data)
+
+    @property
+    def input_digest(self) -> str:
+        """Hash of every /input message written so far, as stored (``InputCheck.digest``):
+        ``grade`` keeps it in the summary, so that ``report`` sees inputs changed later."""
+        return self._input_hash.hexdigest()
 
     def write_state(self, time_s: float, payload: Mapping[str, Any]) -> None:
         """A telemetry snapshot; the session decides the keys (schemas.STATE_SCHEMA)."""

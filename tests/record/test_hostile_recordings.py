@@ -13,7 +13,6 @@ from pathlib import Path
 
 import orjson
 import pytest
-
 from hostile_support import cli, forge, refused, short_scenario
 
 COMMANDS = (

@@ -246,7 +246,7 @@ class _Scan:
                         continue  # another tool's channel
                     try:
                         payload = json.loads(record.data)
-                    except ValueError:
+                    except (ValueError, RecursionError):  # nested past what json walks
                         self.stop_reason = f"damaged: a {topic} message is not JSON"
                         break
                     if not isinstance(payload, dict):

@@ -197,5 +197,31 @@ def test_an_os_error_has_the_documented_exit_status(
     assert err == "canadarm-trainer list: /full/disk/report.json: No space left on device\n"
     assert cli_module.__doc__ is not None
     assert "| the operating system refuses a read or write | " in cli_module.__doc__
-    design = (Path(__file__).resolve().parents[1] / "docs" / "DESIGN.md").read_text()
+    design = (Path(__file__).resolve().parents[1] / "docs/DESIGN.md").read_text()
     assert "An operating-system error (a full disk, a read-only file system) exits 2" in design
+
+
+def test_a_run_killed_between_the_renames_leaves_no_mismatched_pair(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """report.json and debrief.html describe one report: both old files go before either
+    new one arrives, so a kill in between leaves one missing, never a new beside an old."""
+    from trainer.safeio import write_together
+
+    (tmp_path / "report.json").write_text("old")
+    (tmp_path / "debrief.html").write_text("old")
+    real_replace = os.replace
+    calls: list[str] = []
+
+    def replace_then_die(src: str, dst: os.PathLike[str]) -> None:
+        calls.append(str(dst))
+        if len(calls) == 2:
+            raise KeyboardInterrupt  # the kill, between the two renames
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace_then_die)
+    with pytest.raises(KeyboardInterrupt):
+        write_together(tmp_path, {"report.json": "new", "debrief.html": "new"})
+    assert (tmp_path / "report.json").read_text() == "new"
+    assert not (tmp_path / "debrief.html").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.json"]  # no temporaries

@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from trainer.errors import TrainerError, one_line
-from trainer.signals import SessionInterrupted, ending_on_signals
+from trainer.signals import SessionInterrupted, deferred, ending_on_signals
 
 STOP_GRACE_S = 1.5
 """How long stopping workers get to finalize their recordings (an ``end`` event and the
@@ -112,10 +112,19 @@ def _worker_main(conn: Connection, scenario_ref: str, pilot: str, out: Path, par
         with ending_on_signals():
             scenario = load_scenario(scenario_ref)
             while (seed := conn.recv()) is not None:
-                result = run_graded(
-                    scenario, seed, make_pilot(pilot, scenario), pilot, out / f"seed-{seed}"
+
+                def deliver(result: Any, seed: int = seed) -> None:
+                    # inside run_graded's held block: a graded seed always reaches the parent
+                    conn.send(("done", seed, result))
+
+                run_graded(
+                    scenario,
+                    seed,
+                    make_pilot(pilot, scenario),
+                    pilot,
+                    out / f"seed-{seed}",
+                    deliver=deliver,
                 )
-                conn.send(("done", seed, result))
     except KeyboardInterrupt:
         pass  # run_graded has finalized the recording of the seed in progress
     except TrainerError as exc:
@@ -187,7 +196,8 @@ class _Pool:
             for worker in busy:
                 if worker.conn in ready and worker.conn.poll():
                     seed = worker.seed
-                    self._handle(worker, worker.conn.recv())
+                    with deferred():  # a message is read whole and kept, then a signal acts
+                        self._handle(worker, worker.conn.recv())
                     on_done(seed, self.done.get(seed) if seed is not None else None)
                     worker.seed = pending.popleft() if pending else None
                     worker.conn.send(worker.seed)

@@ -9,7 +9,7 @@ import os
 import sys
 import tempfile
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -147,9 +147,14 @@ def run_graded(
     out_dir: Path,
     record: bool = True,
     notices: Sequence[str] = (),
+    deliver: Callable[[GradeResult], None] | None = None,
 ) -> GradeResult:
     """Run one session to its end and write its report; a recording pilot ends the
-    session where its inputs end (a recording cut off by a crash is graded up to the cut)."""
+    session where its inputs end (a recording cut off by a crash is graded up to the cut).
+
+    Once the session has ended, a signal waits until the recording is closed, the reports
+    are written and ``deliver`` has taken the result (the history, a batch's parent): a
+    seed is then either graded everywhere or nowhere (docs/DESIGN.md §5)."""
     make_folder(out_dir, "--out")  # a link in its place is refused, never followed
     remove_leftovers(out_dir, OUTPUT_NAMES)  # a killed run's temporaries (the run holds the lock)
     for stale in ("report.json", "report.md"):
@@ -173,10 +178,14 @@ def run_graded(
         facts = session_facts(session, recording.name if recording else None, notices)
         report = build_report(facts)
         finished = True
-        with deferred():  # a signal now waits for the recording's footer
+        with deferred():  # a signal now waits for the footer, the reports and the delivery
             # the whole graded report rides in the recording, so `report` need not
             # re-simulate
             session.close(summary=closing_summary(session, report))
+            write_reports(out_dir, report, scenario, facts.events)
+            result = GradeResult(report, out_dir, session.time_s, wall)
+            if deliver is not None:
+                deliver(result)
     except BaseException as exc:
         if session is None:
             raise
@@ -187,8 +196,7 @@ def run_graded(
                 session.stop(f"the grading run was {why}{name}")
             session.close()
         raise
-    write_reports(out_dir, report, scenario, facts.events)
-    return GradeResult(report, out_dir, session.time_s, wall)
+    return result
 
 
 def parse_seeds(text: str) -> range:
@@ -344,16 +352,24 @@ def _grade_seeds(
     ) as bar:
         for seed in seeds:
             target_dir = out / f"seed-{seed}" if many else out
-            result = _grade_one(scenario, pilot, plan, seed, target_dir)
-            if history:
-                add_to_history(result, trainee)
-            results.append((seed, result))
+
+            def deliver(result: GradeResult, seed: int = seed) -> None:
+                if history:
+                    add_to_history(result, trainee)
+                results.append((seed, result))
+
+            result = _grade_one(scenario, pilot, plan, seed, target_dir, deliver)
             bar.set_postfix_str(f"seed {seed}: {result.report['outcome']}", refresh=False)
             bar.update()
 
 
 def _grade_one(
-    scenario: Scenario, pilot: str, plan: ReplayPlan | None, seed: int, target_dir: Path
+    scenario: Scenario,
+    pilot: str,
+    plan: ReplayPlan | None,
+    seed: int,
+    target_dir: Path,
+    deliver: Callable[[GradeResult], None],
 ) -> GradeResult:
     """One seed: the recording's inputs replayed, or a scripted pilot."""
     if plan is not None:
@@ -362,7 +378,7 @@ def _grade_one(
     else:
         flyer, name = make_pilot(pilot, scenario), pilot
     notices = plan.notices if plan is not None else ()
-    return run_graded(scenario, seed, flyer, name, target_dir, notices=notices)
+    return run_graded(scenario, seed, flyer, name, target_dir, notices=notices, deliver=deliver)
 
 
 def _print_table(

@@ -59,6 +59,7 @@ from trainer.record.schemas import (
     schema_bytes,
 )
 from trainer.safeio import create_file
+from trainer.signals import deferred
 
 NS_PER_S = 1_000_000_000
 CHUNK_SIZE_BYTES = 256 * 1024
@@ -298,6 +299,12 @@ class RecordingWriter:
     def _write_encoded(self, channel_id: int, log_time_ns: int, data: bytes) -> None:
         if self._closed:
             raise ValueError(f"recording {self.path} is closed")
+        # A signal waits until the message is whole in its chunk: raised in the middle of
+        # mcap's chunk building, it left a damaged chunk before the footer (trainer/signals.py).
+        with deferred():
+            self._add(channel_id, log_time_ns, data)
+
+    def _add(self, channel_id: int, log_time_ns: int, data: bytes) -> None:
         try:
             if log_time_ns >= self._next_flush_ns:
                 # a new simulated second: the previous one goes to disk as a whole chunk
@@ -324,7 +331,8 @@ class RecordingWriter:
         if self._closed:
             return
         try:
-            self._writer.flush()
+            with deferred():
+                self._writer.flush()
         except OSError as exc:
             raise RecordingError(
                 f"cannot write recording {self.path}: {exc.strerror or exc}"

@@ -39,6 +39,7 @@ from pathlib import Path
 import pygame
 
 from trainer.debrief.notes import append_note, read_notes
+from trainer.errors import TrainerError, one_line
 from trainer.record.seek import open_recording
 from trainer.telemetry import Telemetry
 from trainer.ui.feeds import CAMERAS
@@ -204,7 +205,12 @@ class ReplayViewer:
         self.note_text = None
         pygame.key.stop_text_input()
         if save and text:
-            note = append_note(self.path, self.t, text, NOTE_AUTHOR)
+            try:
+                note = append_note(self.path, self.t, text, NOTE_AUTHOR)
+            except (TrainerError, OSError) as exc:  # a link or a full disk: said, not a crash
+                why = one_line(exc) if isinstance(exc, TrainerError) else exc.strerror
+                self.saved_message = (f"note not saved: {why}", self._clock())
+                return
             self.notes.append(note)
             self.notes.sort(key=lambda n: n.time_s)
             self.model.add_note(note.time_s, note.text)

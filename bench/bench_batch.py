@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pybullet as pb
 
-from trainer.grade import default_jobs
+from trainer.batch import available_cores
 from trainer.sim.layout import default_world_spec
 from trainer.sim.world import PHYSICS_STEP_S, World
 
@@ -67,7 +67,7 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=6, help="seeds of the one-core command")
     parser.add_argument("--batch", type=int, default=16, help="seeds of the batch comparison")
     args = parser.parse_args()
-    cores = default_jobs()
+    cores = available_cores()
     print(f"cores {cores}, load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
     bare = bare_rate()

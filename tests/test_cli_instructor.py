@@ -86,7 +86,10 @@ def test_report_into_a_file_instead_of_a_folder(tmp_path: Path, graded_recording
     not_a_folder.write_text("x")
     run = cli("report", str(graded_recording), "--out", str(not_a_folder))
     assert run.returncode == 2
-    assert run.stderr.strip() == f"canadarm-trainer report: --out {not_a_folder}: not a folder"
+    assert (
+        run.stderr.strip()
+        == f"canadarm-trainer report: --out {not_a_folder}: is a file, not a folder"
+    )
 
 
 def test_replay_without_verify_opens_the_viewer_describing_the_recording(

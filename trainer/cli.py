@@ -9,7 +9,7 @@ traceback reaches a user for bad input (docs/STYLE.md §5, docs/DESIGN.md §5):
 | an argument argparse refuses            | ``canadarm-trainer grade: argument --seed: ...`` | 2  |
 | a ``TrainerError`` (bad file, bad value)| ``canadarm-trainer grade: FILE: key: what``    | 2 (3: diverged) |
 | SIGINT / SIGTERM / SIGHUP               | ``canadarm-trainer grade: interrupted (SIGTERM)`` | 128 + signal |
-| the operating system refuses a write    | ``canadarm-trainer grade: PATH: reason``       | 1    |
+| the operating system refuses a read or write | ``canadarm-trainer grade: PATH: reason`` | 2 |
 
 Every command runs inside ``trainer.signals.ending_on_signals`` (a session ends on any of
 the three signals as on Ctrl-C, its recording finalized), and pybullet is imported with
@@ -19,6 +19,7 @@ its build banner silenced (``trainer.sim.engine``) before a command that builds 
 from __future__ import annotations
 
 import argparse
+import io
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -51,6 +52,16 @@ def seed_value(text: str) -> int:
     if not 0 <= seed <= SEED_MAX:
         raise argparse.ArgumentTypeError(f"a seed is an integer from 0 to {SEED_MAX}, got {seed}")
     return seed
+
+
+def trainee_name(text: str) -> str:
+    """``--trainee``: valid UTF-8, printable, at most 200 characters (trainer/text.py)."""
+    from trainer.text import checked_name
+
+    try:
+        return checked_name(text, "a trainee name")
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _cmd_fly(args: argparse.Namespace) -> int:
@@ -120,10 +131,12 @@ def _parse_size(text: str | None) -> tuple[int, int] | None:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
+    from trainer.debrief.command import REPORT_NAMES, run_report_command
+    from trainer.grade import check_output_folder
+
+    # the output folder first: a folder that cannot take the files costs no work
+    check_output_folder(args.out or args.recording.parent, REPORT_NAMES)
     _check_recording(args.recording)
-    if args.out is not None and args.out.exists() and not args.out.is_dir():
-        raise TrainerError(f"--out {args.out}: not a folder")
-    from trainer.debrief.command import run_report_command
 
     return run_report_command(args.recording, args.out)
 
@@ -167,7 +180,9 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     )
     fly.add_argument("--input", choices=("auto", "keyboard", "gamepad"), default="auto")
     fly.add_argument("--aids", choices=("guided", "crew", "none"), default="guided")
-    fly.add_argument("--trainee", default=None, help="the trainee's name (reports, history)")
+    fly.add_argument(
+        "--trainee", type=trainee_name, default=None, help="the trainee's name (reports, history)"
+    )
     fly.add_argument(
         "--pilot", choices=("autopilot",), default=None, help="autopilot: watch a demonstration"
     )
@@ -209,6 +224,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     )
     grade.add_argument(
         "--trainee",
+        type=trainee_name,
         default=None,
         help="whose history the graded session joins (default: your login name)",
     )
@@ -250,7 +266,9 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     handlers["report"] = _cmd_report
 
     history = sub.add_parser("history", help="a trainee's graded attempts and trend")
-    history.add_argument("--trainee", default=None, help="trainee name (default: your login name)")
+    history.add_argument(
+        "--trainee", type=trainee_name, default=None, help="trainee name (default: your login name)"
+    )
     history.add_argument(
         "--plot", type=Path, default=None, metavar="FILE", help="write score over attempts (PNG)"
     )
@@ -274,6 +292,10 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # A path or name that is not valid UTF-8 is printed escaped, never as a traceback
+    # (stderr already does this; stdout's default is strict).
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        sys.stdout.reconfigure(errors="backslashreplace")
     parser, handlers = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
@@ -294,9 +316,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{prefix}: interrupted ({interruption_name(exc)})", file=sys.stderr)
         return exit_status(exc)
     except OSError as exc:  # the system refused a read or write the checks could not foresee
+        # exit 2 like every refusal: 1 already means "diverged" for `replay --verify`
+        # (docs/DESIGN.md §5)
         where = f"{exc.filename}: " if exc.filename else ""
         print(f"{prefix}: {where}{exc.strerror or exc}", file=sys.stderr)
-        return 1
+        return 2
 
 
 if __name__ == "__main__":

@@ -6,27 +6,36 @@ from __future__ import annotations
 
 import json
 import math
-import multiprocessing
 import os
 import sys
 import tempfile
 import time
-from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from trainer.batch import cap_jobs, run_seeds_in_pool
 from trainer.errors import OutputError, TrainerError
 from trainer.history.store import HistoryError, record_attempt
 from trainer.pilots import Pilot, RecordedPilot, make_pilot
 from trainer.pilots.replay_plan import ReplayPlan, plan_replay
+from trainer.record.writer import RecordingWriter
+from trainer.safeio import (
+    FolderLock,
+    check_output_target,
+    check_real_folder,
+    make_folder,
+    remove_leftovers,
+    write_atomically,
+)
 from trainer.scenario.defaults import SEED_MAX
 from trainer.scenario.loader import load_scenario
 from trainer.scenario.model import Scenario
 from trainer.scoring.report import SessionFacts, build_report, report_markdown
 from trainer.session import Session
-from trainer.signals import deferred, interruption_name
+from trainer.signals import SessionInterrupted, deferred, interruption_name
+from trainer.text import terminal_text
 
 OUTPUT_NAMES = ("report.json", "report.md", "session.mcap")
 DEFAULT_SEED = 7
@@ -43,40 +52,21 @@ class GradeResult:
     wall_time_s: float
 
 
-def _file_mode() -> int:
-    """rw for whoever the umask allows: the mode ``open()`` gives a new file (the recording
-    is created that way), where ``mkstemp`` would give 0600."""
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary file and a rename: never half a file.
-    The file gets the same permissions as any other file the user creates."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.fchmod(fd, _file_mode())
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def check_output_folder(out: Path, names: Sequence[str] = OUTPUT_NAMES) -> None:
     """Refuse, before anything runs, an output folder that cannot take ``names``: a file
-    in its place or above it, a folder that cannot be written, or a folder where one of
-    the files should go. OutputError names the path."""
+    in its place or above it, a folder that cannot be written, a symbolic link as the
+    folder or where one of the files goes (never followed: trainer/safeio.py), or a
+    folder or special file where one of the files should go. OutputError names the path."""
     existing = out
-    while not existing.exists():
-        if existing.is_symlink():  # a dangling link: mkdir would fail on it
-            raise OutputError(f"--out {out}: {existing} is a broken symbolic link")
+    while not os.path.lexists(existing):
         if existing.parent == existing:
             break
         existing = existing.parent
+    if existing == out:
+        if out.is_symlink():
+            check_real_folder(out, "--out")  # refuses it, naming the link
+    elif existing.is_symlink() and not existing.exists():  # dangling: mkdir would fail
+        raise OutputError(f"--out {out}: {existing} is a broken symbolic link")
     if not existing.is_dir():
         if existing == out:
             raise OutputError(f"--out {out}: is a file, not a folder")
@@ -92,8 +82,9 @@ def check_output_folder(out: Path, names: Sequence[str] = OUTPUT_NAMES) -> None:
     if existing == out:
         for name in names:
             target = out / name
-            if target.is_dir():
+            if target.is_dir() and not target.is_symlink():
                 raise OutputError(f"--out {out}: {target} is a folder; it must be a file")
+            check_output_target(target, "--out")
             if target.exists() and not os.access(target, os.W_OK):
                 raise OutputError(f"--out {out}: {target} cannot be overwritten")
 
@@ -105,6 +96,21 @@ def session_facts(
     with the notices the reader must see first."""
     facts = session.facts(recording)
     return replace(facts, notices=list(notices)) if notices else facts
+
+
+def closing_summary(session: Session, report: dict[str, Any]) -> dict[str, Any]:
+    """The recording's ``canadarm-trainer.summary`` (docs/DESIGN.md §7): the outcome, the
+    whole graded report (so `report` need not re-simulate) and the digest of the /input
+    stream it graded (so `report` can tell inputs changed since, trainer/record/inputs.py)."""
+    summary: dict[str, Any] = {
+        "outcome": report["outcome"],
+        "passed": report["passed"],
+        "report": report,
+    }
+    writer = session.recorder.writer if session.recorder is not None else None
+    if isinstance(writer, RecordingWriter):
+        summary["inputs_digest"] = writer.input_digest
+    return summary
 
 
 def write_session_reports(
@@ -121,9 +127,7 @@ def write_session_reports(
     # the whole graded report rides in the recording, so `report` need not re-simulate
     with deferred():  # a signal now waits for the recording's footer
         # the whole graded report rides in the recording, so `report` need not re-simulate
-        session.close(
-            summary={"outcome": report["outcome"], "passed": report["passed"], "report": report}
-        )
+        session.close(summary=closing_summary(session, report))
     write_reports(out_dir, report, session.scenario, facts.events)
     return report
 
@@ -144,10 +148,16 @@ def run_graded(
     out_dir: Path,
     record: bool = True,
     notices: Sequence[str] = (),
+    deliver: Callable[[GradeResult], None] | None = None,
 ) -> GradeResult:
     """Run one session to its end and write its report; a recording pilot ends the
-    session where its inputs end (a recording cut off by a crash is graded up to the cut)."""
-    out_dir.mkdir(parents=True, exist_ok=True)
+    session where its inputs end (a recording cut off by a crash is graded up to the cut).
+
+    Once the session has ended, a signal waits until the recording is closed, the reports
+    are written and ``deliver`` has taken the result (the history, a batch's parent): a
+    seed is then either graded everywhere or nowhere (docs/DESIGN.md §5)."""
+    make_folder(out_dir, "--out")  # a link in its place is refused, never followed
+    remove_leftovers(out_dir, OUTPUT_NAMES)  # a killed run's temporaries (the run holds the lock)
     for stale in ("report.json", "report.md"):
         # A report of an earlier run must not sit next to this run's recording if this
         # one is interrupted: the folder would then describe two different sessions.
@@ -169,12 +179,14 @@ def run_graded(
         facts = session_facts(session, recording.name if recording else None, notices)
         report = build_report(facts)
         finished = True
-        with deferred():  # a signal now waits for the recording's footer
+        with deferred():  # a signal now waits for the footer, the reports and the delivery
             # the whole graded report rides in the recording, so `report` need not
             # re-simulate
-            session.close(
-                summary={"outcome": report["outcome"], "passed": report["passed"], "report": report}
-            )
+            session.close(summary=closing_summary(session, report))
+            write_reports(out_dir, report, scenario, facts.events)
+            result = GradeResult(report, out_dir, session.time_s, wall)
+            if deliver is not None:
+                deliver(result)
     except BaseException as exc:
         if session is None:
             raise
@@ -185,8 +197,7 @@ def run_graded(
                 session.stop(f"the grading run was {why}{name}")
             session.close()
         raise
-    write_reports(out_dir, report, scenario, facts.events)
-    return GradeResult(report, out_dir, session.time_s, wall)
+    return result
 
 
 def parse_seeds(text: str) -> range:
@@ -269,7 +280,7 @@ def run_grade_command(
     check_output_folder(out, () if many else OUTPUT_NAMES)
     if many:  # every seed's folder that exists already, before the first session
         for seed in seeds:
-            if (out / f"seed-{seed}").exists():
+            if os.path.lexists(out / f"seed-{seed}"):
                 check_output_folder(out / f"seed-{seed}")
     if plan is not None:
         target = out / "session.mcap"
@@ -277,81 +288,49 @@ def run_grade_command(
             raise OutputError(
                 f"--out {out}: would overwrite the recording being replayed ({plan.replay.path})"
             )
-    results: list[tuple[int, GradeResult]] = []
-    workers = default_jobs() if jobs is None else jobs
-    if plan is None and many and workers > 1:
-        ref = str(scenario.source_path) if scenario.source_path is not None else scenario_ref
-        results = run_seeds_in_pool(ref, pilot, seeds, out, workers)
-        if history:
-            # In seed order, from this process only: the workers never write the database.
-            for _seed, result in results:
-                add_to_history(result, trainee)
-    else:
-        _grade_seeds(scenario, pilot, plan, seeds, out, results, (trainee, history))
-    _print_table(results, out, many)
+    workers = 1 if plan is not None or not many else cap_jobs(jobs)
+    make_folder(out, "--out")
+    # One run per output folder for the whole command (docs/DESIGN.md §5): a second one is
+    # refused at once, naming this one.
+    with FolderLock(out, "--out"):
+        results, interrupted = _grade_all(
+            scenario, scenario_ref, pilot, plan, seeds, out, workers, (trainee, history)
+        )
+    _print_table(results, out, many, len(seeds))
+    if interrupted is not None:
+        raise interrupted  # exit status 128 + the signal, after the summary of what was done
     return 0
 
 
-def default_jobs() -> int:
-    """Every core this process may use."""
+def _grade_all(
+    scenario: Scenario,
+    scenario_ref: str,
+    pilot: str,
+    plan: ReplayPlan | None,
+    seeds: Sequence[int],
+    out: Path,
+    workers: int,
+    history_of: tuple[str | None, bool],
+) -> tuple[list[tuple[int, GradeResult]], SessionInterrupted | None]:
+    """Grade every seed, in turn or on ``workers`` processes; returns those graded (each in
+    the history already) and the signal that stopped the run early, if any."""
+    trainee, history = history_of
+    results: list[tuple[int, GradeResult]] = []
+    if workers > 1:
+        ref = str(scenario.source_path) if scenario.source_path is not None else scenario_ref
+        batch = run_seeds_in_pool(ref, pilot, seeds, out, workers)
+        if history:
+            # In seed order, from this process only: the workers never write the database.
+            for _seed, result in batch.results:
+                add_to_history(result, trainee)
+        return batch.results, batch.interrupted
     try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
-# A worker's scenario, loaded once when the worker starts (a Scenario holds read-only
-# mappings, which do not pickle; the file is small and loads in milliseconds).
-_worker_scenario: Scenario | None = None
-
-
-def _start_worker(scenario_ref: str) -> None:
-    global _worker_scenario
-    _worker_scenario = load_scenario(scenario_ref)
-
-
-def _grade_seed_in_worker(pilot: str, seed: int, target: Path) -> GradeResult:
-    scenario = _worker_scenario
-    if scenario is None:
-        raise RuntimeError("grading worker started without its scenario")
-    return run_graded(scenario, seed, make_pilot(pilot, scenario), pilot, target)
-
-
-def _pool_context() -> multiprocessing.context.BaseContext:
-    # fork starts a worker in milliseconds (spawn re-imports numpy and pybullet, ~0.5 s per
-    # worker); safe here because this process has no pybullet client when the pool starts.
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-
-
-def run_seeds_in_pool(
-    scenario_ref: str, pilot: str, seeds: Sequence[int], out: Path, jobs: int
-) -> list[tuple[int, GradeResult]]:
-    """Grade each seed in its own task on ``jobs`` worker processes (one world each, built
-    from the scenario and the seed alone: the same reports bit for bit whichever worker ran
-    a seed), with a tqdm progress bar on stderr; results in seed order."""
-    from tqdm import tqdm  # only for a batch: 25 ms off every other command's start
-
-    done: dict[int, GradeResult] = {}
-    with (
-        tqdm(total=len(seeds), desc="grading", unit="seed", file=sys.stderr) as bar,
-        ProcessPoolExecutor(
-            max_workers=min(jobs, len(seeds)),
-            mp_context=_pool_context(),
-            initializer=_start_worker,
-            initargs=(scenario_ref,),
-        ) as pool,
-    ):
-        futures = {
-            pool.submit(_grade_seed_in_worker, pilot, seed, out / f"seed-{seed}"): seed
-            for seed in seeds
-        }
-        for future in as_completed(futures):
-            seed = futures[future]
-            done[seed] = future.result()
-            bar.set_postfix_str(f"seed {seed}: {done[seed].report['outcome']}", refresh=False)
-            bar.update()
-    return [(seed, done[seed]) for seed in seeds]
+        _grade_seeds(scenario, pilot, plan, seeds, out, results, history_of)
+    except SessionInterrupted as exc:
+        if len(seeds) == 1:
+            raise
+        return results, exc
+    return results, None
 
 
 def _grade_seeds(
@@ -374,16 +353,24 @@ def _grade_seeds(
     ) as bar:
         for seed in seeds:
             target_dir = out / f"seed-{seed}" if many else out
-            result = _grade_one(scenario, pilot, plan, seed, target_dir)
-            if history:
-                add_to_history(result, trainee)
-            results.append((seed, result))
+
+            def deliver(result: GradeResult, seed: int = seed) -> None:
+                if history:
+                    add_to_history(result, trainee)
+                results.append((seed, result))
+
+            result = _grade_one(scenario, pilot, plan, seed, target_dir, deliver)
             bar.set_postfix_str(f"seed {seed}: {result.report['outcome']}", refresh=False)
             bar.update()
 
 
 def _grade_one(
-    scenario: Scenario, pilot: str, plan: ReplayPlan | None, seed: int, target_dir: Path
+    scenario: Scenario,
+    pilot: str,
+    plan: ReplayPlan | None,
+    seed: int,
+    target_dir: Path,
+    deliver: Callable[[GradeResult], None],
 ) -> GradeResult:
     """One seed: the recording's inputs replayed, or a scripted pilot."""
     if plan is not None:
@@ -392,10 +379,12 @@ def _grade_one(
     else:
         flyer, name = make_pilot(pilot, scenario), pilot
     notices = plan.notices if plan is not None else ()
-    return run_graded(scenario, seed, flyer, name, target_dir, notices=notices)
+    return run_graded(scenario, seed, flyer, name, target_dir, notices=notices, deliver=deliver)
 
 
-def _print_table(results: Iterable[tuple[int, GradeResult]], out: Path, many: bool) -> None:
+def _print_table(
+    results: Iterable[tuple[int, GradeResult]], out: Path, many: bool, total: int
+) -> None:
     results = list(results)
     print(
         f"{'seed':>6} {'outcome':<10} {'pass':<5} {'score':>6} {'t capture':>10} {'x real time':>12}  reasons"
@@ -407,15 +396,18 @@ def _print_table(results: Iterable[tuple[int, GradeResult]], out: Path, many: bo
         print(
             f"{seed:>6} {rep['outcome']:<10} {'yes' if rep['passed'] else 'no':<5} "
             f"{rep['score']['total']:>6.1f} {ttc_text:>10} "
-            f"{r.sim_time_s / max(r.wall_time_s, 1e-9):>12.0f}  {'; '.join(rep['reasons'])}"
+            f"{r.sim_time_s / max(r.wall_time_s, 1e-9):>12.0f}  "
+            f"{terminal_text('; '.join(rep['reasons']), 400)}"
         )
-        for notice in rep.get("notices", []):
-            print(f"{'':>6} notice: {notice}")
+        for notice in rep.get("notices", []):  # may quote a recording's metadata: escaped
+            print(f"{'':>6} notice: {terminal_text(notice, 400)}")
     if many:
         passed = len([1 for _, r in results if r.report["passed"]])
         scores = [r.report["score"]["total"] for _, r in results]
-        print(
-            f"passed {passed}/{len(results)}; mean score {math.fsum(scores) / len(scores):.1f}; reports in {out}"
+        mean = f"{math.fsum(scores) / len(scores):.1f}" if scores else "-"
+        stopped = (
+            f" (stopped after {len(results)} of {total} seeds)" if len(results) < total else ""
         )
+        print(f"passed {passed}/{len(results)}{stopped}; mean score {mean}; reports in {out}")
     else:
         print(f"report: {out / 'report.json'}")

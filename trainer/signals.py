@@ -98,16 +98,28 @@ class _State:
     pending: int | None = None
 
 
-@contextmanager
-def deferred() -> Iterator[None]:
-    """Hold an ending signal back for the duration of the block (finalizing a recording:
-    a signal arriving mid-write would leave it without its footer); it raises
-    SessionInterrupted when the block ends. Only meaningful inside ``ending_on_signals``."""
-    _State.critical += 1
-    try:
-        yield
-    finally:
+class _Held:
+    """The context manager ``deferred()`` returns: a class, not a generator, because the
+    recording writer enters it for every message (a fraction of a microsecond)."""
+
+    __slots__ = ()
+
+    def __enter__(self) -> None:
+        _State.critical += 1
+
+    def __exit__(self, exc_type: type[BaseException] | None, *rest: object) -> None:
         _State.critical -= 1
-    if _State.critical == 0 and _State.pending is not None:
-        signum, _State.pending = _State.pending, None
-        raise SessionInterrupted(signum)
+        if exc_type is None and _State.critical == 0 and _State.pending is not None:
+            signum, _State.pending = _State.pending, None
+            raise SessionInterrupted(signum)
+
+
+_HELD = _Held()
+
+
+def deferred() -> _Held:
+    """Hold an ending signal back for the duration of the block (writing a message or
+    finalizing a recording: a signal arriving mid-write would leave a chunk half built or
+    the file without its footer); it raises SessionInterrupted when the block ends. Only
+    meaningful inside ``ending_on_signals``."""
+    return _HELD

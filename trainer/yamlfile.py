@@ -8,8 +8,8 @@ it, so that a bad file is refused in a fraction of a second with one line:
 
 | function        | bound                                        | raises                    |
 |-----------------|----------------------------------------------|---------------------------|
-| ``read_bounded``| at most ``max_bytes`` read, UTF-8            | FileTooLargeError,        |
-|                 |                                              | UnicodeDecodeError, OSError |
+| ``read_bounded``| a regular file (never blocks on a FIFO), at  | FileTooLargeError,        |
+|                 | most ``max_bytes`` read, UTF-8               | UnicodeDecodeError, OSError |
 | ``parse_bounded``| nesting depth and values (aliases expanded), | YamlBoundError (a        |
 |                 | counted while composing; recursive aliases   | ``yaml.MarkedYAMLError``  |
 |                 |                                              | naming line and column)   |
@@ -19,12 +19,15 @@ Each caller picks its bounds and says why (trainer.scenario.loader, trainer.inpu
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
 import yaml
 from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, SequenceNode
+
+from trainer.safeio import open_regular
 
 
 class FileTooLargeError(Exception):
@@ -44,12 +47,13 @@ class YamlBoundError(yaml.MarkedYAMLError):
 
 
 def read_bounded(path: Path, max_bytes: int) -> str:
-    """The file's UTF-8 text, never reading more than ``max_bytes`` + 1 bytes (a FIFO or
-    a device reports no size: the read itself is bounded)."""
-    size = path.stat().st_size
-    if size > max_bytes and path.is_file():
-        raise FileTooLargeError(size, max_bytes)
-    with path.open("rb") as f:
+    """The file's UTF-8 text, never reading more than ``max_bytes`` + 1 bytes. Only a
+    regular file is read: a FIFO or a device is refused without blocking
+    (trainer.safeio.open_regular: a NotRegularFileError, an OSError)."""
+    with open_regular(path) as f:
+        size = os.fstat(f.fileno()).st_size
+        if size > max_bytes:
+            raise FileTooLargeError(size, max_bytes)
         data = f.read(max_bytes + 1)
     if len(data) > max_bytes:
         raise FileTooLargeError(None, max_bytes)

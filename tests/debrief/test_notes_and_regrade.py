@@ -17,7 +17,7 @@ def test_notes_round_trip_sorted_by_time(tmp_path: Path) -> None:
     append_note(recording, 12.5, "second", "B")
     append_note(recording, 3.0, "first, ünïcode", "A")
     assert notes_path(recording).name == "session.mcap.notes.jsonl"
-    notes, skipped = read_notes(recording)
+    notes, skipped, _omitted = read_notes(recording)
     assert [(n.time_s, n.text, n.author) for n in notes] == [
         (3.0, "first, ünïcode", "A"),
         (12.5, "second", "B"),
@@ -31,13 +31,13 @@ def test_bad_and_cut_lines_are_skipped_and_counted(tmp_path: Path) -> None:
     append_note(recording, 1.0, "kept", "A")
     with notes_path(recording).open("a") as f:
         f.write('"just a string"\n{"time_s": "soon", "text": "x"}\n{"time_s": 2.0, "te')
-    notes, skipped = read_notes(recording)
+    notes, skipped, _omitted = read_notes(recording)
     assert [n.text for n in notes] == ["kept"]
     assert skipped == 3
 
 
 def test_no_sidecar_no_notes(tmp_path: Path) -> None:
-    assert read_notes(tmp_path / "session.mcap") == ([], 0)
+    assert read_notes(tmp_path / "session.mcap") == ([], 0, None)
 
 
 def test_a_cut_off_recording_is_re_flown_and_graded_as_cut(

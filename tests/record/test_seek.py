@@ -103,3 +103,26 @@ def test_files_that_are_not_recordings(tmp_path: Path, content: bytes, wording: 
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(RecordingError, match="not found"):
         open_recording(tmp_path / "nope.mcap")
+
+
+def test_a_cut_inside_a_chunks_message_indexes_keeps_all_its_messages(
+    graded_recording: Path, tmp_path: Path
+) -> None:
+    """Every cut between the end of a chunk and the next record (its message indexes, one
+    per channel) recovers that chunk whole, as the sequential reader does: a cut after
+    the /state index but before the /input one once hid the chunk's inputs."""
+    from mcap.reader import make_reader  # the file's own record offsets
+
+    data = graded_recording.read_bytes()
+    with graded_recording.open("rb") as f:
+        summary = make_reader(f).get_summary()
+    assert summary is not None
+    second = sorted(summary.chunk_indexes, key=lambda c: c.chunk_start_offset)[1]
+    chunk_end = second.chunk_start_offset + second.chunk_length
+    index_end = chunk_end + second.message_index_length
+    cut = tmp_path / "cut.mcap"
+    for offset in range(chunk_end, index_end + 1, max(1, (index_end - chunk_end) // 12)):
+        cut.write_bytes(data[:offset])
+        expected = len(read_recording(cut).inputs)
+        with open_recording(cut) as rec:
+            assert len(list(rec.messages(["/input"]))) == expected, offset

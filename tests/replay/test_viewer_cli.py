@@ -141,7 +141,7 @@ def test_a_note_survives_the_viewer_killed_right_after_it_is_entered(
     finally:
         proc.wait(timeout=30)
     assert proc.returncode == -signal.SIGKILL
-    notes, skipped = read_notes(recording)
+    notes, skipped, _omitted = read_notes(recording)
     assert skipped == 0
     assert [(n.time_s, n.text, n.author) for n in notes] == [
         (20.0, "late on the roll", "instructor")

@@ -204,7 +204,7 @@ def test_a_note_goes_to_the_sidecar_the_timeline_and_the_debrief_never_the_recor
             _key(pygame.K_RETURN),
         ]
     )
-    notes, skipped = read_notes(recording)
+    notes, skipped, _omitted = read_notes(recording)
     assert skipped == 0 and [(n.time_s, n.text) for n in notes] == [(at, typed)]
     assert notes_path(recording).exists()
     # on the timeline: a flag in the NOTES lane at that instant

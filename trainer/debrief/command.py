@@ -17,15 +17,16 @@ from pathlib import Path
 from typing import Any
 
 from trainer.debrief import plots
-from trainer.debrief.grading import report_of
+from trainer.debrief.grading import INPUTS_CHANGED, REFLOWN, report_of, stored_report
 from trainer.debrief.notes import notes_path, read_notes
 from trainer.debrief.page import Figure, PageFacts, render_page
 from trainer.debrief.series import METRIC_KEYS, read_series
 from trainer.debrief.technique import hand_controller_metrics, lesson_marks
 from trainer.errors import TrainerError
-from trainer.grade import write_atomically
+from trainer.grade import check_output_folder
 from trainer.record.seek import IndexedRecording, open_recording
 from trainer.replay.source import replay_source
+from trainer.safeio import FolderLock, make_folder, remove_leftovers, write_together
 
 NOT_RECORDED = "not recorded"
 
@@ -35,14 +36,25 @@ def aid_level(metadata: dict[str, Any]) -> str:
     return str(aids) if isinstance(aids, str) and aids else NOT_RECORDED
 
 
+def inputs_changed_remark(recording: IndexedRecording, report: dict[str, Any]) -> str:
+    """What the debrief and the terminal say when the recording's inputs do not reproduce
+    its stored report."""
+    stored = stored_report(recording) or {}
+    return (
+        "The recording's inputs are not the ones its stored report graded (changed after "
+        f"it was graded): the stored report said {str(stored.get('outcome'))[:20]!r}; "
+        f"flown again from these inputs it is {str(report.get('outcome'))[:20]!r}, the "
+        "report shown here."
+    )
+
+
 def build_debrief(recording: IndexedRecording) -> tuple[dict[str, Any], str]:
     """(report.json's content, debrief.html's text) of an opened recording."""
-    source = replay_source(recording)
-    scenario = source.scenario
-    report, rebuilt = report_of(recording)
+    scenario = replay_source(recording).scenario
+    report, source = report_of(recording)
     series = read_series(recording)
     events = recording.events()
-    notes, skipped = read_notes(recording.path)
+    notes, skipped, omitted = read_notes(recording.path)
     hc = hand_controller_metrics(series, report)
     areas = lesson_marks(report, series, scenario, hc)
     trigger = report.get("trigger") if isinstance(report.get("trigger"), dict) else None
@@ -72,17 +84,19 @@ def build_debrief(recording: IndexedRecording) -> tuple[dict[str, Any], str]:
         )
     )
     remarks = []
-    if rebuilt:
+    if source == REFLOWN:
         remarks.append(
             "The recording holds no graded report (it was not closed by a grade run), so "
             "it was flown again from its scenario, seed and inputs and graded here."
         )
+    elif source == INPUTS_CHANGED:
+        remarks.append(inputs_changed_remark(recording, report))
     if recording.notice:
         remarks.append(f"Note: {recording.notice}.")
     aids = aid_level(recording.metadata)
     debrief = {
         "aids": aids,
-        "report_source": "re-flown from the recording" if rebuilt else "recording summary",
+        "report_source": source,
         "lesson_marks": [a.to_dict() for a in areas],
         "hand_controller": hc.to_dict(),
         "annotations": [
@@ -105,6 +119,7 @@ def build_debrief(recording: IndexedRecording) -> tuple[dict[str, Any], str]:
             events=events,
             notes=notes,
             notes_skipped=skipped,
+            notes_omitted=omitted,
             recording_name=recording.path.name,
             duration_s=recording.duration_s,
             remarks=remarks,
@@ -113,22 +128,32 @@ def build_debrief(recording: IndexedRecording) -> tuple[dict[str, Any], str]:
     return full, page
 
 
+REPORT_NAMES = ("report.json", "debrief.html")
+
+
 def run_report_command(path: Path, out: Path | None) -> int:
+    """Check the output folder first (before any work), then the recording; the folder is
+    held for the run (trainer/safeio.FolderLock) and both files appear together."""
     out_dir = out if out is not None else path.parent
-    if out_dir.exists() and not out_dir.is_dir():
-        raise TrainerError(f"--out {out_dir}: not a folder")
+    check_output_folder(out_dir, REPORT_NAMES)
     with open_recording(path) as recording:
-        if recording.notice:
-            print(f"note: {recording.notice}", file=sys.stderr)
-        report, page = build_debrief(recording)
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        write_atomically(out_dir / "report.json", json.dumps(report, indent=2) + "\n")
-        write_atomically(out_dir / "debrief.html", page)
-    except OSError as exc:
-        raise TrainerError(
-            f"cannot write the debrief into {out_dir}: {exc.strerror or exc}"
-        ) from None
+        make_folder(out_dir, "--out")
+        with FolderLock(out_dir, "--out"):
+            remove_leftovers(out_dir, REPORT_NAMES)
+            if recording.notice:
+                print(f"note: {recording.notice}", file=sys.stderr)
+            report, page = build_debrief(recording)
+            if report["debrief"]["report_source"] == INPUTS_CHANGED:
+                print(f"note: {inputs_changed_remark(recording, report)}", file=sys.stderr)
+            try:
+                write_together(
+                    out_dir,
+                    {"report.json": json.dumps(report, indent=2) + "\n", "debrief.html": page},
+                )
+            except OSError as exc:
+                raise TrainerError(
+                    f"cannot write the debrief into {out_dir}: {exc.strerror or exc}"
+                ) from None
     print(f"debrief: {out_dir / 'debrief.html'}")
     print(f"report: {out_dir / 'report.json'}")
     return 0

@@ -93,6 +93,7 @@ class PageFacts:
     recording_name: str
     duration_s: float
     remarks: Sequence[str]  # e.g. the report was rebuilt, the recording was cut off
+    notes_omitted: str | None = None  # what the notes' bounds left out (debrief/notes.py)
 
 
 def _e(value: object) -> str:
@@ -335,6 +336,8 @@ def _notes(f: PageFacts) -> str:
         if f.notes_skipped
         else ""
     )
+    if f.notes_omitted:
+        skipped += f"<p class='meta'>Left out: {_e(f.notes_omitted)}</p>"
     return (
         "<h2>Instructor's notes</h2><table><thead><tr><th class='num'>t (s)</th><th>note</th>"
         f"<th>author</th><th>written</th></tr></thead><tbody>{rows}</tbody></table>{skipped}"

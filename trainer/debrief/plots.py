@@ -340,6 +340,9 @@ EVENT_ROWS: tuple[tuple[str, tuple[str, ...], str], ...] = (
 )
 
 
+LABEL_CHARS = 40  # recorded text drawn on a plot, at most (docs/DESIGN.md §5: text is data)
+
+
 def timeline_plot(events: Sequence[dict[str, Any]], notes: Sequence[Note], end_s: float) -> bytes:
     """Every event on a row by kind, and the instructor's notes on their own row."""
     rows = [(label, kinds, colour) for label, kinds, colour in EVENT_ROWS]
@@ -357,11 +360,12 @@ def timeline_plot(events: Sequence[dict[str, Any]], notes: Sequence[Note], end_s
                 e.get("kind") in kinds
             ):
                 ax.annotate(
-                    str(e.get("outcome", e.get("kind"))),
+                    str(e.get("outcome", e.get("kind")))[:LABEL_CHARS],
                     (float(e.get("time_s", 0.0)), y),
                     textcoords="offset points",
                     xytext=(3, 5),
                     fontsize=7,
+                    parse_math=False,  # recorded text is drawn as it is, never as mathtext
                 )
     y_notes = len(rows)
     ax.scatter(
@@ -372,7 +376,9 @@ def timeline_plot(events: Sequence[dict[str, Any]], notes: Sequence[Note], end_s
         color="#1e8449",
     )
     ax.set_yticks(range(len(labels)))
-    ax.set_yticklabels(labels, fontsize=8)
+    ax.set_yticklabels([label[:LABEL_CHARS] for label in labels], fontsize=8)
+    for tick in ax.get_yticklabels():
+        tick.set_parse_math(False)
     ax.set_ylim(-0.7, len(labels) - 0.3)
     ax.invert_yaxis()
     _finish(ax, "Event timeline", "", end_s)

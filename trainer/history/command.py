@@ -10,16 +10,21 @@ an unchanged technique, e.g. the time component over a few seconds).
 
 from __future__ import annotations
 
-import os
-import tempfile
+import io
+import sys
 from collections import defaultdict
 from pathlib import Path
 
 from trainer.errors import TrainerError
 from trainer.history.store import Attempt, HistoryStore, default_trainee, history_path
+from trainer.safeio import check_output_target, write_atomically
+from trainer.text import terminal_text
 
 TREND_POINTS_PER_ATTEMPT = 1.0  # E: see the module docstring
 PLOT_FORMATS = (".png", ".svg", ".pdf")
+SHOWN_CHARS = 60  # a name or scenario id on the terminal, at most (trainer/text.py)
+PLOTTED_CHARS = 40  # in a plot's title or legend
+HINT_NAMES = 10  # other trainees named when the one asked for has no attempt
 
 
 def slope(scores: list[float]) -> float:
@@ -50,20 +55,25 @@ def by_scenario(attempts: list[Attempt]) -> dict[str, list[Attempt]]:
 
 
 def format_history(trainee: str, attempts: list[Attempt]) -> list[str]:
-    lines = [f"Trainee {trainee}: {len(attempts)} graded attempt(s)"]
+    """The lines ``history`` prints; every stored text shown escaped and capped
+    (trainer/text.py: a name is data, never a terminal command)."""
+    lines = [f"Trainee {terminal_text(trainee, SHOWN_CHARS)}: {len(attempts)} graded attempt(s)"]
     for scenario_id, group in by_scenario(attempts).items():
         scores = [a.score for a in group]
         lines.append("")
-        lines.append(f"{scenario_id} ({len(group)} attempt(s))")
+        lines.append(f"{terminal_text(scenario_id, SHOWN_CHARS)} ({len(group)} attempt(s))")
         lines.append(
             f"  {'#':>3}  {'date (UTC)':<20} {'seed':>6}  {'aids':<12} {'outcome':<10} "
             f"{'pass':<4} {'score':>6}"
         )
         for n, a in enumerate(group, start=1):
             passed = "-" if a.passed is None else "yes" if a.passed else "no"
+            date = terminal_text(a.date_utc[:19], 20)
+            aids = terminal_text(a.aids or "not recorded", 12)
+            outcome = terminal_text(a.outcome, 10)
             lines.append(
-                f"  {n:>3}  {a.date_utc[:19]:<20} {a.seed:>6}  {a.aids or 'not recorded':<12} "
-                f"{a.outcome:<10} {passed:<4} {a.score:>6.1f}"
+                f"  {n:>3}  {date:<20} {a.seed:>6}  {aids:<12} {outcome:<10} "
+                f"{passed:<4} {a.score:>6.1f}"
             )
         if len(group) >= 2:
             s = slope(scores)
@@ -79,11 +89,17 @@ def format_history(trainee: str, attempts: list[Attempt]) -> list[str]:
     return lines
 
 
+def shown(name: str) -> str:
+    """A name as a plot shows it: escaped like on a terminal, capped."""
+    return terminal_text(name, PLOTTED_CHARS)
+
+
 def check_plot_path(path: Path) -> None:
     if path.suffix.lower() not in PLOT_FORMATS:
         raise TrainerError(f"--plot {path}: the file name must end in {', '.join(PLOT_FORMATS)}")
     if not path.parent.is_dir():
         raise TrainerError(f"--plot {path}: folder {path.parent} does not exist")
+    check_output_target(path, "--plot")
 
 
 def write_plot(path: Path, trainee: str, attempts: list[Attempt]) -> None:
@@ -98,30 +114,40 @@ def write_plot(path: Path, trainee: str, attempts: list[Attempt]) -> None:
     try:
         for scenario_id, group in by_scenario(attempts).items():
             xs = list(range(1, len(group) + 1))
-            ax.plot(xs, [a.score for a in group], marker="o", label=scenario_id)
+            ax.plot(xs, [a.score for a in group], marker="o", label=shown(scenario_id))
             for x, a in zip(xs, group, strict=True):
                 if a.passed is False:
                     ax.plot([x], [a.score], marker="x", color="#c0392b", markersize=9)
         ax.set_xlabel("attempt")
         ax.set_ylabel("score (of 100)")
         ax.set_ylim(0, 102)
-        ax.set_title(f"{trainee}: score over attempts (x = failed)")
+        # names are drawn literally: mathtext would read "$...$" as a formula (and fail on
+        # a bad one), so it is off for every text that holds a name (trainer/text.py)
+        ax.set_title(f"{shown(trainee)}: score over attempts (x = failed)", parse_math=False)
         ax.grid(alpha=0.3)
         if attempts:
-            ax.legend(loc="lower right", fontsize=8)
+            legend = ax.legend(loc="lower right", fontsize=8)
+            for text in legend.get_texts():
+                text.set_parse_math(False)
             ax.xaxis.get_major_locator().set_params(integer=True)  # type: ignore[call-arg]
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=path.suffix)
-        os.close(fd)
-        try:
-            fig.savefig(tmp, format=path.suffix.lower()[1:], bbox_inches="tight")
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        image = io.BytesIO()
+        fig.savefig(image, format=path.suffix.lower()[1:], bbox_inches="tight")
+        # a new file beside it, then a rename: never through a link, the user's usual mode
+        write_atomically(path, image.getvalue(), "--plot")
     except OSError as exc:
         raise TrainerError(f"--plot {path}: cannot write it ({exc.strerror or exc})") from None
     finally:
         plt.close(fig)
+
+
+def _others_hint(others: list[str]) -> str:
+    """`` (trainees recorded: a, b, ... and N more)``: each name escaped and capped, at
+    most HINT_NAMES of them."""
+    if not others:
+        return ""
+    names = ", ".join(terminal_text(n, 40) for n in others[:HINT_NAMES])
+    more = f" and {len(others) - HINT_NAMES} more" if len(others) > HINT_NAMES else ""
+    return f" (trainees recorded: {names}{more})"
 
 
 def run_history_command(trainee: str | None, plot: Path | None) -> int:
@@ -136,9 +162,18 @@ def run_history_command(trainee: str | None, plot: Path | None) -> int:
         with HistoryStore(path) as store:
             attempts = store.attempts(name)
             others = store.trainees()
+            unreadable = store.unreadable
+        if unreadable:
+            print(
+                f"canadarm-trainer history: note: {unreadable} row(s) of {path} are not "
+                "attempts this trainer can read (skipped)",
+                file=sys.stderr,
+            )
         if not attempts:
-            hint = f" (trainees recorded: {', '.join(others)})" if others else ""
-            print(f"No attempts recorded for trainee {name!r} in {path}{hint}.")
+            print(
+                f"No attempts recorded for trainee {terminal_text(repr(name), SHOWN_CHARS)} "
+                f"in {path}{_others_hint(others)}."
+            )
         else:
             print("\n".join(format_history(name, attempts)))
     if plot is not None:

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import getpass
 import json
+import math
 import os
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -45,6 +46,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import orjson
 import platformdirs
 
 from trainer.errors import TrainerError
@@ -131,6 +133,7 @@ class HistoryStore:
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = path if path is not None else history_path()
+        self.unreadable = 0  # rows the last ``attempts`` call skipped
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             # autocommit off by hand: each write is one explicit transaction
@@ -226,31 +229,59 @@ class HistoryStore:
             rows = self._db.execute(query + " ORDER BY id", args).fetchall()
         except sqlite3.Error as exc:
             raise HistoryError(f"cannot read the history database {self.path}: {exc}") from None
-        return [_attempt(row) for row in rows]
+        attempts = [_attempt(row) for row in rows]
+        self.unreadable = sum(1 for a in attempts if a is None)
+        return [a for a in attempts if a is not None]
 
     def trainees(self) -> list[str]:
-        return [r[0] for r in self._db.execute("SELECT DISTINCT trainee FROM attempts ORDER BY 1")]
+        rows = self._db.execute("SELECT DISTINCT trainee FROM attempts ORDER BY 1")
+        return [r[0] for r in rows if isinstance(r[0], str)]
 
 
-def _attempt(row: tuple[Any, ...]) -> Attempt:
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _attempt(row: tuple[Any, ...]) -> Attempt | None:
+    """A row as an Attempt, or None when it is not one (SQLite keeps whatever another tool
+    wrote: text in the score column, a blob for a name); ``attempts`` counts those."""
+    seed, score = row[4], row[10]
+    trainee, scenario_id, date_utc, outcome = (_text(row[i]) for i in (1, 2, 5, 8))
+    if (
+        type(seed) is not int
+        or not isinstance(score, int | float)
+        or isinstance(score, bool)
+        or not math.isfinite(score)
+        or trainee is None
+        or scenario_id is None
+        or date_utc is None
+        or outcome is None
+    ):
+        return None
     try:
-        components = json.loads(row[11] or "{}")
-    except ValueError:
+        components = orjson.loads(row[11] or "{}") if isinstance(row[11], str) else {}
+    except orjson.JSONDecodeError:  # nesting beyond 1,024 levels included: never a crash
+        components = {}
+    if not isinstance(components, dict):
         components = {}
     return Attempt(
         id=row[0],
-        trainee=row[1],
-        scenario_id=row[2],
-        scenario_version=row[3],
-        seed=row[4],
-        date_utc=row[5],
-        aids=row[6],
-        pilot=row[7],
-        outcome=row[8],
+        trainee=trainee,
+        scenario_id=scenario_id,
+        scenario_version=row[3] if type(row[3]) is int else None,
+        seed=seed,
+        date_utc=date_utc,
+        aids=_text(row[6]),
+        pilot=_text(row[7]),
+        outcome=outcome,
         passed=None if row[9] is None else bool(row[9]),
-        score=float(row[10]),
-        components=components if isinstance(components, dict) else {},
-        recording=row[12],
+        score=float(score),
+        components={
+            str(k): float(v)
+            for k, v in components.items()
+            if isinstance(v, int | float) and not isinstance(v, bool)
+        },
+        recording=_text(row[12]),
     )
 
 

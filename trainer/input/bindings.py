@@ -122,7 +122,7 @@ def load_bindings(path: Path | str | None = None, *, use_user_file: bool = True)
     override_file: Path | None = None
     if path is not None:
         override_file = Path(path)
-        if not override_file.is_file():
+        if not override_file.exists():
             raise BindingsError(f"{override_file}: bindings file not found")
     elif use_user_file and user_bindings_path().is_file():
         override_file = user_bindings_path()

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from trainer.errors import TrainerError
 from trainer.pilots.replay import Replay, load_replay
+from trainer.replay.source import checked_metadata
 from trainer.scenario.loader import scenario_from_json
 from trainer.scenario.model import Scenario
 
@@ -34,10 +35,7 @@ def _pybullet_version() -> str:
 
 
 def _recorded_seed(replay: Replay) -> int:
-    seed = replay.metadata.get("seed")
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise TrainerError(f"recording {replay.path}: its metadata holds no valid seed ({seed!r})")
-    return seed
+    return checked_metadata(replay.path, replay.metadata)[1]
 
 
 def plan_replay(

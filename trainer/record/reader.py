@@ -25,6 +25,7 @@ metadata, or of another format than ``canadarm-trainer/recording@1``.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,6 +44,7 @@ from trainer.record.schemas import (
     STATE_TOPIC,
     SUMMARY_METADATA_NAME,
 )
+from trainer.safeio import open_regular
 
 MCAP_MAGIC = b"\x89MCAP0\r\n"
 TOPICS = (INPUT_TOPIC, STATE_TOPIC, EVENTS_TOPIC, CHECKPOINT_TOPIC)
@@ -113,8 +115,10 @@ def _decode_metadata(values: dict[str, str]) -> dict[str, Any]:
     for key, text in values.items():
         try:
             decoded[key] = json.loads(text)
-        except ValueError:
-            decoded[key] = text  # written by another tool: keep the string as it is
+        except (ValueError, RecursionError):
+            # written by another tool, or nested beyond what json can walk: the string as it
+            # is (its users check the shape, trainer/replay/source.py checked_metadata)
+            decoded[key] = text
     return decoded
 
 
@@ -134,7 +138,8 @@ class _Scan:
 
     def _open(self) -> IO[bytes]:
         try:
-            file = open(self.path, "rb")  # noqa: SIM115 (closed by the caller's with)
+            # a regular file only: a FIFO given as a recording would block the open
+            file = open_regular(self.path)
         except FileNotFoundError:
             raise RecordingError(f"recording {self.path} not found") from None
         except IsADirectoryError:
@@ -144,7 +149,7 @@ class _Scan:
                 f"cannot read recording {self.path}: {exc.strerror or exc}"
             ) from None
         try:
-            self.size = self.path.stat().st_size
+            self.size = os.fstat(file.fileno()).st_size
             head = file.read(len(MCAP_MAGIC))
             file.seek(0)
         except OSError as exc:
@@ -241,7 +246,7 @@ class _Scan:
                         continue  # another tool's channel
                     try:
                         payload = json.loads(record.data)
-                    except ValueError:
+                    except (ValueError, RecursionError):  # nested past what json walks
                         self.stop_reason = f"damaged: a {topic} message is not JSON"
                         break
                     if not isinstance(payload, dict):

@@ -197,8 +197,10 @@ class IndexedRecording:
             elif isinstance(record, Footer):
                 break
         if pending is not None:
-            # the message indexes of the last chunk may be missing: its channels are unknown
-            self._add_pending(pending, channels or None)
+            # The message indexes of the last chunk may be cut short: the channels read so
+            # far are not all it holds (a cut between its /state and /input indexes hid
+            # its inputs), so they are unknown.
+            self._add_pending(pending, None)
         if scan.metadata is None:
             raise scan._not_ours()
         self.metadata = scan.metadata

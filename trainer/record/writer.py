@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 from collections.abc import Mapping, Sequence
 from importlib import metadata as importlib_metadata
 from pathlib import Path
@@ -58,6 +59,8 @@ from trainer.record.schemas import (
     TF_TOPIC,
     schema_bytes,
 )
+from trainer.safeio import create_file
+from trainer.signals import deferred
 
 NS_PER_S = 1_000_000_000
 CHUNK_SIZE_BYTES = 256 * 1024
@@ -205,7 +208,8 @@ class RecordingWriter:
                 f"cannot create the folder of recording {self.path}: {exc.strerror or exc}"
             ) from exc
         try:
-            self._stream: IO[bytes] = open(self.path, "wb")  # noqa: SIM115 (closed in close)
+            # a new file, never written through a link (trainer/safeio.py, docs/DESIGN.md §5)
+            self._stream: IO[bytes] = create_file(self.path)
         except OSError as exc:
             raise RecordingError(
                 f"cannot create recording {self.path}: {exc.strerror or exc}"
@@ -246,6 +250,7 @@ class RecordingWriter:
         # The last /input payload and its JSON body: a hand-controller state is usually held
         # for many ticks, so the body is encoded once and only tick and time are spliced in.
         self._input = InputEncoder()
+        self._input_hash = hashlib.blake2b(digest_size=16)
 
     # -- messages ----------------------------------------------------------------------
 
@@ -258,6 +263,15 @@ class RecordingWriter:
         written."""
         data = self._input.encode(tick, time_s, payload)
         self._write_encoded(self._input_id, _seconds_to_ns(time_s), data)
+        # the digest trainer/record/inputs.py computes when it checks the stream again
+        self._input_hash.update(len(data).to_bytes(8, "little"))
+        self._input_hash.update(data)
+
+    @property
+    def input_digest(self) -> str:
+        """Hash of every /input message written so far, as stored (``InputCheck.digest``):
+        ``grade`` keeps it in the summary, so that ``report`` sees inputs changed later."""
+        return self._input_hash.hexdigest()
 
     def write_state(self, time_s: float, payload: Mapping[str, Any]) -> None:
         """A telemetry snapshot; the session decides the keys (schemas.STATE_SCHEMA)."""
@@ -295,6 +309,12 @@ class RecordingWriter:
     def _write_encoded(self, channel_id: int, log_time_ns: int, data: bytes) -> None:
         if self._closed:
             raise ValueError(f"recording {self.path} is closed")
+        # A signal waits until the message is whole in its chunk: raised in the middle of
+        # mcap's chunk building, it left a damaged chunk before the footer (trainer/signals.py).
+        with deferred():
+            self._add(channel_id, log_time_ns, data)
+
+    def _add(self, channel_id: int, log_time_ns: int, data: bytes) -> None:
         try:
             if log_time_ns >= self._next_flush_ns:
                 # a new simulated second: the previous one goes to disk as a whole chunk
@@ -321,7 +341,8 @@ class RecordingWriter:
         if self._closed:
             return
         try:
-            self._writer.flush()
+            with deferred():
+                self._writer.flush()
         except OSError as exc:
             raise RecordingError(
                 f"cannot write recording {self.path}: {exc.strerror or exc}"

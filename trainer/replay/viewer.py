@@ -3,7 +3,8 @@
 
 Everything that can refuse the file happens here, before a window opens, as one line on
 stderr and exit status 2 (trainer/cli.py): not a recording, another format version
-(trainer/record/seek.py), no resolved scenario, no /state message to show. A recording
+(trainer/record/seek.py), metadata out of bounds or no resolved scenario, an /input message
+the shared check refuses (trainer/record/inputs.py), no /state message to show. A recording
 cut off by a crash opens up to the cut, with a notice on stderr and in the window.
 """
 
@@ -14,7 +15,7 @@ from pathlib import Path
 
 from trainer.errors import RecordingError
 from trainer.record.seek import IndexedRecording, open_recording
-from trainer.replay.source import scenario_of
+from trainer.replay.source import checked_input_stream, replay_source
 
 
 def describe(recording: IndexedRecording) -> str:
@@ -37,7 +38,9 @@ def run_viewer(
     path: Path, *, start_s: float | None = None, size: tuple[int, int] | None = None
 ) -> int:
     with open_recording(path) as recording:
-        scenario = scenario_of(path, recording.metadata)
+        # the same checks as grade --pilot, --verify and report: metadata, every /input
+        scenario = replay_source(recording).scenario
+        checked_input_stream(recording)
         if recording.state_at(recording.start_time_s) is None:
             raise RecordingError(f"recording {path} holds no /state message: nothing to show")
         if start_s is not None and not (0.0 <= start_s <= recording.end_time_s):

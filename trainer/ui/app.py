@@ -33,7 +33,9 @@ from trainer.input.source import AutoInput, InputSource, make_input
 from trainer.input.state import Button, HandControllerState
 from trainer.pilots import make_pilot
 from trainer.quiet import fd2_silenced
+from trainer.safeio import FolderLock, make_folder
 from trainer.scenario.loader import list_scenarios, load_scenario
+from trainer.scenario.model import Scenario
 from trainer.session import Session
 from trainer.telemetry import Telemetry
 from trainer.ui.aids import AidLevel
@@ -135,10 +137,32 @@ class FlyApp:
             len(self.finished) + (1 if self.attempt is not None else 0) + 1,
             scenario.id,
         )
-        out_dir.mkdir(parents=True, exist_ok=True)
+        make_folder(out_dir, "--out")  # a link in its place is refused (trainer/safeio.py)
+        lock = FolderLock(out_dir, "--out").acquire()  # held until the attempt is written
         seed = self.options.seed if self.options.seed is not None else secrets.randbelow(2**31)
         autopilot = self.options.pilot == "autopilot"
-        session = Session(
+        try:
+            session = self._session(scenario, seed, out_dir, aids, trainee, autopilot)
+        except BaseException:
+            lock.release()
+            raise
+        pilot = make_pilot("autopilot", scenario) if autopilot else None
+        attempt = Attempt(
+            session, out_dir, aids, trainee, pilot, M2Caller(scenario.envelope), scenario_ref
+        )
+        attempt.lock = lock
+        self._start(attempt, scenario, seed, aids)
+
+    def _session(
+        self,
+        scenario: Scenario,
+        seed: int,
+        out_dir: Path,
+        aids: AidLevel,
+        trainee: str,
+        autopilot: bool,
+    ) -> Session:
+        return Session(
             scenario,
             seed,
             pilot="autopilot" if autopilot else f"trainee:{self.options.input_kind}",
@@ -149,10 +173,9 @@ class FlyApp:
                 "input": self.options.input_kind,
             },
         )
-        pilot = make_pilot("autopilot", scenario) if autopilot else None
-        attempt = Attempt(
-            session, out_dir, aids, trainee, pilot, M2Caller(scenario.envelope), scenario_ref
-        )
+
+    def _start(self, attempt: Attempt, scenario: Scenario, seed: int, aids: AidLevel) -> None:
+        session = attempt.session
         session.listeners.append(attempt.on_event)
         self.attempt = attempt
         self.telemetry = session.last_telemetry
@@ -178,6 +201,8 @@ class FlyApp:
         if not session.finished:
             session.stop(reason or "stopped by the trainee")
         attempt.finalize()
+        if attempt.lock is not None:
+            attempt.lock.release()
         self.tone.stop()
         self.finished.append(attempt)
         self.attempt = None

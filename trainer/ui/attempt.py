@@ -20,6 +20,7 @@ from trainer.grade import write_session_reports
 from trainer.history.store import HistoryError, record_attempt
 from trainer.history.store import data_dir as history_data_dir
 from trainer.pilots import Pilot
+from trainer.safeio import FolderLock
 from trainer.session import Session, SessionEvent
 from trainer.telemetry import Telemetry
 from trainer.ui.aids import AidLevel
@@ -48,6 +49,7 @@ class Attempt:
     slowed_reported_s: float = 0.0
     last_slow_event_s: float = -1e9
     history_error: str | None = None
+    lock: FolderLock | None = None  # the output folder, held until the attempt is written
 
     def log_line(self, text: str, colour: Colour, time_s: float | None = None) -> None:
         t = self.session.time_s if time_s is None else time_s

@@ -30,6 +30,7 @@ window only waits for input.
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -38,6 +39,7 @@ from pathlib import Path
 import pygame
 
 from trainer.debrief.notes import append_note, read_notes
+from trainer.errors import TrainerError, one_line
 from trainer.record.seek import open_recording
 from trainer.telemetry import Telemetry
 from trainer.ui.feeds import CAMERAS
@@ -109,7 +111,9 @@ class ReplayViewer:
         self.free_camera = FreeCamera()
         self.snapshot: Telemetry | None = None
         self.feed = feed or ReplayFeed(model.scenario, lambda: self.snapshot)
-        self.notes, self.notes_skipped = read_notes(self.path)
+        self.notes, self.notes_skipped, self.notes_omitted = read_notes(self.path)
+        if self.notes_omitted:
+            print(f"note: notes left out: {self.notes_omitted}", file=sys.stderr)
         for note in self.notes:
             model.add_note(note.time_s, note.text)
         self.note_text: str | None = None  # the note being typed, None when not typing
@@ -201,7 +205,12 @@ class ReplayViewer:
         self.note_text = None
         pygame.key.stop_text_input()
         if save and text:
-            note = append_note(self.path, self.t, text, NOTE_AUTHOR)
+            try:
+                note = append_note(self.path, self.t, text, NOTE_AUTHOR)
+            except (TrainerError, OSError) as exc:  # a link or a full disk: said, not a crash
+                why = one_line(exc) if isinstance(exc, TrainerError) else exc.strerror
+                self.saved_message = (f"note not saved: {why}", self._clock())
+                return
             self.notes.append(note)
             self.notes.sort(key=lambda n: n.time_s)
             self.model.add_note(note.time_s, note.text)

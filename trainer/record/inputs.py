@@ -1,0 +1,176 @@
+"""The one check of a recording's /input stream (docs/DESIGN.md §7): what ``grade --pilot``,
+``replay --verify``, ``report`` and the replay viewer all accept, so that a recording gets
+one verdict whichever command reads it.
+
+A recording may come from a crash, a newer trainer, another tool or a hand edit: nothing in
+it is trusted. Every /input message must be exactly what the writer writes, a JSON object
+matching ``INPUT_SCHEMA`` (trainer/record/schemas.py) with no other key:
+
+| field                    | must be                                                    |
+|--------------------------|------------------------------------------------------------|
+| tick                     | an integer: 0 first, then the previous one or the next (it |
+|                          | repeats while paused; a gap means inputs are missing)      |
+| time_s                   | a finite number >= 0                                       |
+| thc, rhc                 | 3 finite numbers in [-1, 1] (a deflection)                 |
+| buttons                  | a list of workstation button names                         |
+| connected                | true or false (JSON booleans, not the text "false")        |
+| mode, frame, rate_scale  | one of the schema's names, or "" (before the first tick)  |
+
+The first message that is not refuses the whole recording with a RecordingError naming the
+message and the field: replaying a corrected guess of it would grade a session that never
+happened. ``InputCheck.digest`` is a hash of the stream's bytes as stored, which ``grade``
+keeps in the recording's summary so that ``report`` can tell when the inputs were changed
+after the report was written (trainer/debrief/grading.py).
+
+A held input (the same hand-controller state tick after tick, how the writer stores most
+ticks) differs from the message before only in its leading ``tick`` and ``time_s``; only
+those two are checked again then, read from the message's well-formed prefix.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from trainer.errors import RecordingError
+from trainer.input.state import AXIS_LIMIT, Button, HandControllerState
+from trainer.record.schemas import INPUT_SCHEMA
+
+_PROPERTIES: dict[str, Any] = INPUT_SCHEMA["properties"]
+_KEYS = frozenset(_PROPERTIES)
+_BUTTONS = frozenset(b.value for b in Button)
+_ENUMS = {name: frozenset(_PROPERTIES[name]["enum"]) for name in ("mode", "frame", "rate_scale")}
+
+# Where an /input message's held part begins: after "tick" and "time_s" (the writer's
+# order), and the form those two must have for the rest to be reused without decoding.
+_AFTER_TIME = b',"thc":'
+_PREFIX = re.compile(rb'\{"tick":(0|[1-9][0-9]{0,17}),"time_s":([0-9][0-9.eE+-]{0,30})')
+
+
+def _number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+class InputCheck:
+    """Checks one recording's /input messages in order; ``check`` returns each one's
+    hand-controller state (the same object again for a held input)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.count = 0
+        self.previous_tick = -1
+        self.last_time_s = 0.0
+        self._held: bytes | None = None
+        self._state = HandControllerState()
+        self._hash = hashlib.blake2b(digest_size=16)
+
+    @property
+    def digest(self) -> str:
+        """Hash of every message checked so far, as stored (hex)."""
+        return self._hash.hexdigest()
+
+    def _fail(self, where: str, what: str) -> RecordingError:
+        return RecordingError(f"recording {self.path}: /input {where}: {what}")
+
+    def check(self, data: bytes, log_time_ns: int) -> HandControllerState:
+        """The state of the next /input message (``data``, its bytes as stored)."""
+        index = self.count
+        self.count += 1
+        self._hash.update(len(data).to_bytes(8, "little"))
+        self._hash.update(data)
+        cut = data.find(_AFTER_TIME)
+        prefix = _PREFIX.fullmatch(data, 0, cut) if cut > 0 else None
+        if prefix is not None and self._held is not None and data[cut:] == self._held:
+            time_s = float(prefix.group(2)) if _float(prefix.group(2)) else math.nan
+            self._sequence(index, int(prefix.group(1)), time_s)
+            return self._state
+        try:
+            message = orjson.loads(data)
+        except orjson.JSONDecodeError:
+            message = None
+        if not isinstance(message, dict):
+            raise self._fail(
+                f"message {index} (t = {log_time_ns / 1e9:.3f} s)", "is not a JSON object"
+            )
+        self._state = self._message(index, message)
+        self._held = data[cut:] if prefix is not None else None
+        return self._state
+
+    def _sequence(self, index: int, tick: object, time_s: object) -> None:
+        if not _number(tick) or not isinstance(tick, int) or tick < 0:
+            raise self._fail(f"message {index}", f"tick must be an integer >= 0, got {tick!r}")
+        where = f"at tick {tick}"
+        previous = self.previous_tick
+        if previous < 0 and tick != 0:
+            raise self._fail(where, "the first /input message must be tick 0 (inputs missing)")
+        if previous >= 0 and tick not in (previous, previous + 1):
+            raise self._fail(where, f"follows tick {previous}: inputs are missing or out of order")
+        if not _number(time_s) or not 0 <= time_s < math.inf:  # type: ignore[operator]
+            raise self._fail(where, f"time_s must be a finite number >= 0, got {time_s!r}")
+        self.previous_tick = tick
+        self.last_time_s = float(time_s)  # type: ignore[arg-type]
+
+    def _message(self, index: int, message: dict[str, Any]) -> HandControllerState:
+        self._sequence(index, message.get("tick"), message.get("time_s"))
+        where = f"at tick {message['tick']}"
+        unknown = sorted(str(k) for k in message.keys() - _KEYS)
+        if unknown:
+            raise self._fail(where, f"unknown field {unknown[0][:40]!r} (not in the schema)")
+        missing = sorted(_KEYS - message.keys())
+        if missing:
+            raise self._fail(where, f"{missing[0]} is missing")
+        axes = [_axes(self, where, name, message[name]) for name in ("thc", "rhc")]
+        buttons = message["buttons"]
+        if not isinstance(buttons, list):
+            raise self._fail(where, f"buttons must be a list of names, got {_short(buttons)}")
+        for i, name in enumerate(buttons):
+            if name not in _BUTTONS:
+                raise self._fail(
+                    where, f"buttons[{i}] = {_short(name)} is not a workstation button name"
+                )
+        connected = message["connected"]
+        if not isinstance(connected, bool):
+            raise self._fail(where, f"connected must be true or false, got {_short(connected)}")
+        for name, allowed in _ENUMS.items():
+            if message[name] not in allowed:
+                raise self._fail(
+                    where, f"{name} = {_short(message[name])} is not one of {sorted(allowed)}"
+                )
+        return HandControllerState(
+            thc=axes[0],
+            rhc=axes[1],
+            buttons=frozenset(Button(b) for b in buttons),
+            connected=connected,
+        )
+
+
+def _float(text: bytes) -> bool:
+    try:
+        return math.isfinite(float(text))
+    except ValueError:
+        return False
+
+
+def _short(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def _axes(check: InputCheck, where: str, name: str, axes: object) -> tuple[float, float, float]:
+    if not isinstance(axes, list) or len(axes) != 3:
+        raise check._fail(where, f"{name} must be a list of 3 numbers, got {_short(axes)}")
+    for i, value in enumerate(axes):
+        if not _number(value) or not math.isfinite(value):
+            raise check._fail(where, f"{name}[{i}] must be a finite number, got {_short(value)}")
+        if abs(value) > AXIS_LIMIT:
+            raise check._fail(
+                where,
+                f"{name}[{i}] = {value!r} is outside [-{AXIS_LIMIT:g}, {AXIS_LIMIT:g}] "
+                "(a hand-controller deflection)",
+            )
+    return (float(axes[0]), float(axes[1]), float(axes[2]))

@@ -6,6 +6,7 @@ subprocess that proves scoring loads without a physics engine.
 |------------------|----------------------------------------------------------------|
 | trainer/sim      | trainer.ui, trainer.input, trainer.scoring, trainer.record, trainer.render, pygame, moderngl |
 | trainer/control  | trainer.ui, trainer.scoring, trainer.record, pygame              |
+| trainer/tasks    | trainer.ui, trainer.session, trainer.record, pygame              |
 | trainer/scoring  | pybullet (not even through what it imports), pygame              |
 | trainer/input    | trainer.sim, pybullet                                            |
 | trainer/record   | pygame; of trainer.sim only its pure records (capture_state, joints) |
@@ -37,6 +38,7 @@ NEVER: dict[str, tuple[str, ...]] = {
         "moderngl",
     ),
     "trainer.control": ("trainer.ui", "trainer.scoring", "trainer.record", "pygame"),
+    "trainer.tasks": ("trainer.ui", "trainer.session", "trainer.record", "pygame"),
     "trainer.scoring": ("pybullet", "pygame"),
     "trainer.input": ("trainer.sim", "pybullet"),
     "trainer.record": ("pygame",),

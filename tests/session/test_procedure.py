@@ -1,4 +1,4 @@
-"""The approach procedure end to end (trainer/procedure.py, trainer/drill.py): the three
+"""The approach procedure end to end (trainer/tasks/procedure.py, trainer/tasks/drill.py): the three
 procedure scenarios are passed by the autopilot and failed by nobody flying; the retreat
 drill is failed by a pilot that ignores its cue; Dragon's responses are recorded with their
 response time; coming within 1.5 m of the fixture before free drift is a named violation."""

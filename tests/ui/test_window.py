@@ -149,7 +149,7 @@ def test_escape_mid_session_finalizes_and_shows_the_end_screen(
     app.frame()
     assert app.state == "end"
     rec = read_recording(out / "session.mcap")
-    assert rec.summary is not None and rec.summary["outcome"] == "timeout"
+    assert rec.summary is not None and rec.summary["outcome"] == "interrupted"
     report = json.loads((out / "report.json").read_text())
     assert report["aids"] == "crew"
     assert "Esc" in report["outcome_reason"]

@@ -63,16 +63,16 @@ def format_history(trainee: str, attempts: list[Attempt]) -> list[str]:
         lines.append("")
         lines.append(f"{terminal_text(scenario_id, SHOWN_CHARS)} ({len(group)} attempt(s))")
         lines.append(
-            f"  {'#':>3}  {'date (UTC)':<20} {'seed':>6}  {'aids':<12} {'outcome':<10} "
+            f"  {'#':>3}  {'date (UTC)':<20} {'seed':>6}  {'aids':<12} {'outcome':<11} "
             f"{'pass':<4} {'score':>6}"
         )
         for n, a in enumerate(group, start=1):
             passed = "-" if a.passed is None else "yes" if a.passed else "no"
             date = terminal_text(a.date_utc[:19], 20)
             aids = terminal_text(a.aids or "not recorded", 12)
-            outcome = terminal_text(a.outcome, 10)
+            outcome = terminal_text(a.outcome, 11)
             lines.append(
-                f"  {n:>3}  {date:<20} {a.seed:>6}  {aids:<12} {outcome:<10} "
+                f"  {n:>3}  {date:<20} {a.seed:>6}  {aids:<12} {outcome:<11} "
                 f"{passed:<4} {a.score:>6.1f}"
             )
         if len(group) >= 2:

@@ -259,6 +259,7 @@ OUTCOMES = (
     "fault",
     "retreated",
     "aligned",
+    "interrupted",
 )
 RETREAT_CUES = ("closing_too_fast", "loss_of_comm", "fault")
 EVENT_KINDS: tuple[tuple[str, dict[str, Any], dict[str, Any]], ...] = (

@@ -15,6 +15,16 @@
 | ``offset_grapple``     | ``hold_s`` > 0, optional; ``call``           | the offset-grapple drill: snares disabled, graded on alignment |
 
 Times are seconds of simulation time from the start of the session, non-decreasing.
+
+Who handles a kind (docs/DESIGN.md §11): the session itself the calls and faults
+(``SESSION_EVENT_KINDS``); every other kind belongs to the scenario's task
+(``TASK_EVENT_KINDS``: trainer/tasks/), and a timeline may hold only its own task's.
+
+| task                   | its events                                            | default when a scenario names no task |
+|------------------------|-------------------------------------------------------|---------------------------------------|
+| ``capture``            | ``go_for_capture``, ``free_drift``                    | otherwise                             |
+| ``approach``           | those, ``crew_free_drift``, ``approach``, ``retreat_cue`` | the timeline holds one of these three |
+| ``offset-grapple-drill`` | ``offset_grapple``                                  | the timeline holds ``offset_grapple`` |
 """
 
 from __future__ import annotations
@@ -43,6 +53,22 @@ EVENT_PARAMS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 }
 RETREAT_CUES: tuple[str, ...] = ("closing_too_fast", "loss_of_comm", "fault")
 EVENT_KINDS: tuple[str, ...] = tuple(EVENT_PARAMS)
+SESSION_EVENT_KINDS: tuple[str, ...] = (
+    "call",
+    "camera_loss",
+    "camera_restore",
+    "brake_stuck",
+    "hand_controller_bias",
+)
+_CAPTURE_EVENTS = ("go_for_capture", "free_drift")
+_APPROACH_EVENTS = ("crew_free_drift", "approach", "retreat_cue")
+# task -> the timeline kinds it handles (the contract trainer/tasks/ implements)
+TASK_EVENT_KINDS: dict[str, tuple[str, ...]] = {
+    "capture": _CAPTURE_EVENTS,
+    "approach": _CAPTURE_EVENTS + _APPROACH_EVENTS,
+    "offset-grapple-drill": ("offset_grapple",),
+}
+TASKS: tuple[str, ...] = tuple(TASK_EVENT_KINDS)
 _ONCE_ONLY = ("go_for_capture", "free_drift", "crew_free_drift", "offset_grapple")
 
 
@@ -161,3 +187,36 @@ def parse_timeline(problems: Problems, node: Any, path: str = "timeline") -> lis
         if time_s is not None:
             events.append({"time_s": time_s, "event": kind, **params})
     return events
+
+
+def default_task(events: list[dict[str, Any]]) -> str:
+    """The task a timeline implies when the scenario names none (the table above): the
+    behaviour every scenario had before tasks were named."""
+    kinds = {e["event"] for e in events}
+    if "offset_grapple" in kinds:
+        return "offset-grapple-drill"
+    if kinds & set(_APPROACH_EVENTS):
+        return "approach"
+    return "capture"
+
+
+def parse_task(problems: Problems, node: Any, events: list[dict[str, Any]]) -> str:
+    """The scenario's task (``task``), or the one its timeline implies; every timeline
+    event must belong to the session or to that task."""
+    if node is checks.MISSING:
+        task = default_task(events)
+    else:
+        chosen = checks.choice(problems, node, "task", TASKS, "task")
+        if chosen is None:
+            return default_task(events)
+        task = chosen
+    own = set(TASK_EVENT_KINDS[task]) | set(SESSION_EVENT_KINDS)
+    for index, event in enumerate(events):
+        if event["event"] not in own:
+            owner = next(t for t, kinds in TASK_EVENT_KINDS.items() if event["event"] in kinds)
+            problems.add(
+                checks.join(checks.join("timeline", index), "event"),
+                f"{event['event']} belongs to the {owner} task, not to this scenario's "
+                f"task {task!r}",
+            )
+    return task

@@ -117,6 +117,7 @@ class Scenario:
     orbit_altitude_m: float
     vehicle: VehicleSpec
     arm: ArmSpec
+    task: str  # what the session is for (trainer/tasks/; scenario.events.TASKS)
     timeline: tuple[TimelineEvent, ...]
     envelope: Envelope
     time_limits: TimeLimits

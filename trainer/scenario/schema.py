@@ -13,6 +13,7 @@ Top-level keys (docs/DESIGN.md §8; units in the key names, degrees only where t
 | vehicle       | yes      | model, fixed, mass/inertia overrides, initial state, dispersions |
 | arm           | yes      | ``initial_pose``: a named pose of robots/ssrms/poses.yaml      |
 | timeline      | yes      | list of events (``trainer.scenario.events``), may be empty     |
+| task          | no       | what the session is for (trainer/tasks/): capture, approach or offset-grapple-drill; when omitted, the one the timeline implies (``events.default_task``) |
 | envelope      | no       | docs/REFERENCE.md §4 when omitted; when given, all six quantities      |
 | time_limits   | no       | docs/REFERENCE.md §4 when omitted; when given, all four (null = none)  |
 | abort         | no       | closing speed limit 0.02 m/s, expected false when omitted      |
@@ -35,7 +36,7 @@ from typing import Any
 
 from trainer.scenario import checks, defaults
 from trainer.scenario.checks import MISSING, Problems
-from trainer.scenario.events import parse_timeline
+from trainer.scenario.events import parse_task, parse_timeline
 from trainer.scenario.model import (
     AbortSpec,
     ArmSpec,
@@ -52,7 +53,16 @@ from trainer.scenario.model import (
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TOP_REQUIRED = ("id", "version", "title", "orbit", "vehicle", "arm", "timeline")
-TOP_OPTIONAL = ("description", "tags", "envelope", "time_limits", "abort", "scoring", "lighting")
+TOP_OPTIONAL = (
+    "description",
+    "tags",
+    "task",
+    "envelope",
+    "time_limits",
+    "abort",
+    "scoring",
+    "lighting",
+)
 # |beta| of the ISS orbit stays within about 75° (S: the ISS beta angle range).
 BETA_MAX_DEG = 75.0
 VEHICLE_REQUIRED = ("model", "position_m", "attitude_rpy_deg")
@@ -369,6 +379,7 @@ def _build(raw: dict[str, Any], source_path: Path | None) -> Scenario:
             dispersions=Dispersions(**{k: _vec3(x) for k, x in d.items()}),
         ),
         arm=ArmSpec(initial_pose=raw["arm"]["initial_pose"]),
+        task=raw["task"],
         timeline=tuple(
             TimelineEvent(
                 time_s=event["time_s"],
@@ -404,6 +415,7 @@ def parse(p: Problems, data: Any, ctx: Context, source_path: Path | None = None)
     raw["vehicle"] = _vehicle(p, top.get("vehicle", MISSING), ctx)
     raw["arm"] = _arm(p, top.get("arm", MISSING), ctx)
     raw["timeline"] = parse_timeline(p, top.get("timeline", MISSING))
+    raw["task"] = parse_task(p, top.get("task", MISSING), raw["timeline"])
     raw["envelope"] = _envelope(p, top.get("envelope", MISSING))
     raw["time_limits"] = _time_limits(p, top.get("time_limits", MISSING))
     raw["abort"] = _abort(p, top.get("abort", MISSING))

@@ -71,8 +71,8 @@ class SessionFacts:
     accumulator: ScoreAccumulator
     recording: str | None
     events: list[dict[str, Any]] = field(default_factory=list)
-    # The approach procedure (trainer/procedure.py Procedure.to_dict) and the offset-grapple
-    # drill (trainer/drill.py), as plain data.
+    # The approach procedure (trainer/tasks/procedure.py Procedure.to_dict) and the offset-grapple
+    # drill (trainer/tasks/drill.py), as plain data.
     procedure: dict[str, Any] | None = None
     drill: dict[str, Any] | None = None
     notices: list[str] = field(default_factory=list)

@@ -1,10 +1,10 @@
-"""The scenario's timeline: scheduled events fired when their time comes, one handler per
-kind (the kinds a scenario may hold are checked when it is loaded, docs/DESIGN.md §8).
+"""The scenario's timeline: scheduled events fired when their time comes (the kinds a
+scenario may hold are checked when it is loaded, docs/DESIGN.md §8).
 
-A handler acts on the session through the small ``TimelineHost`` surface: it starts free
-drift, speaks a call, loses or restores a camera, sticks a brake, biases the hand
-controllers, or hands an approach-procedure event (crew free drift, approach, retreat
-cue: trainer/procedure.py) to the procedure; each is logged as an event.
+The session's own kinds, the calls and faults, have one handler each here, acting through
+the small ``TimelineHost`` surface: a call, a camera lost or restored, a brake stuck, the
+hand controllers biased; each is logged as an event. Every other kind belongs to the
+scenario's task and goes to it (``task_event``, docs/DESIGN.md §11).
 """
 
 from __future__ import annotations
@@ -27,13 +27,11 @@ class TimelineHost(Protocol):
 
     def say(self, text: str) -> None: ...
 
-    def start_free_drift(self) -> None: ...
-
     def stick_brake(self, joint: str) -> None: ...
 
     def bias_hand_controllers(self, thc: Vec3, rhc: Vec3) -> None: ...
 
-    def procedure_event(self, kind: str, params: Mapping[str, Any]) -> None: ...
+    def task_event(self, kind: str, params: Mapping[str, Any]) -> None: ...
 
 
 Handler = Callable[[TimelineHost, Mapping[str, Any]], None]
@@ -41,17 +39,6 @@ Handler = Callable[[TimelineHost, Mapping[str, Any]], None]
 
 def _vec(values: Any) -> Vec3:
     return (float(values[0]), float(values[1]), float(values[2]))
-
-
-def _free_drift(host: TimelineHost, params: Mapping[str, Any]) -> None:
-    host.start_free_drift()
-    host.event("free_drift_start")
-    host.say(str(params.get("call", "Dragon is in free drift.")))
-
-
-def _go_for_capture(host: TimelineHost, params: Mapping[str, Any]) -> None:
-    host.event("go_for_capture")
-    host.say(str(params.get("call", "Station, Houston: you are GO for capture.")))
 
 
 def _call(host: TimelineHost, params: Mapping[str, Any]) -> None:
@@ -83,32 +70,14 @@ def _hand_controller_bias(host: TimelineHost, params: Mapping[str, Any]) -> None
     host.event("fault", fault="hand_controller_bias", thc=thc, rhc=rhc)
 
 
-def _procedure(kind: str) -> Handler:
-    def handler(host: TimelineHost, params: Mapping[str, Any]) -> None:
-        host.procedure_event(kind, params)
-
-    return handler
-
-
-def _offset_grapple(host: TimelineHost, params: Mapping[str, Any]) -> None:
-    host.event("offset_grapple")
-    host.say(str(params.get("call", "Offset grapple: align the LEE on the fixture and hold.")))
-
-
 HANDLERS: dict[str, Handler] = {
-    "free_drift": _free_drift,
-    "go_for_capture": _go_for_capture,
     "call": _call,
     "camera_loss": _camera_loss,
     "camera_restore": _camera_restore,
     "brake_stuck": _brake_stuck,
     "hand_controller_bias": _hand_controller_bias,
-    "crew_free_drift": _procedure("crew_free_drift"),
-    "approach": _procedure("approach"),
-    "retreat_cue": _procedure("retreat_cue"),
-    "offset_grapple": _offset_grapple,
 }
-"""One handler per timeline event kind."""
+"""One handler per kind of the session's own (scenario.events.SESSION_EVENT_KINDS)."""
 
 
 class Timeline:
@@ -124,4 +93,8 @@ class Timeline:
         while self._next < len(self._events) and self._events[self._next].time_s <= now:
             event = self._events[self._next]
             self._next += 1
-            HANDLERS[event.kind](host, event.params)
+            handler = HANDLERS.get(event.kind)
+            if handler is None:
+                host.task_event(event.kind, event.params)
+            else:
+                handler(host, event.params)

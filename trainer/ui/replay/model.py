@@ -79,7 +79,7 @@ _EVENT_CATEGORY = {
     "pause": "pause",
     "resume": "pause",
     "end": "end",
-    # the approach procedure and the drills (trainer/procedure.py, trainer/drill.py)
+    # the approach procedure and the drills (trainer/tasks/procedure.py, trainer/tasks/drill.py)
     "crew_free_drift": "drift",
     "go_no_go": "drift",
     "vehicle_arrived": "drift",

@@ -10,7 +10,7 @@
    reader's own: open the recording, and seek to 100 random instants (``state_at`` and
    ``input_at``): median and worst time, resident memory (budget ≤ 0.2 s worst, aim
    ≤ 10 ms; ≤ 150 MB). ``report`` of the same recording is timed with its peak memory
-   (≤ 150 MB), and the whole-file sequential reader too, for comparison.
+   (≤ 150 MB), and a stream of every message in order too, for comparison.
 
 Run: ``python bench/bench_replay.py [--minutes 30] [--keep FILE] [--verify-long]``;
 ``--seek FILE`` runs only part 2 on an existing recording.
@@ -45,7 +45,7 @@ def rss_mb() -> tuple[float, float]:
 def bench_verify(folder: Path) -> None:
     from trainer.grade import run_graded
     from trainer.pilots import make_pilot
-    from trainer.replay.verify import verify_recording
+    from trainer.refly.verify import verify_recording
     from trainer.scenario.loader import load_scenario
 
     scenario = load_scenario("crs20-capture")
@@ -86,10 +86,10 @@ class WeavingPilot:
 
 def make_long_recording(path: Path, minutes: float) -> float:
     import trainer.scoring.judge as judge_module
-    from trainer.grade import session_facts
     from trainer.scenario.loader import load_scenario
     from trainer.scoring.report import build_report
     from trainer.session import Session
+    from trainer.session.reports import session_facts
 
     judge_module.SESSION_CAP_S = minutes * 60.0 + 1.0  # the benchmark's long session
     scenario = load_scenario("basic-drill")
@@ -168,21 +168,30 @@ def bench_report(path: Path) -> None:
 
 
 def bench_sequential(path: Path) -> None:
-    from trainer.record import read_recording
+    from trainer.record.schemas import (
+        CHECKPOINT_TOPIC,
+        EVENTS_TOPIC,
+        INPUT_TOPIC,
+        STATE_TOPIC,
+        TF_TOPIC,
+    )
+    from trainer.record.seek import open_recording
 
     t0 = time.perf_counter()
-    rec = read_recording(path)
+    with open_recording(path) as recording:
+        topics = [INPUT_TOPIC, STATE_TOPIC, EVENTS_TOPIC, CHECKPOINT_TOPIC, TF_TOPIC]
+        count = sum(1 for _ in recording.messages(topics))
     wall = time.perf_counter() - t0
     _, peak = rss_mb()
     print(
-        f"for comparison, read_recording (whole file in order): {wall:.1f} s, "
-        f"{rec.message_count:,} messages, {peak:.0f} MB peak resident"
+        f"for comparison, every message decoded in order (the seeking reader streaming): "
+        f"{wall:.1f} s, {count:,} messages, {peak:.0f} MB peak resident"
     )
 
 
 def bench_verify_long(path: Path) -> None:
     import trainer.scoring.judge as judge_module
-    from trainer.replay.verify import verify_recording
+    from trainer.refly.verify import verify_recording
 
     judge_module.SESSION_CAP_S = 1e9  # as when it was recorded: only its inputs end it
     result = verify_recording(path)

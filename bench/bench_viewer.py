@@ -41,8 +41,8 @@ def bench(path: Path) -> None:
     os.environ["SDL_VIDEO_WINDOW_POS"] = "0,0"
     import pygame
 
+    from trainer.record.decode import scenario_of
     from trainer.record.seek import open_recording
-    from trainer.replay.source import scenario_of
     from trainer.ui.replay.app import ReplayViewer
     from trainer.ui.replay.model import build_model
 

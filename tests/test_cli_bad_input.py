@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.recorded import read_whole
 from trainer.input.state import HandControllerState
-from trainer.record.reader import read_recording
 from trainer.record.writer import WRITER_METADATA_KEYS, RecordingWriter
 from trainer.scenario.loader import load_scenario
 from trainer.session import Session
@@ -164,7 +164,7 @@ def test_a_signal_ends_the_session_with_a_finalized_recording(
     _, err = process.communicate(timeout=30)
     assert process.returncode == 128 + sig, err
     assert err.splitlines() == [f"canadarm-trainer grade: interrupted ({sig.name})"]
-    rec = read_recording(recording)
+    rec = read_whole(recording)
     assert rec.complete and rec.notice is None, "the recording is finalized"
     assert rec.events[-1]["kind"] == "end"
     assert sig.name in rec.events[-1]["reason"]
@@ -208,8 +208,8 @@ def test_a_recording_replays_with_its_own_scenario_and_seed(
     assert report["seed"] == 3, "the recording's seed, not the default 7"
     assert report["scenario"]["id"] == "crs20-capture-easy"
     assert report["notices"] == []
-    original = read_recording(easy_seed_3)
-    replayed = read_recording(out / "session.mcap")
+    original = read_whole(easy_seed_3)
+    replayed = read_whole(out / "session.mcap")
     assert [c["digest"] for c in replayed.checkpoints] == [
         c["digest"] for c in original.checkpoints
     ]
@@ -251,7 +251,7 @@ def test_a_recording_cut_off_by_a_crash_is_graded_up_to_the_cut(
     data = long.read_bytes()
     cut = tmp_path / "cut.mcap"
     cut.write_bytes(data[: len(data) // 3])  # a crash a third of the way in
-    kept = len(read_recording(cut).inputs)
+    kept = len(read_whole(cut).inputs)
     assert 0 < kept < 300
     out = tmp_path / "out"
     result = run("grade", "crs20-capture-easy", "--pilot", str(cut), "--out", str(out))
@@ -269,7 +269,7 @@ def test_a_recording_cut_off_by_a_crash_is_graded_up_to_the_cut(
 def _rewrite_inputs(source: Path, target: Path, change: dict[str, object] | None) -> Path:
     """``source`` with its /input messages replaced: ``change`` merged into tick 5's (an
     empty change drops tick 5), or no /input at all when None."""
-    rec = read_recording(source)
+    rec = read_whole(source)
     metadata = {k: v for k, v in rec.metadata.items() if k not in WRITER_METADATA_KEYS}
     with RecordingWriter(target, metadata) as writer:
         if change is not None:

@@ -37,7 +37,7 @@ SIMULATION_PATH = (
     "pilots",
     "scenario",
     "record",
-    "replay",
+    "refly",
     "input",
     "telemetry.py",
     "observation.py",

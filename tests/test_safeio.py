@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from hostile_support import CLI, ENV, cli, refused, short_scenario
 
-from trainer.debrief.notes import append_note, notes_path
 from trainer.errors import OutputError
+from trainer.record.notes import append_note, notes_path
 from trainer.safeio import LOCK_NAME
 
 

@@ -107,10 +107,10 @@ def _check_recording(path: Path) -> None:
 def _cmd_replay(args: argparse.Namespace) -> int:
     _check_recording(args.recording)
     if args.verify:
-        from trainer.replay.verify import run_verify_command
+        from trainer.refly.verify import run_verify_command
 
         return run_verify_command(args.recording)
-    from trainer.replay.viewer import run_viewer
+    from trainer.ui.replay.command import run_viewer
 
     return run_viewer(args.recording, start_s=args.at, size=_parse_size(args.size))
 
@@ -132,7 +132,7 @@ def _parse_size(text: str | None) -> tuple[int, int] | None:
 
 def _cmd_report(args: argparse.Namespace) -> int:
     from trainer.debrief.command import REPORT_NAMES, run_report_command
-    from trainer.grade import check_output_folder
+    from trainer.safeio import check_output_folder
 
     # the output folder first: a folder that cannot take the files costs no work
     check_output_folder(args.out or args.recording.parent, REPORT_NAMES)

@@ -1,43 +1,45 @@
-"""Headless grading (docs/DESIGN.md §5 ``grade``): run a scenario with a scripted pilot, write
-``report.json``, ``report.md`` and ``session.mcap`` into the output folder.
+"""Headless grading (docs/DESIGN.md §5 ``grade``): run a scenario with a scripted pilot, or
+fly a recording's inputs again (``--pilot RECORDING``, trainer/refly/plan.py), and write
+``report.json``, ``report.md`` and ``session.mcap`` into the output folder
+(trainer/session/reports.py). Every session is flown by the one loop that flies a
+recording again (trainer/refly/loop.py); several seeds run on a pool of processes
+(trainer/batch.py).
 """
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import sys
-import tempfile
 import time
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from trainer.batch import cap_jobs, run_seeds_in_pool
 from trainer.errors import OutputError, TrainerError
 from trainer.history.store import HistoryError, record_attempt
-from trainer.pilots import Pilot, RecordedPilot, make_pilot
-from trainer.pilots.replay_plan import ReplayPlan, plan_replay
-from trainer.record.writer import RecordingWriter
-from trainer.safeio import (
-    FolderLock,
-    check_output_target,
-    check_real_folder,
-    make_folder,
-    remove_leftovers,
-    write_atomically,
-)
+from trainer.input.state import HandControllerState
+from trainer.pilots import Pilot, make_pilot
+from trainer.refly.loop import fly
+from trainer.refly.plan import RecordedInputs, ReflyPlan, plan_refly
+from trainer.safeio import FolderLock, check_output_folder, make_folder, remove_leftovers
 from trainer.scenario.defaults import SEED_MAX
 from trainer.scenario.loader import load_scenario
 from trainer.scenario.model import Scenario
-from trainer.scoring.report import SessionFacts, build_report, report_markdown
+from trainer.scoring.report import build_report
 from trainer.session import Session
+from trainer.session.reports import (
+    SESSION_OUTPUTS,
+    closing_summary,
+    session_facts,
+    write_reports,
+)
 from trainer.signals import SessionInterrupted, deferred, interruption_name
 from trainer.text import terminal_text
 
-OUTPUT_NAMES = ("report.json", "report.md", "session.mcap")
+OUTPUT_NAMES = SESSION_OUTPUTS
 DEFAULT_SEED = 7
 # ``--seeds A..B``: each seed is a whole session (seconds of CPU each), so a range longer
 # than this is a typo, not a plan (10,000 seeds are hours of grading already).
@@ -52,106 +54,24 @@ class GradeResult:
     wall_time_s: float
 
 
-def check_output_folder(out: Path, names: Sequence[str] = OUTPUT_NAMES) -> None:
-    """Refuse, before anything runs, an output folder that cannot take ``names``: a file
-    in its place or above it, a folder that cannot be written, a symbolic link as the
-    folder or where one of the files goes (never followed: trainer/safeio.py), or a
-    folder or special file where one of the files should go. OutputError names the path."""
-    existing = out
-    while not os.path.lexists(existing):
-        if existing.parent == existing:
-            break
-        existing = existing.parent
-    if existing == out:
-        if out.is_symlink():
-            check_real_folder(out, "--out")  # refuses it, naming the link
-    elif existing.is_symlink() and not existing.exists():  # dangling: mkdir would fail
-        raise OutputError(f"--out {out}: {existing} is a broken symbolic link")
-    if not existing.is_dir():
-        if existing == out:
-            raise OutputError(f"--out {out}: is a file, not a folder")
-        raise OutputError(f"--out {out}: {existing} is a file, not a folder")
-    if not os.access(existing, os.W_OK | os.X_OK):
-        raise OutputError(f"--out {out}: cannot write in {existing} (permission denied)")
-    try:  # os.access cannot see everything (read-only mounts for root, ACLs): try it
-        fd, probe = tempfile.mkstemp(dir=existing, prefix=".canadarm-trainer-probe.")
-        os.close(fd)
-        os.unlink(probe)
-    except OSError as exc:
-        raise OutputError(f"--out {out}: cannot write in {existing} ({exc.strerror})") from None
-    if existing == out:
-        for name in names:
-            target = out / name
-            if target.is_dir() and not target.is_symlink():
-                raise OutputError(f"--out {out}: {target} is a folder; it must be a file")
-            check_output_target(target, "--out")
-            if target.exists() and not os.access(target, os.W_OK):
-                raise OutputError(f"--out {out}: {target} cannot be overwritten")
-
-
-def session_facts(
-    session: Session, recording: str | None, notices: Sequence[str] = ()
-) -> SessionFacts:
-    """The facts of a finished session for its report (``recording``: the file name),
-    with the notices the reader must see first."""
-    facts = session.facts(recording)
-    return replace(facts, notices=list(notices)) if notices else facts
-
-
-def closing_summary(session: Session, report: dict[str, Any]) -> dict[str, Any]:
-    """The recording's ``canadarm-trainer.summary`` (docs/DESIGN.md §7): the outcome, the
-    whole graded report (so `report` need not re-simulate) and the digest of the /input
-    stream it graded (so `report` can tell inputs changed since, trainer/record/inputs.py)."""
-    summary: dict[str, Any] = {
-        "outcome": report["outcome"],
-        "passed": report["passed"],
-        "report": report,
-    }
-    writer = session.recorder.writer if session.recorder is not None else None
-    if isinstance(writer, RecordingWriter):
-        summary["inputs_digest"] = writer.input_digest
-    return summary
-
-
-def write_session_reports(
-    session: Session, out_dir: Path, *, aids: str | None = None, trainee: str | None = None
-) -> dict[str, Any]:
-    """Grade a finished (or stopped) session: close its recording with the outcome and
-    write ``report.json`` and ``report.md`` into ``out_dir``, with the window's aid level
-    and the trainee's name when ``fly`` gives them. Returns the report."""
-    if not session.finished:
-        session.stop()
-    recording = session.recording_path.name if session.recording_path is not None else None
-    facts = replace(session_facts(session, recording), aids=aids, trainee=trainee)
-    report = build_report(facts)
-    # the whole graded report rides in the recording, so `report` need not re-simulate
-    with deferred():  # a signal now waits for the recording's footer
-        # the whole graded report rides in the recording, so `report` need not re-simulate
-        session.close(summary=closing_summary(session, report))
-    write_reports(out_dir, report, session.scenario, facts.events)
-    return report
-
-
-def write_reports(
-    out_dir: Path, report: dict[str, Any], scenario: Scenario, events: list[dict[str, Any]]
-) -> None:
-    """``report.json`` and the Markdown debrief ``report.md``, each written whole."""
-    write_atomically(out_dir / "report.json", json.dumps(report, indent=2) + "\n")
-    write_atomically(out_dir / "report.md", report_markdown(report, scenario, events))
+def _flown_by(pilot: Pilot, session: Session) -> Iterator[HandControllerState]:
+    """A scripted pilot's states, each decided from the latest snapshot; never ends."""
+    while True:
+        yield pilot.next_state(session.last_telemetry)
 
 
 def run_graded(
     scenario: Scenario,
     seed: int,
-    pilot: Pilot,
+    pilot: Pilot | RecordedInputs,
     pilot_name: str,
     out_dir: Path,
     record: bool = True,
     notices: Sequence[str] = (),
     deliver: Callable[[GradeResult], None] | None = None,
 ) -> GradeResult:
-    """Run one session to its end and write its report; a recording pilot ends the
-    session where its inputs end (a recording cut off by a crash is graded up to the cut).
+    """Run one session to its end and write its report; a recording's inputs end the
+    session where they end (a recording cut off by a crash is graded up to the cut).
 
     Once the session has ended, a signal waits until the recording is closed, the reports
     are written and ``deliver`` has taken the result (the history, a batch's parent): a
@@ -169,12 +89,11 @@ def run_graded(
         with deferred():  # a signal while the session is built is raised once it can end
             session = Session(scenario, seed, pilot=pilot_name, recording_path=recording)
         t0 = time.perf_counter()
-        telemetry = session.last_telemetry
-        while not session.finished:
-            if isinstance(pilot, RecordedPilot) and pilot.exhausted:
-                session.stop(f"the recording's inputs end at t = {session.time_s:.1f} s")
-                break
-            telemetry = session.tick(pilot.next_state(telemetry))
+        inputs: Iterable[HandControllerState] = (
+            pilot.states if isinstance(pilot, RecordedInputs) else _flown_by(pilot, session)
+        )
+        if fly(session, inputs):  # only a recording's inputs run out
+            session.stop(f"the recording's inputs end at t = {session.time_s:.1f} s")
         wall = time.perf_counter() - t0
         facts = session_facts(session, recording.name if recording else None, notices)
         report = build_report(facts)
@@ -268,10 +187,10 @@ def run_grade_command(
     if jobs is not None and jobs < 1:
         raise TrainerError(f"--jobs: expected a number of processes >= 1, got {jobs}")
     scenario = load_scenario(scenario_ref)
-    plan: ReplayPlan | None = None
+    plan: ReflyPlan | None = None
     if _is_recording(pilot):
         path = _check_pilot_path(pilot)
-        plan = plan_replay(path, scenario, seeds, allow_mismatch)
+        plan = plan_refly(path, scenario, seeds, allow_mismatch)
         seeds = [plan.seed]
         scenario = plan.scenario
     elif seeds is None:
@@ -281,12 +200,12 @@ def run_grade_command(
     if many:  # every seed's folder that exists already, before the first session
         for seed in seeds:
             if os.path.lexists(out / f"seed-{seed}"):
-                check_output_folder(out / f"seed-{seed}")
+                check_output_folder(out / f"seed-{seed}", OUTPUT_NAMES)
     if plan is not None:
         target = out / "session.mcap"
-        if target.exists() and os.path.samefile(target, plan.replay.path):
+        if target.exists() and os.path.samefile(target, plan.inputs.path):
             raise OutputError(
-                f"--out {out}: would overwrite the recording being replayed ({plan.replay.path})"
+                f"--out {out}: would overwrite the recording being replayed ({plan.inputs.path})"
             )
     workers = 1 if plan is not None or not many else cap_jobs(jobs)
     make_folder(out, "--out")
@@ -306,7 +225,7 @@ def _grade_all(
     scenario: Scenario,
     scenario_ref: str,
     pilot: str,
-    plan: ReplayPlan | None,
+    plan: ReflyPlan | None,
     seeds: Sequence[int],
     out: Path,
     workers: int,
@@ -336,7 +255,7 @@ def _grade_all(
 def _grade_seeds(
     scenario: Scenario,
     pilot: str,
-    plan: ReplayPlan | None,
+    plan: ReflyPlan | None,
     seeds: Sequence[int],
     out: Path,
     results: list[tuple[int, GradeResult]],
@@ -367,15 +286,15 @@ def _grade_seeds(
 def _grade_one(
     scenario: Scenario,
     pilot: str,
-    plan: ReplayPlan | None,
+    plan: ReflyPlan | None,
     seed: int,
     target_dir: Path,
     deliver: Callable[[GradeResult], None],
 ) -> GradeResult:
-    """One seed: the recording's inputs replayed, or a scripted pilot."""
+    """One seed: the recording's inputs flown again, or a scripted pilot."""
+    flyer: Pilot | RecordedInputs
     if plan is not None:
-        flyer: Pilot = RecordedPilot(plan.replay.path, plan.replay.states)
-        name = f"recording:{plan.replay.path.name}"
+        flyer, name = plan.inputs, plan.inputs.pilot_name
     else:
         flyer, name = make_pilot(pilot, scenario), pilot
     notices = plan.notices if plan is not None else ()

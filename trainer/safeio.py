@@ -10,6 +10,8 @@ Writing: every output is created without following a link and only in a real fol
 
 | helper              | what it guarantees                                                  |
 |---------------------|---------------------------------------------------------------------|
+| ``check_output_folder`` | before any work: the folder can take the command's files (no file |
+|                     | or link in its place, writable, no folder or link where a file goes) |
 | ``make_folder``     | the folder exists and is a real directory (a link there is refused)  |
 | ``create_file``     | a new file (``O_EXCL | O_NOFOLLOW``) replacing a regular one: a link |
 |                     | or a hard-linked file's other names are never written through (an   |
@@ -34,6 +36,7 @@ import os
 import stat
 import sys
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import BinaryIO
@@ -115,6 +118,43 @@ def check_real_folder(path: Path, what: str) -> None:
         raise _link_refused(what, path)
     if not stat.S_ISDIR(mode):
         raise OutputError(f"{what}: {path} is {describe_mode(mode)}, not a folder")
+
+
+def check_output_folder(out: Path, names: Sequence[str]) -> None:
+    """Refuse, before anything runs, an output folder that cannot take ``names``: a file
+    in its place or above it, a folder that cannot be written, a symbolic link as the
+    folder or where one of the files goes (never followed), or a
+    folder or special file where one of the files should go. OutputError names the path."""
+    existing = out
+    while not os.path.lexists(existing):
+        if existing.parent == existing:
+            break
+        existing = existing.parent
+    if existing == out:
+        if out.is_symlink():
+            check_real_folder(out, "--out")  # refuses it, naming the link
+    elif existing.is_symlink() and not existing.exists():  # dangling: mkdir would fail
+        raise OutputError(f"--out {out}: {existing} is a broken symbolic link")
+    if not existing.is_dir():
+        if existing == out:
+            raise OutputError(f"--out {out}: is a file, not a folder")
+        raise OutputError(f"--out {out}: {existing} is a file, not a folder")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise OutputError(f"--out {out}: cannot write in {existing} (permission denied)")
+    try:  # os.access cannot see everything (read-only mounts for root, ACLs): try it
+        fd, probe = tempfile.mkstemp(dir=existing, prefix=".canadarm-trainer-probe.")
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise OutputError(f"--out {out}: cannot write in {existing} ({exc.strerror})") from None
+    if existing == out:
+        for name in names:
+            target = out / name
+            if target.is_dir() and not target.is_symlink():
+                raise OutputError(f"--out {out}: {target} is a folder; it must be a file")
+            check_output_target(target, "--out")
+            if target.exists() and not os.access(target, os.W_OK):
+                raise OutputError(f"--out {out}: {target} cannot be overwritten")
 
 
 def make_folder(path: Path, what: str) -> None:

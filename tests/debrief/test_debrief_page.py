@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from trainer.debrief.notes import append_note, notes_path
+from trainer.record.notes import append_note, notes_path
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # Chromium's own services (updates, time, accounts): not requests of the page

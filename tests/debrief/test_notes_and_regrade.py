@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from trainer.debrief.command import build_debrief
-from trainer.debrief.notes import append_note, notes_path, read_notes
+from trainer.record.notes import append_note, notes_path, read_notes
 from trainer.record.seek import open_recording
 
 
@@ -60,7 +60,7 @@ def test_a_session_the_trainee_quit_verifies_and_debriefs_with_its_aids(tmp_path
     """Like a `fly` session: the aid level in the metadata, the trainee quits, no graded
     report stored: replay reproduces the quit, and the debrief re-flies and grades it."""
     from trainer.input.state import HandControllerState
-    from trainer.replay.verify import verify_recording
+    from trainer.refly.verify import verify_recording
     from trainer.scenario.loader import load_scenario
     from trainer.session import Session
 

@@ -10,7 +10,7 @@ import numpy as np
 from jsonschema import Draft202012Validator
 from mcap.reader import make_reader
 
-from trainer.record import read_recording
+from tests.recorded import read_whole
 from trainer.record.seek import open_recording
 
 ARM_LINKS = {
@@ -95,7 +95,7 @@ def _world_positions(transforms: list[dict[str, object]]) -> dict[str, np.ndarra
 
 
 def test_tf_frames_follow_the_recorded_lee_and_fixture(graded_recording: Path) -> None:
-    states = read_recording(graded_recording).states
+    states = read_whole(graded_recording).states
     with open_recording(graded_recording) as rec:
         for state in states[:: len(states) // 6]:
             t = state["time_s"]
@@ -117,7 +117,7 @@ def test_tf_frames_follow_the_recorded_lee_and_fixture(graded_recording: Path) -
 def test_the_recording_ends_on_the_state_the_report_describes(graded_recording: Path) -> None:
     """A capture ends when the LEE is rigid, between two 10 Hz states: the session's last
     state is written too, so a replay or debrief does not end 0.1 s early, rigidizing."""
-    recording = read_recording(graded_recording)
+    recording = read_whole(graded_recording)
     end = next(e for e in recording.events if e["kind"] == "end")
     assert end["outcome"] == "captured"
     last = recording.states[-1]

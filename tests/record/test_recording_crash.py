@@ -1,4 +1,5 @@
-"""A recording cut off anywhere (a crash, a full disk, a copy in progress) still reads."""
+"""A recording cut off anywhere (a crash, a full disk, a copy in progress) still reads, up
+to its last whole chunk; a damaged one is refused where it is damaged."""
 
 from __future__ import annotations
 
@@ -11,11 +12,15 @@ from mcap.records import Chunk, Message
 from mcap.stream_reader import breakup_chunk
 from recording_helpers import METADATA, write_session
 
+from tests.recorded import read_whole
 from trainer.errors import RecordingError
-from trainer.record import RecordingWriter, read_recording
+from trainer.record import RecordingWriter, open_recording
 
 Written = dict[str, list[dict[str, Any]]]
 CHUNK_OPCODE = 0x06
+SCANNED = (
+    "has no index (the session did not close it: cut off or crashed); read by a sequential scan"
+)
 FOOTER_OPCODE = 0x02
 
 
@@ -66,28 +71,26 @@ def test_every_cut_reads_what_was_complete(
         cut_file.write_bytes(data[:cut])
         if cut == 0:
             with pytest.raises(RecordingError, match="is empty"):
-                read_recording(cut_file)
+                open_recording(cut_file)
             continue
         if cut < header_end:
             with pytest.raises(RecordingError, match="ends inside its MCAP header"):
-                read_recording(cut_file)
+                open_recording(cut_file)
             continue
         if cut < metadata_end:
             with pytest.raises(RecordingError, match="ends before its metadata"):
-                read_recording(cut_file)
+                open_recording(cut_file)
             continue
-        recording = read_recording(cut_file)
+        recording = read_whole(cut_file)
         expected = sum(count for _, end, count in chunks if end <= cut)
         assert recording.message_count == expected, cut
         assert recording.inputs == all_inputs[: len(recording.inputs)]
         assert recording.metadata["scenario_id"] == "crs20-capture"
         assert not recording.complete
         assert recording.notice is not None
-        assert recording.notice.startswith(f"recording {cut_file} ends early at byte ")
-        assert "(cut off or crashed); read " in recording.notice
-        assert f"read {expected:,} messages up to t = " in recording.notice
+        assert recording.notice.startswith(f"recording {cut_file} {SCANNED} up to byte ")
         assert "\n" not in recording.notice
-    assert read_recording(path).complete
+    assert read_whole(path).complete
 
 
 def test_notice_wording(finished_recording: tuple[Path, Written], tmp_path: Path) -> None:
@@ -97,13 +100,14 @@ def test_notice_wording(finished_recording: tuple[Path, Written], tmp_path: Path
     cut = (chunks[2][0] + chunks[2][1]) // 2  # inside the third second's chunk
     cut_file = tmp_path / "cut.mcap"
     cut_file.write_bytes(data[:cut])
-    recording = read_recording(cut_file)
-    # the chunk records are followed by their message indexes: reading stops after those
-    assert recording.notice == (
-        f"recording {cut_file} ends early at byte {chunks[2][0]:,} of {cut:,} (cut off or "
-        f"crashed); read {recording.message_count:,} messages up to t = 2.0 s"
+    recording = read_whole(cut_file)
+    # the scan stops where the third chunk's record runs past the end of the file
+    assert (
+        recording.notice
+        == f"recording {cut_file} {SCANNED} up to byte {cut:,} of {cut:,}, t = 2.0 s"
     )
     assert recording.end_time_s == pytest.approx(119 / 60)
+    assert recording.message_count == sum(messages_in_chunk(data, s, e) for s, e in chunks[:2])
 
 
 def test_summary_survives_a_cut_after_the_data(
@@ -113,7 +117,7 @@ def test_summary_survives_a_cut_after_the_data(
     data = path.read_bytes()
     cut_file = tmp_path / "cut.mcap"
     cut_file.write_bytes(data[:-3])  # inside the closing magic
-    recording = read_recording(cut_file)
+    recording = read_whole(cut_file)
     assert recording.summary == {"outcome": "captured", "passed": True, "score": 92.5}
     assert recording.inputs == written["inputs"]
     assert not recording.complete
@@ -127,7 +131,7 @@ def test_a_crash_loses_at_most_the_last_simulated_second(tmp_path: Path) -> None
         written = write_session(writer, 3.5)  # ticks 0..209; t = 3.0 s flushed [0, 3)
         crashed = tmp_path / "crashed.mcap"
         shutil.copyfile(path, crashed)  # the bytes on disk as a crash would leave them
-        recording = read_recording(crashed)
+        recording = read_whole(crashed)
         assert recording.inputs == [m for m in written["inputs"] if m["time_s"] < 3.0]
         assert len(recording.inputs) == 180
         assert recording.states == [m for m in written["states"] if m["time_s"] < 3.0]
@@ -136,8 +140,8 @@ def test_a_crash_loses_at_most_the_last_simulated_second(tmp_path: Path) -> None
         assert recording.summary is None
         assert not recording.complete
         assert recording.notice is not None
-        assert "(cut off or crashed)" in recording.notice
-        assert "up to t = 3.0 s" in recording.notice
+        assert "(the session did not close it: cut off or crashed)" in recording.notice
+        assert recording.notice.endswith(", t = 3.0 s")
     finally:
         writer.close()
 
@@ -148,11 +152,11 @@ def test_a_crash_right_after_opening_leaves_a_readable_file(tmp_path: Path) -> N
     try:
         crashed = tmp_path / "crashed.mcap"
         shutil.copyfile(path, crashed)
-        recording = read_recording(crashed)
+        recording = read_whole(crashed)
         assert recording.metadata["pilot"] == "autopilot"
         assert recording.message_count == 0
         assert recording.notice is not None
-        assert "read 0 messages up to t = 0.0 s" in recording.notice
+        assert recording.notice.endswith(", t = 0.0 s")
     finally:
         writer.close()
 
@@ -166,16 +170,18 @@ def test_explicit_flush_puts_everything_on_disk(tmp_path: Path) -> None:
         writer.flush()
         crashed = tmp_path / "crashed.mcap"
         shutil.copyfile(path, crashed)
-        recording = read_recording(crashed)
+        recording = read_whole(crashed)
         assert recording.inputs == written["inputs"]
         assert recording.events[-1] == {"time_s": 0.5, "kind": "pause"}
     finally:
         writer.close()
 
 
-def test_a_damaged_chunk_is_reported_not_decoded(
+def test_a_damaged_chunk_is_refused_where_it_is_read(
     finished_recording: tuple[Path, Written], tmp_path: Path
 ) -> None:
+    """A chunk that fails its check is never decoded into garbage: reading reaches it and
+    stops with one line naming where (docs/DESIGN.md §5: a damaged recording is refused)."""
     path, written = finished_recording
     data = bytearray(path.read_bytes())
     chunks = [(s, e) for op, s, e in top_level_records(bytes(data)) if op == CHUNK_OPCODE]
@@ -183,8 +189,11 @@ def test_a_damaged_chunk_is_reported_not_decoded(
     data[middle] ^= 0xFF
     damaged = tmp_path / "damaged.mcap"
     damaged.write_bytes(bytes(data))
-    recording = read_recording(damaged)
-    assert recording.inputs == written["inputs"][:180]
-    assert recording.notice is not None
-    assert recording.notice.startswith(f"recording {damaged} is damaged")
-    assert not recording.complete
+    read: list[dict[str, Any]] = []
+    with open_recording(damaged) as recording, pytest.raises(RecordingError) as caught:
+        read.extend(m.payload for m in recording.messages(["/input"]))
+    assert read == written["inputs"][:180]
+    assert str(caught.value).startswith(
+        f"recording {damaged} is damaged in the chunk at byte {chunks[3][0]:,} (t = 3.0 s): "
+    )
+    assert "\n" not in str(caught.value)

@@ -9,12 +9,12 @@ import pytest
 from mcap.writer import Writer
 
 from trainer.errors import RecordingError
-from trainer.record import RecordingWriter, read_recording
+from trainer.record import RecordingWriter, open_recording
 
 
 def one_line_error(path: Path) -> str:
     with pytest.raises(RecordingError) as caught:
-        read_recording(path)
+        open_recording(path).close()
     message = str(caught.value)
     assert str(path) in message
     assert "\n" not in message
@@ -116,4 +116,5 @@ def test_creates_missing_folders_and_replaces_an_old_file(tmp_path: Path) -> Non
     for seed in (1, 2):
         with RecordingWriter(path, {"seed": seed}):
             pass
-    assert read_recording(path).metadata["seed"] == 2
+    with open_recording(path) as recording:
+        assert recording.metadata["seed"] == 2

@@ -13,14 +13,15 @@ from mcap.reader import make_reader
 from recording_helpers import METADATA, SUMMARY, input_payload, write_session
 
 import trainer
-from trainer.record import FORMAT, RecordingWriter, iter_messages, read_recording
+from tests.recorded import read_whole
+from trainer.record import FORMAT, RecordingWriter, open_recording
 
 Written = dict[str, list[dict[str, Any]]]
 
 
 def test_round_trip_is_exact(finished_recording: tuple[Path, Written]) -> None:
     path, written = finished_recording
-    recording = read_recording(path)
+    recording = read_whole(path)
     assert recording.complete
     assert recording.notice is None
     assert recording.inputs == written["inputs"]
@@ -38,7 +39,7 @@ def test_round_trip_is_exact(finished_recording: tuple[Path, Written]) -> None:
 def test_metadata_holds_versions_and_what_the_session_passed(
     finished_recording: tuple[Path, Written],
 ) -> None:
-    metadata = read_recording(finished_recording[0]).metadata
+    metadata = read_whole(finished_recording[0]).metadata
     assert metadata["format"] == FORMAT == "canadarm-trainer/recording@1"
     assert metadata["trainer_version"] == trainer.__version__
     assert metadata["pybullet_version"] == "3.2.7"
@@ -95,9 +96,10 @@ def test_chunks_end_at_whole_simulated_seconds(finished_recording: tuple[Path, W
     assert starts == [s * 1_000_000_000 for s in range(6)]
 
 
-def test_iter_messages_streams_in_order(finished_recording: tuple[Path, Written]) -> None:
+def test_messages_stream_in_order(finished_recording: tuple[Path, Written]) -> None:
     path, written = finished_recording
-    messages = list(iter_messages(path))
+    with open_recording(path) as rec:
+        messages = list(rec.messages(["/input", "/state", "/events", "/checkpoint", "/tf"]))
     assert [m.payload for m in messages if m.topic == "/input"] == written["inputs"]
     times = [m.time_s for m in messages]
     assert times == sorted(times)
@@ -115,7 +117,7 @@ def test_non_finite_and_numpy_values_are_written_as_json(tmp_path: Path) -> None
             },
         )
         writer.write_event(0.5, "fault", {"what": math.inf})
-    recording = read_recording(path)
+    recording = read_whole(path)
     assert recording.states == [
         {"time_s": 0.5, "joint_angles_rad": [0.5, 1.5], "axial_depth_m": None, "x": 2.0}
     ]
@@ -132,7 +134,7 @@ def test_close_is_idempotent_and_writing_after_close_fails(tmp_path: Path) -> No
     assert writer.closed
     with pytest.raises(ValueError, match="is closed"):
         writer.write_state(0.1, {})
-    assert read_recording(tmp_path / "s.mcap").summary == {"outcome": "aborted"}
+    assert read_whole(tmp_path / "s.mcap").summary == {"outcome": "aborted"}
 
 
 def test_input_messages_must_be_complete(tmp_path: Path) -> None:
@@ -176,7 +178,7 @@ def test_state_and_event_floats_read_back_bit_for_bit(tmp_path: Path) -> None:
     with RecordingWriter(path, {}) as writer:
         writer.write_state(0.25, {"values": floats, "vector": np.array(floats[:6])})
         writer.write_event(0.25, "trigger", {"depth": np.float64(floats[7]), "list": floats})
-    recording = read_recording(path)
+    recording = read_whole(path)
     state, event = recording.states[0], recording.events[0]
 
     def bits(values: list[float]) -> list[bytes]:

@@ -1,4 +1,5 @@
-"""The seeking reader: any instant of a recording from its indexes, a crashed file by a scan."""
+"""The seeking reader, the one reader of a recording: any instant from its indexes, a
+crashed file by a scan, every message decoded by the one decoder."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ from typing import Any
 
 import pytest
 
+from tests.recorded import read_whole
 from trainer.errors import RecordingError
-from trainer.record import read_recording
+from trainer.record.decode import input_state
 from trainer.record.seek import open_recording
 
 Written = dict[str, list[dict[str, Any]]]
@@ -31,7 +33,8 @@ def test_seeking_returns_the_state_and_input_recorded_at_that_instant(
         assert rec.duration_s == pytest.approx(359 / 60)
         for t in (0.0, 0.1, 0.15, 1.0, 2.49, 3.05, 5.9, 5.99):
             assert rec.state_at(t) == expected_at(written["states"], t), t
-            assert rec.input_at(t) == expected_at(written["inputs"], t), t
+            assert rec.input_message_at(t) == expected_at(written["inputs"], t), t
+            assert rec.input_at(t) == input_state(expected_at(written["inputs"], t)), t
         # before the first message: the first; after the last: the last
         assert rec.state_at(-3.0) == written["states"][0]
         assert rec.state_at(99.0) == written["states"][-1]
@@ -47,7 +50,7 @@ def test_messages_stream_a_time_window(finished_recording: tuple[Path, Written])
 
 
 def test_a_graded_session_seeks_to_its_own_states(graded_recording: Path) -> None:
-    whole = read_recording(graded_recording)
+    whole = read_whole(graded_recording)  # streamed in order: no seeking
     with open_recording(graded_recording) as rec:
         assert rec.duration_s == pytest.approx(whole.end_time_s, abs=0.02)
         for state in whole.states[::37]:
@@ -67,11 +70,12 @@ def test_a_crashed_recording_is_scanned_and_says_so(
         assert rec.notice is not None
         assert "no index" in rec.notice and "sequential scan" in rec.notice
         assert str(cut) in rec.notice
-        sequential = read_recording(cut)
-        assert 0 < rec.end_time_s <= sequential.end_time_s + 1e-9
-        for state in sequential.states[::5]:
-            if state["time_s"] <= rec.end_time_s:
-                assert rec.state_at(state["time_s"]) == state
+        whole = read_whole(path)
+        assert 0 < rec.end_time_s <= whole.end_time_s
+        kept = [s for s in whole.states if s["time_s"] <= rec.end_time_s]
+        assert kept and kept == [m.payload for m in rec.messages(["/state"])]
+        for state in kept[::5]:
+            assert rec.state_at(state["time_s"]) == state
 
 
 def test_a_recording_copied_unchanged_opens_with_its_index(
@@ -109,8 +113,8 @@ def test_a_cut_inside_a_chunks_message_indexes_keeps_all_its_messages(
     graded_recording: Path, tmp_path: Path
 ) -> None:
     """Every cut between the end of a chunk and the next record (its message indexes, one
-    per channel) recovers that chunk whole, as the sequential reader does: a cut after
-    the /state index but before the /input one once hid the chunk's inputs."""
+    per channel) recovers that chunk whole: a cut after the /state index but before the
+    /input one once hid the chunk's inputs."""
     from mcap.reader import make_reader  # the file's own record offsets
 
     data = graded_recording.read_bytes()
@@ -120,9 +124,12 @@ def test_a_cut_inside_a_chunks_message_indexes_keeps_all_its_messages(
     second = sorted(summary.chunk_indexes, key=lambda c: c.chunk_start_offset)[1]
     chunk_end = second.chunk_start_offset + second.chunk_length
     index_end = chunk_end + second.message_index_length
+    with open_recording(graded_recording) as whole:  # the first two chunks' inputs
+        inputs = list(whole.messages(["/input"]))
+    expected = len([m for m in inputs if m.log_time_ns <= second.message_end_time])
+    assert 0 < expected < len(inputs)
     cut = tmp_path / "cut.mcap"
     for offset in range(chunk_end, index_end + 1, max(1, (index_end - chunk_end) // 12)):
         cut.write_bytes(data[:offset])
-        expected = len(read_recording(cut).inputs)
         with open_recording(cut) as rec:
             assert len(list(rec.messages(["/input"]))) == expected, offset

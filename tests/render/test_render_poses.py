@@ -74,8 +74,8 @@ def test_a_recorded_session_replays_its_lee_and_fixture_poses_from_joints_alone(
 ) -> None:
     """What the replay viewer does: a recording's /state (joint angles, vehicle pose)
     through the URDF kinematics puts the LEE and the FRGF where the session recorded them."""
+    from tests.recorded import read_whole
     from trainer.input.state import HandControllerState
-    from trainer.record.reader import read_recording
     from trainer.scenario.loader import load_scenario
     from trainer.session import Session
 
@@ -90,7 +90,7 @@ def test_a_recorded_session_replays_its_lee_and_fixture_poses_from_joints_alone(
     for key, pose in live.links.items():
         assert np.allclose(shown[key].position_m, pose.position_m, atol=1e-9), key
     session.close()
-    states = read_recording(path).states
+    states = read_whole(path).states
     assert len(states) >= 2
     state = states[-1]
     poses = poses_from_state(state, scene)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from trainer.record.reader import read_recording
+from tests.recorded import read_whole
 from trainer.scenario.build import scenario_to_json
 from trainer.scenario.loader import load_scenario, validate_file
 from trainer.session import Session
@@ -127,7 +127,7 @@ def test_a_recording_holds_the_resolved_variant_in_full(tmp_path: Path) -> None:
     session = Session(scenario, 1, recording_path=tmp_path / "session.mcap")
     session.stop()
     session.close()
-    recorded = read_recording(tmp_path / "session.mcap").metadata["scenario"]
+    recorded = read_whole(tmp_path / "session.mcap").metadata["scenario"]
     assert recorded == scenario_to_json(scenario)
     assert "extends" not in recorded and recorded["envelope"]["lateral_offset_m"]["full"] == 0.05
     assert [e["event"] for e in recorded["timeline"]][-2:] == ["camera_restore", "call"]

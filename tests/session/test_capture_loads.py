@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import pybullet as pb
 
-from trainer.grade import session_facts
 from trainer.input.state import Button, HandControllerState
 from trainer.scenario.loader import load_scenario
 from trainer.scoring.report import build_report
 from trainer.session import Session
+from trainer.session.reports import session_facts
 from trainer.sim.joints import JOINT_TORQUE_LIMIT_NM
 
 SEATED_Q = (0.0, 0.0, 1.0, 0.0)  # FRGF in the LEE frame when seated (sim/capture.py)

@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 from vehicle_support import aim_vehicle_at_the_arm
 
-from trainer.grade import session_facts
 from trainer.input.state import HandControllerState
 from trainer.scenario.loader import load_scenario
 from trainer.scoring.report import build_report
 from trainer.session import Session
+from trainer.session.reports import session_facts
 
 
 def _thrown(speed_m_s: float, gap_m: float = 0.02) -> tuple[dict[str, Any], dict[str, Any]]:

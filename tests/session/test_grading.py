@@ -11,12 +11,13 @@ from typing import Any
 
 import pytest
 
+from tests.recorded import read_whole
 from trainer.cli import main
 from trainer.grade import run_graded
 from trainer.input.state import Button, HandControllerState
-from trainer.pilots import NonePilot, RecordedPilot, make_pilot
+from trainer.pilots import NonePilot, make_pilot
 from trainer.pilots.autopilot import TARGET_DEPTH_M, TRIGGER_DEPTH_TOLERANCE_M
-from trainer.record.reader import read_recording
+from trainer.refly.plan import load_inputs
 from trainer.scenario.loader import load_scenario
 
 
@@ -36,7 +37,7 @@ def test_autopilot_captures_crs20_and_passes(
     assert on_disk == json.loads(json.dumps(report))
     report_schema(on_disk)
     assert (tmp_path / "report.md").read_text().startswith("# Debrief")
-    assert read_recording(tmp_path / "session.mcap").complete
+    assert read_whole(tmp_path / "session.mcap").complete
 
 
 @pytest.mark.parametrize(
@@ -149,11 +150,11 @@ def test_replaying_a_recording_reproduces_the_session(tmp_path: Path) -> None:
     original = run_graded(
         scenario, 5, make_pilot("autopilot", scenario), "autopilot", tmp_path / "a"
     )
-    pilot, meta = RecordedPilot.from_recording(tmp_path / "a" / "session.mcap")
-    assert meta["seed"] == 5
-    replay = run_graded(scenario, 5, pilot, "replay", tmp_path / "b")
-    a = read_recording(tmp_path / "a" / "session.mcap")
-    b = read_recording(tmp_path / "b" / "session.mcap")
+    inputs = load_inputs(tmp_path / "a" / "session.mcap")
+    assert inputs.metadata["seed"] == 5
+    replay = run_graded(scenario, 5, inputs, "replay", tmp_path / "b")
+    a = read_whole(tmp_path / "a" / "session.mcap")
+    b = read_whole(tmp_path / "b" / "session.mcap")
     assert [c["digest"] for c in a.checkpoints] == [c["digest"] for c in b.checkpoints]
     assert a.states == b.states
     assert replay.report["outcome"] == original.report["outcome"]

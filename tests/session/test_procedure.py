@@ -9,13 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from trainer.grade import run_graded, session_facts
+from trainer.grade import run_graded
 from trainer.input.state import HandControllerState
 from trainer.pilots import make_pilot
 from trainer.pilots.autopilot import Autopilot
 from trainer.scenario.loader import load_scenario
 from trainer.scoring.report import build_report
 from trainer.session import Session
+from trainer.session.reports import session_facts
 from trainer.sim.dragon_gnc import RESPONSE_TIME_S
 
 PROCEDURE_SCENARIOS = {

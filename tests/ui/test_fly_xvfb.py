@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from trainer.record.reader import read_recording
+from tests.recorded import read_whole
 from trainer.render import Scene, camera, poses_from_state
 from trainer.render.geometry import quat_to_matrix
 from trainer.ui.feeds import STANDOFF_TIP_FRGF_M
@@ -73,7 +73,7 @@ def test_fly_opens_a_real_window_with_the_target_and_numbers_and_sigterm_finaliz
 
     # The recording is finalized (summary written) and its last state is within a few
     # frames of the screenshot: the target must be where the camera geometry puts it.
-    rec = read_recording(out / "session.mcap")
+    rec = read_whole(out / "session.mcap")
     assert rec.summary is not None
     assert any(e["kind"] == "end" and "SIGTERM" in e["reason"] for e in rec.events)
     state = rec.states[-1]

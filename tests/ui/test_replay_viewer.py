@@ -16,10 +16,10 @@ import pygame
 import pytest
 
 from trainer.debrief.command import build_debrief
-from trainer.debrief.notes import notes_path, read_notes
+from trainer.record.decode import scenario_of
+from trainer.record.notes import notes_path, read_notes
 from trainer.record.seek import open_recording
 from trainer.render import Renderer, Scene, lighting_for, poses_from_state
-from trainer.replay.source import scenario_of
 from trainer.ui.replay.app import ReplayViewer
 from trainer.ui.replay.model import build_model
 from trainer.ui.replay.strip import LANES, MARKER_COLOURS, NOTE

@@ -14,10 +14,10 @@ import numpy as np
 import pygame
 import pytest
 
+from tests.recorded import read_whole
 from trainer.grade import run_grade_command
 from trainer.history import HistoryStore
 from trainer.input.state import Button
-from trainer.record.reader import read_recording
 from trainer.record.schemas import EVENT_SCHEMA
 from trainer.session import Session
 from trainer.telemetry import Telemetry
@@ -83,7 +83,7 @@ def test_autopilot_capture_through_the_window_end_screen_and_grade_reproduces_it
     assert cols.size and abs((cols[-1] - cols[0] + 1) - expected) <= 4
     assert not near(image, RED, 10).any()
 
-    rec = read_recording(out / "session.mcap")
+    rec = read_whole(out / "session.mcap")
     assert rec.metadata["aids"] == "guided" and rec.metadata["trainee"] == "Test Trainee"
     # The attempt joined the trainee's history, with its aid level.
     with HistoryStore() as store:
@@ -148,7 +148,7 @@ def test_escape_mid_session_finalizes_and_shows_the_end_screen(
     key(app, "escape")
     app.frame()
     assert app.state == "end"
-    rec = read_recording(out / "session.mcap")
+    rec = read_whole(out / "session.mcap")
     assert rec.summary is not None and rec.summary["outcome"] == "interrupted"
     report = json.loads((out / "report.json").read_text())
     assert report["aids"] == "crew"
@@ -161,7 +161,7 @@ def test_escape_mid_session_finalizes_and_shows_the_end_screen(
     pygame.event.post(pygame.event.Event(pygame.QUIT))  # the window closed
     app.frame()
     assert app.state == "quit"
-    assert read_recording(tmp_path / "esc-2" / "session.mcap").summary is not None
+    assert read_whole(tmp_path / "esc-2" / "session.mcap").summary is not None
 
 
 def test_start_screen_sets_scenario_aids_and_name(tmp_path: Path, closing: list[FlyApp]) -> None:
@@ -185,7 +185,7 @@ def test_start_screen_sets_scenario_aids_and_name(tmp_path: Path, closing: list[
     assert app.attempt.aids is AidLevel.NONE
     assert app.attempt.trainee == "Test TraineeAnn"  # typed after the --trainee default
     app.quit("test over")
-    assert read_recording(app.finished[-1].out_dir / "session.mcap").metadata["aids"] == "none"
+    assert read_whole(app.finished[-1].out_dir / "session.mcap").metadata["aids"] == "none"
 
 
 def test_a_machine_that_cannot_keep_up_slows_the_simulation_and_records_it(
@@ -201,13 +201,11 @@ def test_a_machine_that_cannot_keep_up_slows_the_simulation_and_records_it(
     slowed = [e for e in session.events if e.kind == "realtime_slowed"]
     assert slowed
     app.quit("test over")
-    events = [
-        e for e in read_recording(out / "session.mcap").events if e["kind"] == "realtime_slowed"
-    ]
+    events = [e for e in read_whole(out / "session.mcap").events if e["kind"] == "realtime_slowed"]
     # The recording says by how much in all: 7 frames of 0.5 s, 0.1 s of it simulated each.
     assert events[-1]["behind_wall_s"] == pytest.approx(7 * 0.4, abs=0.02)
     validator = jsonschema.Draft202012Validator(EVENT_SCHEMA)
-    for event in read_recording(out / "session.mcap").events:  # the window's events too
+    for event in read_whole(out / "session.mcap").events:  # the window's events too
         assert not list(validator.iter_errors(event)), event
 
 
@@ -262,7 +260,7 @@ def test_resize_full_screen_and_reset(tmp_path: Path, closing: list[FlyApp]) -> 
     app.frame()
     assert app.state == "flying" and app.attempt is not None
     assert app.attempt.out_dir == tmp_path / "reset-2"
-    first = read_recording(out / "session.mcap")
+    first = read_whole(out / "session.mcap")
     assert first.summary is not None
     assert any(e["kind"] == "end" and "reset" in e["reason"] for e in first.events)
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pygame
 
+from tests.recorded import read_whole
 from trainer.input.sdl import init_pygame_input
 from trainer.input.virtual import VirtualJoystick
-from trainer.record.reader import read_recording
 from trainer.ui.alerts import alerts
 from trainer.ui.theme import RED
 
@@ -52,7 +52,7 @@ def test_unplugging_the_pad_stops_the_arm_and_the_display_says_so(tmp_path: Path
             kinds = [e.kind for e in app.attempt.session.events]  # type: ignore[union-attr]
             assert "device_unplugged" in kinds
             app.quit("test over")
-            events = read_recording(out / "session.mcap").events
+            events = read_whole(out / "session.mcap").events
             assert any(e["kind"] == "device_unplugged" for e in events)
         finally:
             app.close()

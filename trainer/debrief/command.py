@@ -18,22 +18,21 @@ from typing import Any
 
 from trainer.debrief import plots
 from trainer.debrief.grading import INPUTS_CHANGED, REFLOWN, report_of, stored_report
-from trainer.debrief.notes import notes_path, read_notes
 from trainer.debrief.page import Figure, PageFacts, render_page
 from trainer.debrief.series import METRIC_KEYS, read_series
 from trainer.debrief.technique import hand_controller_metrics, lesson_marks
 from trainer.errors import TrainerError
-from trainer.grade import check_output_folder
+from trainer.record.decode import recording_info
+from trainer.record.inputs import InputCheck
+from trainer.record.notes import notes_path, read_notes
 from trainer.record.seek import IndexedRecording, open_recording
-from trainer.replay.source import replay_source
-from trainer.safeio import FolderLock, make_folder, remove_leftovers, write_together
-
-NOT_RECORDED = "not recorded"
-
-
-def aid_level(metadata: dict[str, Any]) -> str:
-    aids = metadata.get("aids")
-    return str(aids) if isinstance(aids, str) and aids else NOT_RECORDED
+from trainer.safeio import (
+    FolderLock,
+    check_output_folder,
+    make_folder,
+    remove_leftovers,
+    write_together,
+)
 
 
 def inputs_changed_remark(recording: IndexedRecording, report: dict[str, Any]) -> str:
@@ -50,9 +49,11 @@ def inputs_changed_remark(recording: IndexedRecording, report: dict[str, Any]) -
 
 def build_debrief(recording: IndexedRecording) -> tuple[dict[str, Any], str]:
     """(report.json's content, debrief.html's text) of an opened recording."""
-    scenario = replay_source(recording).scenario
-    report, source = report_of(recording)
-    series = read_series(recording)
+    info = recording_info(recording.path, recording.metadata)
+    scenario = info.scenario
+    inputs = InputCheck(recording.path)
+    series = read_series(recording, inputs)  # every /input checked on the way
+    report, source = report_of(recording, inputs)
     events = recording.events()
     notes, skipped, omitted = read_notes(recording.path)
     hc = hand_controller_metrics(series, report)
@@ -93,7 +94,7 @@ def build_debrief(recording: IndexedRecording) -> tuple[dict[str, Any], str]:
         remarks.append(inputs_changed_remark(recording, report))
     if recording.notice:
         remarks.append(f"Note: {recording.notice}.")
-    aids = aid_level(recording.metadata)
+    aids = info.aids
     debrief = {
         "aids": aids,
         "report_source": source,

@@ -17,8 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from trainer.debrief.notes import Note
 from trainer.debrief.technique import SYMBOL, Area, HandControllerMetrics
+from trainer.record.notes import Note
 from trainer.scenario.model import RangeTier, Scenario
 from trainer.scoring.envelope import QUANTITIES
 
@@ -93,7 +93,7 @@ class PageFacts:
     recording_name: str
     duration_s: float
     remarks: Sequence[str]  # e.g. the report was rebuilt, the recording was cut off
-    notes_omitted: str | None = None  # what the notes' bounds left out (debrief/notes.py)
+    notes_omitted: str | None = None  # what the notes' bounds left out (trainer/record/notes.py)
 
 
 def _e(value: object) -> str:

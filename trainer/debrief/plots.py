@@ -26,9 +26,9 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from trainer.debrief.notes import Note
 from trainer.debrief.series import Series
 from trainer.debrief.technique import AXIS_IN_USE, GATE_RANGE_M
+from trainer.record.notes import Note
 from trainer.scenario.model import Envelope, RangeTier, Tier
 from trainer.sim.joints import JOINT_LIMIT_RAD, JOINT_NAMES
 

@@ -2,8 +2,11 @@
 
 Read in one streaming pass over the /state (10 Hz) and /input (60 Hz) channels with the
 seeking reader: a 30-minute session is ~18,000 states and ~108,000 inputs, a few MB of
-floats, whatever the size of the file. A quantity missing from a message (a recording of
-an older trainer) is NaN, so a plot shows a gap instead of failing.
+floats, whatever the size of the file. Every /input message is checked and decoded on the
+way by the one check of the stream (trainer/record/inputs.py), whose digest the debrief
+then compares with the stored report's (trainer/debrief/grading.py). A quantity missing
+from a /state message (a recording of an older trainer) is NaN, so a plot shows a gap
+instead of failing.
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from trainer.record.decode import NS_PER_S
+from trainer.record.inputs import InputCheck
 from trainer.record.schemas import INPUT_TOPIC, STATE_TOPIC
 from trainer.record.seek import IndexedRecording
 
@@ -68,7 +73,10 @@ class Series:
         return float(max(ends)) if ends else 0.0
 
 
-def read_series(recording: IndexedRecording) -> Series:
+def read_series(recording: IndexedRecording, check: InputCheck | None = None) -> Series:
+    """The series of ``recording``; every /input message goes through ``check``
+    (RecordingError at the first bad one), which then holds the stream's digest."""
+    check = check if check is not None else InputCheck(recording.path)
     # array('d') holds 8 bytes a float where a list holds a 32-byte float object: a
     # 30-minute session's 108,000 inputs stay a few MB (docs/DESIGN.md §9: report ≤ 150 MB)
     t = array("d")
@@ -83,10 +91,11 @@ def read_series(recording: IndexedRecording) -> Series:
     held: set[str] = set()
     n_joints: int | None = None
     states_seen: dict[str, str] = {}
-    for message in recording.messages([STATE_TOPIC, INPUT_TOPIC]):
-        p = message.payload
-        if message.topic == STATE_TOPIC:
-            t.append(message.time_s)
+    for topic, log_ns, data in recording.raw_messages([STATE_TOPIC, INPUT_TOPIC]):
+        time_s = log_ns / NS_PER_S
+        if topic == STATE_TOPIC:
+            p = recording.payload(topic, data, log_ns)
+            t.append(time_s)
             rng.append(_float(p.get("range_m")))
             m = p.get("metrics")
             m = m if isinstance(m, dict) else {}
@@ -103,14 +112,13 @@ def read_series(recording: IndexedRecording) -> Series:
             state = str(p.get("capture_state", ""))
             capture.append(states_seen.setdefault(state, state))  # one string per state
         else:
-            it.append(message.time_s)
-            a = p.get("thc") or (0.0, 0.0, 0.0)
-            b = p.get("rhc") or (0.0, 0.0, 0.0)
-            thc.extend((_float(a[0]), _float(a[1]), _float(a[2])))
-            rhc.extend((_float(b[0]), _float(b[1]), _float(b[2])))
-            now = {str(x) for x in p.get("buttons") or ()}
+            hc = check.check(data, log_ns)  # the one decoder of /input
+            it.append(time_s)
+            thc.extend(hc.thc)
+            rhc.extend(hc.rhc)
+            now = {b.value for b in hc.buttons}
             if now != held:
-                pressed.extend((message.time_s, name) for name in sorted(now - held))
+                pressed.extend((time_s, name) for name in sorted(now - held))
                 held = now
     width = n_joints or 7
     return Series(

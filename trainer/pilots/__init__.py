@@ -5,12 +5,14 @@ person's gamepad does (docs/DESIGN.md §2), after seeing only the telemetry a cr
 |-------------|---------------------------------------------------------------------|
 | `none`      | hands off: centred controllers, no buttons (the vehicle just drifts)|
 | `autopilot` | closed-loop capture through the hand controllers (autopilot.py)     |
-| RECORDING   | replays the /input stream of a recorded session, tick for tick      |
+
+A recording's /input stream (``grade --pilot RECORDING``) is the same stream of states,
+but read, not decided: it is flown by the loop that flies a recording again
+(trainer/refly/loop.py, trainer/refly/plan.py), not by a pilot.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Protocol
 
 from trainer.input.state import HandControllerState
@@ -35,37 +37,8 @@ class NonePilot:
         return HandControllerState()
 
 
-class RecordedPilot:
-    """Replays the hand-controller states of a recording, tick for tick."""
-
-    def __init__(self, path: Path, states: list[HandControllerState]) -> None:
-        self.name = str(path)
-        self._states = states
-        self._index = 0
-
-    @classmethod
-    def from_recording(cls, path: Path) -> tuple[RecordedPilot, dict[str, object]]:
-        """The pilot of a checked recording (``trainer.pilots.replay``: RecordingError
-        names the tick and field of the first bad /input message)."""
-        from trainer.pilots.replay import load_replay
-
-        replay = load_replay(path)
-        return cls(path, replay.states), dict(replay.metadata)
-
-    @property
-    def exhausted(self) -> bool:
-        return self._index >= len(self._states)
-
-    def next_state(self, telemetry: Telemetry) -> HandControllerState:
-        if self._index >= len(self._states):
-            return HandControllerState()
-        state = self._states[self._index]
-        self._index += 1
-        return state
-
-
 def make_pilot(name: str, scenario: Scenario) -> Pilot:
-    """``none`` or ``autopilot``; recordings go through ``RecordedPilot.from_recording``."""
+    """``none`` or ``autopilot`` (a recording: trainer/refly/plan.py)."""
     if name == "none":
         return NonePilot()
     if name == "autopilot":

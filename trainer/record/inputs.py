@@ -16,11 +16,13 @@ matching ``INPUT_SCHEMA`` (trainer/record/schemas.py) with no other key:
 | connected                | true or false (JSON booleans, not the text "false")        |
 | mode, frame, rate_scale  | one of the schema's names, or "" (before the first tick)  |
 
-The first message that is not refuses the whole recording with a RecordingError naming the
+The fields are decoded by the one decoder of /input (trainer/record/decode.py
+`input_state`); the order of the ticks and the digest are this module's. The first message that is not refuses the whole recording with a RecordingError naming the
 message and the field: replaying a corrected guess of it would grade a session that never
 happened. ``InputCheck.digest`` is a hash of the stream's bytes as stored, which ``grade``
 keeps in the recording's summary so that ``report`` can tell when the inputs were changed
-after the report was written (trainer/debrief/grading.py).
+after the report was written (trainer/debrief/grading.py). `recorded_inputs` streams an
+opened recording's states through the check, `checked_input_stream` checks them all.
 
 A held input (the same hand-controller state tick after tick, how the writer stores most
 ticks) differs from the message before only in its leading ``tick`` and ``time_s``; only
@@ -32,19 +34,19 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from trainer.errors import RecordingError
-from trainer.input.state import AXIS_LIMIT, Button, HandControllerState
-from trainer.record.schemas import INPUT_SCHEMA
+from trainer.input.state import HandControllerState
+from trainer.record.decode import InputError, input_state
+from trainer.record.schemas import INPUT_TOPIC
 
-_PROPERTIES: dict[str, Any] = INPUT_SCHEMA["properties"]
-_KEYS = frozenset(_PROPERTIES)
-_BUTTONS = frozenset(b.value for b in Button)
-_ENUMS = {name: frozenset(_PROPERTIES[name]["enum"]) for name in ("mode", "frame", "rate_scale")}
+if TYPE_CHECKING:
+    from trainer.record.seek import IndexedRecording
 
 # Where an /input message's held part begins: after "tick" and "time_s" (the writer's
 # order), and the form those two must have for the rest to be reused without decoding.
@@ -117,36 +119,10 @@ class InputCheck:
 
     def _message(self, index: int, message: dict[str, Any]) -> HandControllerState:
         self._sequence(index, message.get("tick"), message.get("time_s"))
-        where = f"at tick {message['tick']}"
-        unknown = sorted(str(k) for k in message.keys() - _KEYS)
-        if unknown:
-            raise self._fail(where, f"unknown field {unknown[0][:40]!r} (not in the schema)")
-        missing = sorted(_KEYS - message.keys())
-        if missing:
-            raise self._fail(where, f"{missing[0]} is missing")
-        axes = [_axes(self, where, name, message[name]) for name in ("thc", "rhc")]
-        buttons = message["buttons"]
-        if not isinstance(buttons, list):
-            raise self._fail(where, f"buttons must be a list of names, got {_short(buttons)}")
-        for i, name in enumerate(buttons):
-            if name not in _BUTTONS:
-                raise self._fail(
-                    where, f"buttons[{i}] = {_short(name)} is not a workstation button name"
-                )
-        connected = message["connected"]
-        if not isinstance(connected, bool):
-            raise self._fail(where, f"connected must be true or false, got {_short(connected)}")
-        for name, allowed in _ENUMS.items():
-            if message[name] not in allowed:
-                raise self._fail(
-                    where, f"{name} = {_short(message[name])} is not one of {sorted(allowed)}"
-                )
-        return HandControllerState(
-            thc=axes[0],
-            rhc=axes[1],
-            buttons=frozenset(Button(b) for b in buttons),
-            connected=connected,
-        )
+        try:
+            return input_state(message)  # the one decoder of an /input message
+        except InputError as exc:
+            raise self._fail(f"at tick {message['tick']}", str(exc)) from None
 
 
 def _float(text: bytes) -> bool:
@@ -156,21 +132,23 @@ def _float(text: bytes) -> bool:
         return False
 
 
-def _short(value: object) -> str:
-    text = repr(value)
-    return text if len(text) <= 40 else text[:39] + "…"
+def recorded_inputs(
+    recording: IndexedRecording, check: InputCheck | None = None
+) -> Iterator[HandControllerState]:
+    """The hand-controller state of every recorded control tick, in order, streamed chunk
+    by chunk (a verifier reading the same chunks for its comparison finds them in the
+    reader's cache), each message checked by ``check``; a held input yields the same
+    state object again."""
+    check = check if check is not None else InputCheck(recording.path)
+    for _topic, log_time, data in recording.raw_messages([INPUT_TOPIC]):
+        yield check.check(data, log_time)
 
 
-def _axes(check: InputCheck, where: str, name: str, axes: object) -> tuple[float, float, float]:
-    if not isinstance(axes, list) or len(axes) != 3:
-        raise check._fail(where, f"{name} must be a list of 3 numbers, got {_short(axes)}")
-    for i, value in enumerate(axes):
-        if not _number(value) or not math.isfinite(value):
-            raise check._fail(where, f"{name}[{i}] must be a finite number, got {_short(value)}")
-        if abs(value) > AXIS_LIMIT:
-            raise check._fail(
-                where,
-                f"{name}[{i}] = {value!r} is outside [-{AXIS_LIMIT:g}, {AXIS_LIMIT:g}] "
-                "(a hand-controller deflection)",
-            )
-    return (float(axes[0]), float(axes[1]), float(axes[2]))
+def checked_input_stream(recording: IndexedRecording) -> InputCheck:
+    """Every /input message of a recording checked (RecordingError at the first bad one);
+    the check holds their count, last time and digest. What ``report`` and the viewer run
+    before they use a recording, as ``grade --pilot`` and ``--verify`` do as they fly it."""
+    check = InputCheck(recording.path)
+    for _state in recorded_inputs(recording, check):
+        pass
+    return check

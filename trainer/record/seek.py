@@ -2,18 +2,13 @@
 (docs/DESIGN.md §7, §9: a seek in a 30-minute session within 0.2 s, memory that does not
 grow with the file).
 
-The writer closes one zstd chunk per simulated second and ends a finished file with the
-MCAP summary section: one chunk index per chunk (its byte offset, the first and last
-message time, and which channels it holds, from the message indexes) and an index of the
-metadata records. ``open_recording`` reads only the header, the footer, the summary and
-the metadata; ``state_at(t)`` then bisects the chunk indexes by time and decompresses the
-one or two chunks that hold the answer (a handful of recently used chunks stay cached, so
-scrubbing back and forth costs nothing more).
-
-A file cut off by a crash has no summary. Only then is the file read once from the start
-(`StreamReader` with ``emit_chunks``: chunks are skipped over, not decompressed) to rebuild
-the same chunk list in memory; ``IndexedRecording.notice`` says so and where the file ends.
-The seeking API is the same either way.
+The writer closes one zstd chunk per simulated second. ``open_recording`` reads only the
+header, the footer, the summary and the metadata of a finished file (a file cut off by a
+crash is scanned once instead, and ``IndexedRecording.notice`` says so and where it ends:
+trainer/record/files.py); ``state_at(t)`` then bisects the chunk indexes by time and
+decompresses the one or two chunks that hold the answer (a handful of recently used
+chunks stay cached, so scrubbing back and forth costs nothing more). The seeking API is
+the same either way.
 
 | `IndexedRecording`       | meaning                                                       |
 |--------------------------|---------------------------------------------------------------|
@@ -23,14 +18,19 @@ The seeking API is the same either way.
 | start_time_s, end_time_s | simulation times of the first and last message                 |
 | duration_s               | end_time_s - start_time_s                                      |
 | events(), checkpoints()  | every /events or /checkpoint message (reads only their chunks) |
-| state_at(t), input_at(t) | the last /state or /input message at or before t (the first   |
-| transforms_at(t)         | one for a t before it); None when the channel is empty; the   |
-|                          | /tf frame tree likewise                                        |
+| state_at(t)              | the last /state message at or before t (the first one for a t  |
+| input_message_at(t)      | before it); None when the channel is empty; the /input message |
+| transforms_at(t)         | and the /tf frame tree likewise                                |
+| input_at(t)              | that /input message decoded: a ``HandControllerState``         |
 | messages(topics, ...)    | messages of some channels in time order, streamed chunk by chunk |
 
-Errors: the same one-line ``RecordingError`` as ``read_recording`` for a file that is not
-a recording (missing, empty, not MCAP, of another format, cut before its metadata), and
-for a chunk found damaged when it is read.
+Every message is decoded by the one decoder (trainer/record/decode.py): events with their
+time and kind, /input into a ``HandControllerState``.
+
+Errors: one line (``RecordingError``, trainer/record/files.py) for a file that is not a
+recording (missing, empty, not MCAP, of another format, cut before its metadata), and for
+a chunk found damaged when it is read: a damaged recording is refused, never read in part
+(docs/DESIGN.md §5); only a file cut off by a crash is read up to its cut.
 """
 
 from __future__ import annotations
@@ -41,47 +41,39 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any, cast
+from typing import IO, Any
 
 import orjson
-from mcap.exceptions import McapError
-from mcap.reader import SeekingReader
-from mcap.records import Channel, Chunk, Footer, Message, MessageIndex, Metadata
-from mcap.stream_reader import StreamReader, breakup_chunk
 
 from trainer.errors import RecordingError
+from trainer.input.state import HandControllerState
 from trainer.record.chunks import read_chunk_messages
-from trainer.record.reader import (
-    RecordedMessage,
-    _decode_metadata,
-    _Scan,
-    _StrictFile,
-    _TruncatedError,
-)
+from trainer.record.decode import InputError, event, input_state, short
+from trainer.record.files import NS_PER_S, ChunkEntry, open_file, read_index, scan_index
 from trainer.record.schemas import (
     CHECKPOINT_TOPIC,
     EVENTS_TOPIC,
     INPUT_TOPIC,
-    METADATA_NAME,
     STATE_TOPIC,
-    SUMMARY_METADATA_NAME,
     TF_TOPIC,
 )
 
-NS_PER_S = 1_000_000_000
 CACHED_CHUNKS = 8
 """Decoded chunks kept (one simulated second each, ~100 kB decoded): enough to scrub
 around an instant, bounded whatever the length of the session."""
 
 
-@dataclass(frozen=True, slots=True)
-class ChunkEntry:
-    """Where one chunk is and what it holds."""
+@dataclass(frozen=True)
+class RecordedMessage:
+    """One message of a recording: topic, simulation time and the decoded JSON payload."""
 
-    offset: int  # byte offset of the chunk record (its opcode)
-    start_ns: int
-    end_ns: int
-    channel_ids: frozenset[int] | None  # None: unknown (no message index), read it to know
+    topic: str
+    log_time_ns: int
+    payload: dict[str, Any]
+
+    @property
+    def time_s(self) -> float:
+        return self.log_time_ns / NS_PER_S
 
 
 class IndexedRecording:
@@ -89,147 +81,24 @@ class IndexedRecording:
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
-        scan = _Scan(self.path)  # the file checks and one-line errors of the sequential reader
-        self._file: IO[bytes] = scan._open()
-        self._size = scan.size
-        self.metadata: dict[str, Any] = {}
-        self.summary: dict[str, Any] | None = None
-        self.complete = False
-        self.notice: str | None = None
-        self._topics: dict[int, str] = {}
-        self._chunks: list[ChunkEntry] = []
-        self._cache: OrderedDict[int, list[tuple[str, int, bytes]]] = OrderedDict()
+        self._file: IO[bytes]
+        self._file, self._size = open_file(self.path)  # the checks of trainer/record/files.py
         try:
-            if not self._open_indexed(scan):
-                self._scan_sequentially(scan)
+            # the summary section of a finished file, else one scan of a crashed one
+            index = read_index(self.path, self._file) or scan_index(
+                self.path, self._file, self._size
+            )
         except BaseException:
             self._file.close()
             raise
+        self.metadata: dict[str, Any] = index.metadata
+        self.summary: dict[str, Any] | None = index.summary
+        self.complete = index.complete
+        self.notice: str | None = index.notice
+        self._topics = index.topics
+        self._chunks = index.chunks
+        self._cache: OrderedDict[int, list[tuple[str, int, bytes]]] = OrderedDict()
         self._starts = [c.start_ns for c in self._chunks]
-
-    # ------------------------------------------------------------------ opening
-    def _open_indexed(self, scan: _Scan) -> bool:
-        """Read the summary section; False when the file has none (cut off by a crash)."""
-        try:
-            reader = SeekingReader(self._file, validate_crcs=True)
-            summary = reader.get_summary()
-        except (McapError, ValueError, OSError, EOFError, KeyError, UnicodeDecodeError):
-            return False
-        except Exception:  # a damaged footer: mcap raises many kinds; scanning finds the cut
-            return False
-        if summary is None or not summary.chunk_indexes:
-            return False
-        metadata: dict[str, Any] | None = None
-        for record in reader.iter_metadata():
-            if record.name == METADATA_NAME and metadata is None:
-                scan._check_metadata(record)
-                metadata = scan.metadata
-            elif record.name == SUMMARY_METADATA_NAME:
-                self.summary = _decode_metadata(record.metadata)
-        if metadata is None:
-            raise scan._not_ours()
-        self.metadata = metadata
-        self._topics = {cid: ch.topic for cid, ch in summary.channels.items()}
-        self._chunks = sorted(
-            (
-                ChunkEntry(
-                    c.chunk_start_offset,
-                    c.message_start_time,
-                    c.message_end_time,
-                    frozenset(c.message_index_offsets) if c.message_index_offsets else None,
-                )
-                for c in summary.chunk_indexes
-            ),
-            key=lambda c: c.offset,
-        )
-        self.complete = True
-        return True
-
-    def _scan_sequentially(self, scan: _Scan) -> None:
-        """No summary: walk the records once, skipping over chunk contents, to list the
-        chunks that are whole on disk."""
-        self._file.seek(0)
-        strict = _StrictFile(self._file, self._size)
-        reader = StreamReader(
-            cast(IO[bytes], strict), emit_chunks=True, validate_crcs=False, record_size_limit=None
-        )
-        records = reader.records
-        header_seen = False
-        pending: tuple[int, Chunk] | None = None
-        channels: set[int] = set()
-        reason = "cut off or crashed"
-        while True:
-            before = strict.offset
-            try:
-                record = next(records)
-            except StopIteration:
-                break
-            except _TruncatedError:
-                if scan.metadata is None:
-                    raise scan._fail_early(header_seen) from None
-                break
-            except Exception as exc:  # damaged data: mcap raises many kinds
-                if scan.metadata is None:
-                    raise RecordingError(
-                        f"{self.path} is not a readable MCAP recording ({exc})"
-                    ) from None
-                reason = f"damaged: {exc}"
-                break
-            header_seen = True
-            if not isinstance(record, MessageIndex) and pending is not None:
-                self._add_pending(pending, channels)
-                pending, channels = None, set()
-            if isinstance(record, Metadata):
-                if record.name == METADATA_NAME and scan.metadata is None:
-                    scan._check_metadata(record)
-                elif record.name == SUMMARY_METADATA_NAME:
-                    self.summary = _decode_metadata(record.metadata)
-            elif isinstance(record, Channel):
-                self._topics[record.id] = record.topic
-            elif isinstance(record, Chunk):
-                if scan.metadata is None:
-                    raise scan._not_ours()
-                pending = (before, record)
-            elif isinstance(record, MessageIndex):
-                channels.add(record.channel_id)
-            elif isinstance(record, Message) and scan.metadata is None:
-                raise scan._not_ours()
-            elif isinstance(record, Footer):
-                break
-        if pending is not None:
-            # The message indexes of the last chunk may be cut short: the channels read so
-            # far are not all it holds (a cut between its /state and /input indexes hid
-            # its inputs), so they are unknown.
-            self._add_pending(pending, None)
-        if scan.metadata is None:
-            raise scan._not_ours()
-        self.metadata = scan.metadata
-        end_s = self._chunks[-1].end_ns / NS_PER_S if self._chunks else 0.0
-        self.notice = (
-            f"recording {self.path} has no index (the session did not close it: {reason}); "
-            f"read by a sequential scan up to byte {strict.offset:,} of {self._size:,}, "
-            f"t = {end_s:.1f} s"
-        )
-
-    def _add_pending(self, pending: tuple[int, Chunk], channels: set[int] | None) -> None:
-        offset, chunk = pending
-        if not channels or not channels <= self._topics.keys():
-            # the writer puts its channel records inside the chunks (the first one, in
-            # practice): only a chunk that names an unknown channel is decompressed here
-            try:
-                for record in breakup_chunk(chunk, validate_crc=True):
-                    if isinstance(record, Channel):
-                        self._topics.setdefault(record.id, record.topic)
-            except Exception:  # damaged: reported when the chunk is read for its messages
-                pass
-        self._chunks.append(
-            ChunkEntry(
-                offset,
-                chunk.message_start_time,
-                chunk.message_end_time,
-                frozenset(channels) if channels else None,
-            )
-        )
 
     # ------------------------------------------------------------------ life cycle
     def close(self) -> None:
@@ -337,9 +206,23 @@ class IndexedRecording:
         """The /state message recorded at or last before ``time_s`` (simulation seconds)."""
         return self._latest(STATE_TOPIC, time_s)
 
-    def input_at(self, time_s: float) -> dict[str, Any] | None:
+    def input_message_at(self, time_s: float) -> dict[str, Any] | None:
         """The /input message (hand controllers, mode, frame) at or last before ``time_s``."""
         return self._latest(INPUT_TOPIC, time_s)
+
+    def input_at(self, time_s: float) -> HandControllerState | None:
+        """The hand-controller state of the /input message at or last before ``time_s``,
+        decoded by the one decoder of /input (trainer/record/decode.py); RecordingError
+        when that message is not the schema's."""
+        message = self._latest(INPUT_TOPIC, time_s)
+        if message is None:
+            return None
+        try:
+            return input_state(message)
+        except InputError as exc:
+            raise RecordingError(
+                f"recording {self.path}: /input at tick {short(message.get('tick'))}: {exc}"
+            ) from None
 
     def transforms_at(self, time_s: float) -> dict[str, Any] | None:
         """The /tf message (the frame tree: every arm link, the LEE, the vehicle and its
@@ -386,8 +269,9 @@ class IndexedRecording:
                 yield topic, log_time, data
 
     def events(self) -> list[dict[str, Any]]:
-        """Every /events message (reads only the chunks that hold one)."""
-        return [m.payload for m in self.messages([EVENTS_TOPIC])]
+        """Every /events message, decoded (trainer/record/decode.py `event`: ``time_s`` and
+        ``kind`` always there); reads only the chunks that hold one."""
+        return [event(m.payload, m.log_time_ns) for m in self.messages([EVENTS_TOPIC])]
 
     def checkpoints(self) -> list[dict[str, Any]]:
         """Every /checkpoint message."""
@@ -399,4 +283,4 @@ def open_recording(path: Path | str) -> IndexedRecording:
     return IndexedRecording(path)
 
 
-__all__ = ["ChunkEntry", "IndexedRecording", "open_recording"]
+__all__ = ["ChunkEntry", "IndexedRecording", "RecordedMessage", "open_recording"]

@@ -1,6 +1,6 @@
 """What the session writes a recording through: the `RecordingWriter`, or anything with the
 same methods (the replay verifier compares each message with the recorded one instead of
-writing it, trainer/replay/verify.py)."""
+writing it, trainer/refly/verify.py)."""
 
 from __future__ import annotations
 

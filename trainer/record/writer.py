@@ -14,8 +14,8 @@ that re-simulates a session and records it again writes the same messages.
 Crash safety: messages go into zstd-compressed chunks; the chunk in progress is written
 and the file flushed (to the operating system, not fsynced) whenever a message's time
 reaches the next whole simulated second, and on `flush`. A process that dies therefore
-loses at most the last simulated second; `trainer.record.reader` reads everything before
-the cut. The recording is written at its final path from the first byte: the header and
+loses at most the last simulated second; the seeking reader (`trainer.record.seek`) reads
+every chunk before the cut. The recording is written at its final path from the first byte: the header and
 the ``canadarm-trainer`` metadata are on disk when the constructor returns, and a file
 that could not get them is removed, never left empty.
 

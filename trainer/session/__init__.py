@@ -7,6 +7,7 @@
 | ``timeline``  | the scenario's scheduled events, one handler per kind                  |
 | ``contacts``  | contact logging and the impact rule                                    |
 | ``recorder``  | the MCAP recorder, a listener of the tick                              |
+| ``reports``   | a graded session's end: recording summary, report.json, report.md     |
 
 The outcome judge (pure, no pybullet) is ``trainer.scoring.judge.OutcomeJudge``.
 """

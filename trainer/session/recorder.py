@@ -2,7 +2,7 @@
 input, every event, the state and the /tf frame tree at 10 Hz and once more at the
 session's end, and a physics-state checkpoint every simulated second into an MCAP file through
 ``trainer.record.writer.RecordingWriter``, or into any other `RecordingSink` (the replay
-verifier compares each message instead of writing it, trainer/replay/verify.py).
+verifier compares each message instead of writing it, trainer/refly/verify.py).
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """One attempt in the window: its session, where its outputs go, what the call log shows
 of its events, and how it is finalized (recording, reports, history).
 
-Finalizing reuses ``grade``'s report writing (``trainer.grade.write_session_reports``), so
-a flown attempt and a graded one leave the same files, and adds the attempt to the
-trainee's history (``trainer.history``); a history that cannot be written costs a warning,
+Finalizing reuses ``grade``'s report writing (trainer/session/reports.py
+``write_session_reports``), so a flown attempt and a graded one leave the same files, and
+adds the attempt to the trainee's history (``trainer.history``); a history that cannot be written costs a warning,
 never the attempt (its report is already on disk).
 """
 
@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from trainer.grade import write_session_reports
 from trainer.history.store import HistoryError, record_attempt
 from trainer.history.store import data_dir as history_data_dir
 from trainer.pilots import Pilot
 from trainer.safeio import FolderLock
 from trainer.session import Session, SessionEvent
+from trainer.session.reports import write_session_reports
 from trainer.telemetry import Telemetry
 from trainer.ui.aids import AidLevel
 from trainer.ui.calls import M2Caller

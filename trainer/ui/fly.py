@@ -19,8 +19,9 @@ from types import FrameType
 from typing import TYPE_CHECKING
 
 from trainer.errors import TrainerError
-from trainer.grade import check_output_folder
+from trainer.safeio import check_output_folder
 from trainer.scenario.loader import load_scenario
+from trainer.session.reports import SESSION_OUTPUTS
 from trainer.signals import SessionInterrupted
 from trainer.ui.aids import AidLevel
 
@@ -59,7 +60,9 @@ def run_fly(
     if scenario is not None:
         load_scenario(scenario)  # bad input fails here, before a window opens
     if out is not None:
-        check_output_folder(out)  # a file in its place, a read-only folder: refused now
+        check_output_folder(
+            out, SESSION_OUTPUTS
+        )  # a file in its place, a read-only folder: refused now
     try:
         level = AidLevel(aids)
     except ValueError:

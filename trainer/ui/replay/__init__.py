@@ -11,4 +11,5 @@ the events, a free camera, plots against the envelope and the instructor's notes
 | panel    | the replay panel (time, transport, events, notes, keys), note entry   |
 | app      | the window and its loop                                               |
 | window   | opening the window on a recording (``run_replay_window``)              |
+| command  | ``replay RECORDING``: the recording checked, then the window opened    |
 """

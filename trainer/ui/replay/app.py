@@ -38,8 +38,8 @@ from pathlib import Path
 
 import pygame
 
-from trainer.debrief.notes import append_note, read_notes
 from trainer.errors import TrainerError, one_line
+from trainer.record.notes import append_note, read_notes
 from trainer.record.seek import open_recording
 from trainer.telemetry import Telemetry
 from trainer.ui.feeds import CAMERAS

@@ -14,7 +14,9 @@ window runs it in the background and ``absorb``s the result). Together they give
 - the plot strip's series: range, closing rate and lateral offset at every /state.
 
 Then ``snapshot_at(t)`` rebuilds the snapshot shown at any instant from two seeks
-(trainer/replay/snapshot.py); nothing is re-simulated. No pygame here.
+(trainer/record/snapshot.py); nothing is re-simulated. Events, the hand controllers and
+the aid level are read by the one decoder of a recording (trainer/record/decode.py). No
+pygame here.
 """
 
 from __future__ import annotations
@@ -28,13 +30,12 @@ import numpy as np
 import numpy.typing as npt
 import orjson
 
-from trainer.record.schemas import EVENTS_TOPIC, STATE_TOPIC
-from trainer.record.seek import NS_PER_S, IndexedRecording
-from trainer.replay.snapshot import (
-    CONTROL_TICK_S,
-    shaft_tip_offset_from_tf,
-    snapshot_from_state,
-)
+from trainer.clock import CONTROL_TICK_S
+from trainer.input.state import HandControllerState
+from trainer.record.decode import NS_PER_S, aid_level
+from trainer.record.schemas import STATE_TOPIC
+from trainer.record.seek import IndexedRecording
+from trainer.record.snapshot import shaft_tip_offset_from_tf, snapshot_from_state
 from trainer.scenario.model import Scenario
 from trainer.telemetry import Telemetry, Vec3
 from trainer.ui.aids import AidLevel
@@ -92,6 +93,7 @@ _EVENT_CATEGORY = {
     "offset_grapple": "capture",
 }
 NOT_MARKED = frozenset({"realtime_slowed"})  # the window's pacing, not the trainee's session
+_UNPLUGGED = HandControllerState(connected=False)  # the status display's HC LOST while unplugged
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,7 +165,7 @@ class ReplayModel:
         return snapshot_from_state(
             state,
             max(shown_t, min(t, self.end_s)),
-            input_message=self.recording.input_at(t),
+            hand_controller=self.recording.input_at(t),
             shaft_tip_frgf_m=self.shaft_tip_frgf_m,
             paused=self.paused_at(t),
             cameras_lost=self.cameras_lost_at(t),
@@ -266,11 +268,12 @@ def _camera_loss(events: Sequence[dict[str, Any]], end_s: float) -> list[tuple[s
 
 
 def aid_level_of(metadata: dict[str, Any]) -> AidLevel:
-    """The aid level the session was flown with (guided when the recording does not say:
-    a grade run, which shows every number)."""
+    """The aid level the displays are drawn with: the recorded one (trainer/record/decode.py
+    `aid_level`); a recording that names none (a ``grade`` run, which has no window) is
+    drawn with every aid, showing every number (the panel says "not recorded")."""
     try:
-        return AidLevel(str(metadata.get("aids", "guided")))
-    except ValueError:
+        return AidLevel(aid_level(metadata))
+    except ValueError:  # NOT_RECORDED, or a level of another trainer version
         return AidLevel.GUIDED
 
 
@@ -283,27 +286,12 @@ class StateScan:
     markers: list[Marker]
 
 
-def read_events(recording: IndexedRecording) -> list[dict[str, Any]]:
-    """Every /events message, its ``time_s`` filled from the log time when missing (only
-    the chunks that hold an event are read)."""
-    events: list[dict[str, Any]] = []
-    for _topic, log_ns, data in recording.raw_messages([EVENTS_TOPIC]):
-        try:
-            payload = orjson.loads(data)
-        except orjson.JSONDecodeError:
-            continue  # a damaged message: the seeking reader reports it where it is shown
-        if isinstance(payload, dict):
-            payload.setdefault("time_s", log_ns / NS_PER_S)
-            events.append(payload)
-    return events
-
-
 def open_model(recording: IndexedRecording, scenario: Scenario) -> ReplayModel:
     """The model from the events alone (fast: a few chunks): markers of the events, the
     log of the events, the intervals; ``pending`` until ``absorb(scan_states(...))``."""
     aids = aid_level_of(recording.metadata)
     start_s, end_s = recording.start_time_s, recording.end_time_s
-    events = read_events(recording)
+    events = recording.events()
     markers: list[Marker] = []
     log: list[LogLine] = []
     for e in events:
@@ -359,11 +347,11 @@ def scan_states(
         if not isinstance(payload, dict):
             continue
         t = log_ns / NS_PER_S
-        hc = {"connected": False} if any(a <= t < b for a, b in connected) else None
+        hc = _UNPLUGGED if any(a <= t < b for a, b in connected) else None
         snap = snapshot_from_state(
             payload,
             t,
-            input_message=hc,
+            hand_controller=hc,
             shaft_tip_frgf_m=model.shaft_tip_frgf_m,
             paused=model.paused_at(t),
         )

@@ -7,7 +7,8 @@ from collections.abc import Sequence
 
 import pygame
 
-from trainer.debrief.notes import Note
+from trainer.record.decode import aid_level
+from trainer.record.notes import Note
 from trainer.ui.replay.model import ReplayModel
 from trainer.ui.replay.strip import MARKER_COLOURS, NOTE, _mmss
 from trainer.ui.theme import (
@@ -72,7 +73,7 @@ def draw_replay_panel(
     line(model.recording.path.name, READOUT)
     line(
         f"{meta.get('scenario_id', '?')}  seed {meta.get('seed', '?')}  "
-        f"{meta.get('pilot', '?')}  aids {model.aids.value}",
+        f"{meta.get('pilot', '?')}  aids {aid_level(meta)}",
         DIM,
         14,
     )

@@ -11,7 +11,7 @@ from typing import Any
 
 from recordings import copy_recording
 
-from trainer.replay.verify import first_difference, verify_recording
+from trainer.refly.verify import first_difference, verify_recording
 
 ALTERED_FROM_TICK = 1500  # 25 s in: the autopilot is closing on the fixture
 

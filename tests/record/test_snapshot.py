@@ -12,11 +12,7 @@ from pathlib import Path
 import pytest
 
 from trainer.record.seek import open_recording
-from trainer.replay.snapshot import (
-    hand_controller_from_input,
-    shaft_tip_offset_from_tf,
-    snapshot_from_state,
-)
+from trainer.record.snapshot import shaft_tip_offset_from_tf, snapshot_from_state
 from trainer.ui.calls import closing_rate_m_s
 
 
@@ -30,7 +26,7 @@ def test_rebuilt_snapshot_reproduces_the_recorded_metrics(
         snap = snapshot_from_state(
             state,
             state["time_s"],
-            input_message=rec.input_at(time_s),
+            hand_controller=rec.input_at(time_s),
             shaft_tip_frgf_m=shaft_tip_offset_from_tf(rec.transforms_at(0.0)),
         )
     assert snap.range_m == state["range_m"]
@@ -48,10 +44,11 @@ def test_rebuilt_snapshot_reproduces_the_recorded_metrics(
 
 def test_sticks_come_from_the_input_of_that_tick(graded_recording: Path) -> None:
     with open_recording(graded_recording) as rec:
-        message = rec.input_at(30.0)
+        message = rec.input_message_at(30.0)
+        hc = rec.input_at(30.0)
         state = rec.state_at(30.0)
     assert message is not None and state is not None
-    snap = snapshot_from_state(state, 30.0, input_message=message)
+    snap = snapshot_from_state(state, 30.0, hand_controller=hc)
     assert snap.hand_controller.thc == pytest.approx(message["thc"])
     assert snap.hand_controller.rhc == pytest.approx(message["rhc"])
     assert any(abs(v) > 0.01 for v in snap.hand_controller.thc)  # the autopilot flies here
@@ -73,11 +70,10 @@ def test_an_older_or_partial_message_still_gives_a_snapshot() -> None:
     assert snap.range_m == 2.0 and snap.capture_state.value == "open"
     assert snap.control is None and snap.joint_angles_rad == ()
     assert snap.tick == 90
-    hc = hand_controller_from_input({"thc": [2.0, 0, 0], "buttons": ["no-such-button"]})
-    assert hc.thc == (1.0, 0.0, 0.0) and hc.buttons == frozenset()
+    assert snap.hand_controller.is_neutral and snap.hand_controller.connected  # none given
 
 
 def test_the_snapshot_module_does_not_load_pybullet() -> None:
-    code = "import sys, trainer.replay.snapshot; print('pybullet' in sys.modules)"
+    code = "import sys, trainer.record.snapshot; print('pybullet' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

@@ -1,11 +1,11 @@
-"""The verdict after a divergence (trainer/replay/verdict.py): the recorded result read
+"""The verdict after a divergence (trainer/refly/verdict.py): the recorded result read
 from the best source there is, and compared with a replayed report."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from trainer.replay.verdict import compare_results, environment_lines, recorded_result
+from trainer.refly.verdict import compare_results, environment_lines, recorded_result
 
 
 def _report(

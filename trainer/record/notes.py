@@ -1,4 +1,5 @@
-"""The instructor's annotations of a recording: a sidecar file beside it.
+"""The instructor's annotations of a recording: a sidecar file beside it (docs/DESIGN.md §7),
+written by the replay viewer, read by the viewer and the debrief.
 
 Format: ``<recording>.notes.jsonl`` (for ``session.mcap``: ``session.mcap.notes.jsonl``),
 UTF-8, one JSON object per line, appended and never rewritten:

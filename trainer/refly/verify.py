@@ -14,12 +14,13 @@ and /tf from the physics, /events from capture and scoring); the /checkpoint dig
 the full physics state once per simulated second, so a difference that the 10 Hz
 telemetry rounds away still shows there.
 
+The session is flown by the one loop that flies a recording again (trainer/refly/loop.py).
 A session the trainee ended (quit) has no input that says so: when the recorded inputs run
 out before the replayed session ends, it is stopped with the recorded end reason, as the
 trainee stopped it. A recording cut off by a crash is verified up to its cut.
 
 After a divergence the recording is flown again to its end and its report compared with
-the recorded one (trainer/replay/verdict.py): an instructor can tell "another machine,
+the recorded one (trainer/refly/verdict.py): an instructor can tell "another machine,
 the same result" from "these inputs do not produce this recording". The fingerprint of
 the machine that made the recording is compared with this one's (trainer/fingerprint.py,
 docs/DESIGN.md §10).
@@ -46,7 +47,8 @@ from pathlib import Path
 from typing import Any
 
 from trainer.errors import RecordingError, TrainerError
-from trainer.record.reader import RecordedMessage
+from trainer.record.decode import recording_info
+from trainer.record.inputs import recorded_inputs
 from trainer.record.schemas import (
     CHECKPOINT_TOPIC,
     EVENTS_TOPIC,
@@ -54,11 +56,10 @@ from trainer.record.schemas import (
     STATE_TOPIC,
     TF_TOPIC,
 )
-from trainer.record.seek import IndexedRecording, open_recording
+from trainer.record.seek import IndexedRecording, RecordedMessage, open_recording
 from trainer.record.writer import InputEncoder, encode_json_bytes, tf_message
-from trainer.replay.refly import fly_again
-from trainer.replay.source import recorded_inputs, replay_source
-from trainer.replay.verdict import (
+from trainer.refly.loop import fly, fly_again, recorded_end_reason
+from trainer.refly.verdict import (
     ResultComparison,
     compare_results,
     environment_lines,
@@ -241,34 +242,23 @@ def _summary(payload: Mapping[str, Any]) -> str:
     return f"at t = {float(payload.get('time_s', 0.0) or 0.0):.3f} s"
 
 
-def _recorded_end(recording: IndexedRecording) -> str | None:
-    ends = [e for e in recording.events() if e.get("kind") == "end"]
-    reason = ends[-1].get("reason") if ends else None
-    return str(reason) if reason is not None else None
-
-
 def verify_recording(path: Path | str) -> VerifyResult:
     """Re-simulate ``path`` and compare (see the module docstring). Raises RecordingError
     for a file that is not a readable recording."""
     with open_recording(path) as recording:
-        source = replay_source(recording)
-        inputs = recorded_inputs(recording)
-        end_reason = _recorded_end(recording)
+        info = recording_info(recording.path, recording.metadata)
+        end_reason = recorded_end_reason(recording)
         session: Session | None = None
         sink = VerifyingSink(recording, lambda: session.tick_count if session is not None else 0)
         divergence: Divergence | None = None
         t0 = time.perf_counter()
         try:
             # the constructor already writes: the timeline's events at t = 0
-            session = Session(source.scenario, source.seed, pilot=source.pilot, recording_sink=sink)
-            while not session.finished:
-                state = next(inputs, None)
-                if state is None:
-                    if end_reason is None or not recording.complete:
-                        break  # a cut-off recording: verified up to its cut
-                    session.stop(end_reason)
-                    break
-                session.tick(state)
+            session = Session(info.scenario, info.seed, pilot=info.pilot, recording_sink=sink)
+            # the one loop (trainer/refly/loop.py); a cut-off recording is verified up to
+            # its cut, a whole one whose inputs end is stopped as its session was
+            if fly(session, recorded_inputs(recording)) and end_reason is not None:
+                session.stop(end_reason)
             if divergence is None:
                 leftover = sink.next_recorded()
                 if leftover is not None and recording.complete:

@@ -1,6 +1,7 @@
-"""A ``Telemetry`` snapshot rebuilt from a recording: what the replay viewer's displays
-draw, from the /state message at an instant and the /input message of that tick, with no
-pybullet and no re-simulation (docs/DESIGN.md §2, §7: the recording is the truth shown).
+"""The decoder of a /state message (trainer/record/decode.py): the ``Telemetry`` snapshot
+it records, rebuilt with no pybullet and no re-simulation, which the replay viewer's
+displays draw at an instant with the hand controllers of that tick's /input message
+(docs/DESIGN.md §2, §7: the recording is the truth shown).
 
 The /state message (``Telemetry.state_record``) holds every pose, velocity, joint and
 control field of the snapshot. What it does not hold is derived here:
@@ -12,7 +13,8 @@ control field of the snapshot. What it does not hold is derived here:
 | shaft_tip_velocity_world_m_s | vehicle velocity + ω × (shaft tip − vehicle centre of mass) |
 |                              | (a rigid body: the vehicle carries the fixture)            |
 | lee_speed_m_s                | the norm of the LEE velocity                              |
-| hand_controller              | the /input message at or before the instant                |
+| hand_controller              | the /input message at or before the instant, decoded by   |
+|                              | the caller (``IndexedRecording.input_at``); centred if none |
 | paused, cameras_lost         | given by the caller (the /events of pauses and faults)     |
 
 A field missing from an older trainer's message reads as zero (or None / "open"), so an
@@ -25,6 +27,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
+from trainer.clock import CONTROL_TICK_S
 from trainer.control.telemetry import (
     ControlTelemetry,
     ControlWarning,
@@ -34,12 +37,11 @@ from trainer.control.telemetry import (
     WarningKind,
 )
 from trainer.fixedmath import norm3
-from trainer.input.state import Button, HandControllerState
+from trainer.input.state import HandControllerState
 from trainer.sim.capture_state import CaptureState
-from trainer.sim.metrics import rows_from_quat
+from trainer.sim.rotation import rows_from_quat
 from trainer.telemetry import Quat, Telemetry, Vec3
 
-CONTROL_TICK_S = 1.0 / 60.0  # docs/DESIGN.md §3: the control loop's tick
 DEFAULT_SHAFT_TIP_FRGF_M: Vec3 = (0.0, 0.0, 0.0)
 _ZERO: Vec3 = (0.0, 0.0, 0.0)
 _IDENTITY: Quat = (0.0, 0.0, 0.0, 1.0)
@@ -142,34 +144,11 @@ def control_from_dict(data: Any) -> ControlTelemetry | None:
         return None
 
 
-def _clamp(v: float) -> float:
-    return max(-1.0, min(1.0, v))  # the axes' range
-
-
-def hand_controller_from_input(message: dict[str, Any] | None) -> HandControllerState:
-    """The hand-controller state of an /input message (centred when there is none)."""
-    if message is None:
-        return HandControllerState()
-    buttons: set[Button] = set()
-    for name in message.get("buttons") or ():
-        try:
-            buttons.add(Button(str(name)))
-        except ValueError:
-            continue  # a button of another trainer version: not drawn
-    thc, rhc = _vec3(message.get("thc")), _vec3(message.get("rhc"))
-    return HandControllerState(
-        thc=(_clamp(thc[0]), _clamp(thc[1]), _clamp(thc[2])),
-        rhc=(_clamp(rhc[0]), _clamp(rhc[1]), _clamp(rhc[2])),
-        buttons=frozenset(buttons),
-        connected=bool(message.get("connected", True)),
-    )
-
-
 def snapshot_from_state(
     state: dict[str, Any],
     time_s: float,
     *,
-    input_message: dict[str, Any] | None = None,
+    hand_controller: HandControllerState | None = None,
     shaft_tip_frgf_m: Vec3 = DEFAULT_SHAFT_TIP_FRGF_M,
     paused: bool = False,
     cameras_lost: tuple[str, ...] = (),
@@ -220,7 +199,7 @@ def snapshot_from_state(
         joint_rates_rad_s=_floats(joints.get("rates_rad_s")),
         joint_torques_nm=_floats(joints.get("torques_nm")),
         joint_brakes_engaged=tuple(bool(b) for b in joints.get("brakes") or ()),
-        hand_controller=hand_controller_from_input(input_message),
+        hand_controller=hand_controller if hand_controller is not None else HandControllerState(),
         control=control,
         capture_state=capture,
         payload_mass_kg=control.payload_mass_kg if control is not None else 0.0,

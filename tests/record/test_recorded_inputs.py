@@ -1,4 +1,4 @@
-"""The recorded inputs a replay flies (trainer/replay/source.py): a held input is not
+"""The recorded inputs a replay flies (trainer/record/inputs.py): a held input is not
 decoded again, but a damaged message is never taken for a held one."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ import orjson
 import pytest
 
 from trainer.errors import RecordingError
+from trainer.record.inputs import recorded_inputs
 from trainer.record.writer import InputEncoder
-from trainer.replay.source import recorded_inputs
 
 HELD = {"thc": [0.5, 0.0, 0.0], "rhc": [0.0, 0.0, 0.0], "buttons": [], "connected": True,
         "mode": "cartesian", "frame": "base", "rate_scale": "coarse"}  # fmt: skip

@@ -13,7 +13,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from trainer.debrief.notes import read_notes
+from trainer.record.notes import read_notes
 from trainer.record.seek import open_recording
 
 CLI = [sys.executable, "-m", "trainer.cli"]
@@ -109,7 +109,7 @@ def test_a_note_survives_the_viewer_killed_right_after_it_is_entered(
         from pathlib import Path
         import pygame
         from trainer.record.seek import open_recording
-        from trainer.replay.source import scenario_of
+        from trainer.record.decode import scenario_of
         from trainer.ui.replay.app import ReplayViewer
         from trainer.ui.replay.model import build_model
 

@@ -1,11 +1,12 @@
-"""``replay RECORDING`` without ``--verify``: open the instructor's viewer
-(trainer/ui/replay, docs/DESIGN.md §1).
+"""``replay RECORDING`` without ``--verify``: open the instructor's viewer on a recording
+(docs/DESIGN.md §1, §5).
 
 Everything that can refuse the file happens here, before a window opens, as one line on
 stderr and exit status 2 (trainer/cli.py): not a recording, another format version
-(trainer/record/seek.py), metadata out of bounds or no resolved scenario, an /input message
-the shared check refuses (trainer/record/inputs.py), no /state message to show. A recording
-cut off by a crash opens up to the cut, with a notice on stderr and in the window.
+(trainer/record/files.py), metadata out of bounds or no resolved scenario
+(trainer/record/decode.py), an /input message the shared check refuses
+(trainer/record/inputs.py), no /state message to show. A recording cut off by a crash
+opens up to the cut, with a notice on stderr and in the window.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ import sys
 from pathlib import Path
 
 from trainer.errors import RecordingError
+from trainer.record.decode import recording_info
+from trainer.record.inputs import checked_input_stream
 from trainer.record.seek import IndexedRecording, open_recording
-from trainer.replay.source import checked_input_stream, replay_source
 
 
 def describe(recording: IndexedRecording) -> str:
@@ -24,7 +26,7 @@ def describe(recording: IndexedRecording) -> str:
     summary = recording.summary or {}
     events = recording.events()
     outcome = summary.get("outcome") or next(
-        (e.get("outcome") for e in reversed(events) if e.get("kind") == "end"), None
+        (e.get("outcome") for e in reversed(events) if e["kind"] == "end"), None
     )
     return (
         f"{recording.path}: scenario {meta.get('scenario_id', '?')} "
@@ -39,7 +41,7 @@ def run_viewer(
 ) -> int:
     with open_recording(path) as recording:
         # the same checks as grade --pilot, --verify and report: metadata, every /input
-        scenario = replay_source(recording).scenario
+        scenario = recording_info(recording.path, recording.metadata).scenario
         checked_input_stream(recording)
         if recording.state_at(recording.start_time_s) is None:
             raise RecordingError(f"recording {path} holds no /state message: nothing to show")

@@ -1,4 +1,4 @@
-"""The replay plan of ``grade --pilot RECORDING`` (in process): a recording knows the
+"""The plan of ``grade --pilot RECORDING`` (trainer/refly/plan.py, in process): a recording knows the
 scenario, the seed and the physics build it was flown with, and the plan says when any of
 them differs."""
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-import trainer.pilots.replay_plan as replay_plan
+import trainer.refly.plan as refly_plan
 from trainer.errors import TrainerError
 from trainer.input.state import HandControllerState
 from trainer.scenario.loader import load_scenario
@@ -29,19 +29,19 @@ def recording(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_the_plan_takes_the_recordings_scenario_and_seed(recording: Path) -> None:
-    plan = replay_plan.plan_replay(recording, load_scenario("crs20-capture-easy"), None, False)
+    plan = refly_plan.plan_refly(recording, load_scenario("crs20-capture-easy"), None, False)
     assert plan.seed == 5 and plan.scenario.id == "crs20-capture-easy"
-    assert plan.notices == [] and len(plan.replay.states) == 12
+    assert plan.notices == [] and len(plan.inputs.states) == 12
 
 
 def test_another_physics_build_is_noticed(recording: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(replay_plan, "_pybullet_version", lambda: "9.9.9")
-    plan = replay_plan.plan_replay(recording, load_scenario("crs20-capture-easy"), None, False)
+    monkeypatch.setattr(refly_plan, "_pybullet_version", lambda: "9.9.9")
+    plan = refly_plan.plan_refly(recording, load_scenario("crs20-capture-easy"), None, False)
     assert len(plan.notices) == 1 and "9.9.9" in plan.notices[0]
 
 
 def test_many_seeds_with_a_recording_are_refused(recording: Path) -> None:
     with pytest.raises(TrainerError, match="one session"):
-        replay_plan.plan_replay(recording, load_scenario("crs20-capture-easy"), range(5, 7), True)
+        refly_plan.plan_refly(recording, load_scenario("crs20-capture-easy"), range(5, 7), True)
     with pytest.raises(TrainerError, match="seed 5"):
-        replay_plan.plan_replay(recording, load_scenario("crs20-capture-easy"), range(6, 7), False)
+        refly_plan.plan_refly(recording, load_scenario("crs20-capture-easy"), range(6, 7), False)

@@ -87,28 +87,5 @@ class HandControllerState:
             "connected": self.connected,
         }
 
-    @classmethod
-    def from_dict(cls, data: dict[str, object]) -> HandControllerState:
-        thc = data.get("thc", (0.0, 0.0, 0.0))
-        rhc = data.get("rhc", (0.0, 0.0, 0.0))
-        buttons = data.get("buttons", ())
-        if not isinstance(thc, list | tuple) or not isinstance(rhc, list | tuple):
-            raise ValueError("thc and rhc must be lists of 3 numbers")
-        if not isinstance(buttons, list | tuple):
-            raise ValueError("buttons must be a list of names")
-        return cls(
-            thc=tuple(float(v) for v in thc),  # type: ignore[arg-type]
-            rhc=tuple(float(v) for v in rhc),  # type: ignore[arg-type]
-            buttons=frozenset(Button(str(b)) for b in buttons),
-            connected=_flag(data.get("connected", True)),
-        )
-
-
-def _flag(value: object) -> bool:
-    """A JSON boolean; the text "false" is not one (bool("false") would read as True)."""
-    if not isinstance(value, bool):
-        raise ValueError(f"connected must be true or false, got {value!r}")
-    return value
-
 
 NEUTRAL = HandControllerState()

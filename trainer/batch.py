@@ -2,15 +2,17 @@
 §5) that stop when asked and never outlive the command.
 
 Each worker is a process of its own (forked: no re-import of numpy and pybullet) that
-loads the scenario once and then grades the seeds the parent hands it, one at a time, over
-its own pipe; each seed writes its ``seed-N`` folder. The parent waits on the pipes and the
+grades the seeds the parent hands it, one at a time, over its own pipe, with the grader it
+was given (``grade``'s ``SeedGrader``, which loads the scenario once a worker and writes
+each seed's ``seed-N`` folder): the pool knows nothing of grading, so ``grade`` imports it
+and it never imports ``grade``. The parent waits on the pipes and the
 workers' sentinels together, so it always knows which seed each worker holds.
 
 | what happens                         | what the pool does                                    |
 |--------------------------------------|-------------------------------------------------------|
 | SIGINT, SIGTERM, SIGHUP to the parent| every worker gets SIGTERM: a session in progress ends |
 | (or to the whole process group)      | with its recording's ``end`` event and no report      |
-|                                      | (trainer/grade.py run_graded); the workers are waited |
+|                                      | (trainer/grade.py run_graded): the workers are waited |
 |                                      | for at most STOP_GRACE_S, then killed; the seeds      |
 |                                      | graded so far are returned with the interruption      |
 | the parent is killed (even -9)       | PR_SET_PDEATHSIG sends each worker SIGTERM, and a     |
@@ -34,10 +36,9 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
-from pathlib import Path
 from typing import Any
 
 from trainer.errors import TrainerError, one_line
@@ -48,6 +49,10 @@ STOP_GRACE_S = 1.5
 footer take milliseconds) before they are killed: the pool is gone within 2 s."""
 WATCHDOG_PERIOD_S = 0.25
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+Grader = Callable[[int, Callable[[Any], None]], Any]
+"""Grades one seed in a worker and hands its result to the callback before it returns
+(a signal then waits: the seed reaches the parent whole or not at all)."""
 
 
 def available_cores() -> int:
@@ -100,31 +105,19 @@ def _die_with_parent(parent_pid: int) -> None:
     threading.Thread(target=watch, name="parent-watchdog", daemon=True).start()
 
 
-def _worker_main(conn: Connection, scenario_ref: str, pilot: str, out: Path, parent: int) -> None:
+def _worker_main(conn: Connection, grader: Grader, parent: int) -> None:
     """A worker: grade the seeds received until told to stop (None) or signalled."""
-    from trainer.grade import run_graded
-    from trainer.pilots import make_pilot
-    from trainer.scenario.loader import load_scenario
-
     seed: int | None = None
     try:
         _die_with_parent(parent)
         with ending_on_signals():
-            scenario = load_scenario(scenario_ref)
             while (seed := conn.recv()) is not None:
 
                 def deliver(result: Any, seed: int = seed) -> None:
                     # inside run_graded's held block: a graded seed always reaches the parent
                     conn.send(("done", seed, result))
 
-                run_graded(
-                    scenario,
-                    seed,
-                    make_pilot(pilot, scenario),
-                    pilot,
-                    out / f"seed-{seed}",
-                    deliver=deliver,
-                )
+                grader(seed, deliver)
     except KeyboardInterrupt:
         pass  # run_graded has finalized the recording of the seed in progress
     except TrainerError as exc:
@@ -154,8 +147,8 @@ def _pool_context() -> Any:
 
 
 class _Pool:
-    def __init__(self, scenario_ref: str, pilot: str, out: Path, jobs: int) -> None:
-        self._args = (scenario_ref, pilot, out, os.getpid())
+    def __init__(self, grader: Grader, jobs: int) -> None:
+        self._args = (grader, os.getpid())
         self._jobs = jobs
         self.workers: list[_Worker] = []
         self.done: dict[int, Any] = {}
@@ -232,14 +225,12 @@ class _Pool:
                     self.done[seed] = value
 
 
-def run_seeds_in_pool(
-    scenario_ref: str, pilot: str, seeds: Sequence[int], out: Path, jobs: int
-) -> BatchOutcome:
-    """Grade each seed on ``jobs`` worker processes (one world each, built from the
-    scenario and the seed alone: the same reports bit for bit whichever worker ran a seed),
-    with a tqdm progress bar on stderr. Returns the seeds graded, in seed order, and the
-    signal that stopped the batch, if one did (see the module docstring)."""
-    pool = _Pool(scenario_ref, pilot, out, min(jobs, len(seeds)))
+def run_seeds_in_pool(grader: Grader, seeds: Sequence[int], jobs: int) -> BatchOutcome:
+    """Grade each seed with ``grader`` on ``jobs`` worker processes (one world each, built
+    from the scenario and the seed alone: the same reports bit for bit whichever worker ran
+    a seed), with a tqdm progress bar on stderr. Returns the seeds graded, in seed order,
+    and the signal that stopped the batch, if one did (see the module docstring)."""
+    pool = _Pool(grader, min(jobs, len(seeds)))
     outcome = BatchOutcome()
     try:
         pool.start()  # before tqdm starts its monitor thread: fork a process without threads

@@ -119,6 +119,24 @@ def run_graded(
     return result
 
 
+class SeedGrader:
+    """One seed of a batch, graded in a worker process (trainer/batch.py): the scenario is
+    loaded once per worker, from its file, the first time the worker needs it. Picklable,
+    for a pool whose workers are spawned rather than forked."""
+
+    def __init__(self, scenario_ref: str, pilot: str, out: Path) -> None:
+        self.scenario_ref, self.pilot, self.out = scenario_ref, pilot, out
+        self._scenario: Scenario | None = None
+
+    def __call__(self, seed: int, deliver: Callable[[GradeResult], None]) -> GradeResult:
+        if self._scenario is None:
+            self._scenario = load_scenario(self.scenario_ref)
+        scenario = self._scenario
+        pilot = make_pilot(self.pilot, scenario)
+        out_dir = self.out / f"seed-{seed}"
+        return run_graded(scenario, seed, pilot, self.pilot, out_dir, deliver=deliver)
+
+
 def parse_seeds(text: str) -> range:
     """``7`` or ``A..B`` (inclusive), as a lazy range of at most MAX_SEEDS seeds."""
     try:
@@ -237,7 +255,7 @@ def _grade_all(
     results: list[tuple[int, GradeResult]] = []
     if workers > 1:
         ref = str(scenario.source_path) if scenario.source_path is not None else scenario_ref
-        batch = run_seeds_in_pool(ref, pilot, seeds, out, workers)
+        batch = run_seeds_in_pool(SeedGrader(ref, pilot, out), seeds, workers)
         if history:
             # In seed order, from this process only: the workers never write the database.
             for _seed, result in batch.results:

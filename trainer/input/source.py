@@ -2,14 +2,13 @@
 
 The session calls ``poll(events)`` exactly once per control tick (1/60 s) with the pygame
 events of that tick (all of them: each source picks what it needs) and gets one
-``HandControllerState``. Pilots (autopilot, replay) implement the same protocol.
+``HandControllerState``. Pilots (trainer/pilots/) hand the session the same states.
 
 | class         | ``--input`` | connected                                               |
 |---------------|-------------|---------------------------------------------------------|
 | KeyboardInput | keyboard    | always                                                  |
 | GamepadInput  | gamepad     | while the active pad is present and not silent          |
 | AutoInput     | auto        | see below                                               |
-| FocusGuard    | (wrapper)   | only while the window has the focus (``fly``)           |
 
 ``AutoInput`` flies the pad when one is active and keyboard otherwise; the keyboard works
 throughout (its axes add to the pad's, clamped to ±1, and its buttons join the pad's, so a
@@ -17,6 +16,10 @@ workstation key can be pressed while flying the pad). If the active pad is lost 
 or silent) the state is ``connected=False`` with zero axes (safing) until either a pad is
 active again or RESUME is pressed on the keyboard; the keyboard's buttons still come
 through meanwhile, so that RESUME is seen.
+
+The window's focus is not a source's business: the keyboard releases its keys when the
+focus goes (keyboard.py), and ``fly`` itself reads the hand controllers as centred, with
+no buttons, while its window is not focused (trainer/ui/app.py; tests/ui/test_window.py).
 """
 
 from __future__ import annotations
@@ -74,39 +77,6 @@ class AutoInput:
                 return keys
             return HandControllerState(buttons=keys.buttons, connected=False)
         return keys
-
-
-_FOCUS_LOST = getattr(pygame, "WINDOWFOCUSLOST", -1)
-_FOCUS_GAINED = getattr(pygame, "WINDOWFOCUSGAINED", -1)
-LOST = HandControllerState(connected=False)
-"""The state of a lost hand controller: centred, no buttons, ``connected`` False."""
-
-
-class FocusGuard:
-    """The window's focus as a hand-controller connection, for ``fly``.
-
-    SDL keeps delivering gamepad input to a window without the focus (``sdl.py`` allows
-    background joystick events so that a pad works at all), so a trainee who clicks into
-    another window would still be flying the arm. While the window does not have the focus
-    this source reads as ``LOST``: the controller makes the same controlled stop as for an
-    unplugged pad (trainer.control.stop), brakes, and waits for RESUME once the focus is
-    back. The wrapped source still sees every event, so its own state (the keyboard's
-    released keys, a pad's hot-plugging) stays current.
-    """
-
-    def __init__(self, source: InputSource, *, focused: bool = True) -> None:
-        self.source = source
-        self.focused = focused
-
-    def poll(self, events: Iterable[pygame.event.Event]) -> HandControllerState:
-        batch: Sequence[pygame.event.Event] = list(events)
-        for event in batch:
-            if event.type == _FOCUS_LOST:
-                self.focused = False
-            elif event.type == _FOCUS_GAINED:
-                self.focused = True
-        state = self.source.poll(batch)
-        return state if self.focused else LOST
 
 
 def _sum(

@@ -28,15 +28,19 @@ import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from trainer.errors import RecordingError, ValidationError
 from trainer.input.state import AXIS_LIMIT, Button, HandControllerState
 from trainer.record.schemas import INPUT_SCHEMA
-from trainer.scenario.defaults import SEED_MAX
-from trainer.scenario.loader import MAX_DEPTH, MAX_VALUES, scenario_from_json
-from trainer.scenario.model import Scenario
 from trainer.text import terminal_text
+
+if TYPE_CHECKING:
+    from trainer.scenario.model import Scenario
+
+# The scenario package is imported where a recording's scenario is checked, not at the top:
+# the seeking reader imports this module, and the scenario loader brings numpy and yaml
+# (15 MB resident; docs/DESIGN.md §9: the reader's memory does not grow with the file).
 
 NS_PER_S = 1_000_000_000
 
@@ -44,12 +48,6 @@ NS_PER_S = 1_000_000_000
 
 NOT_RECORDED = "not recorded"
 """The aid level of a recording that names none (``grade``, which has no window)."""
-
-# A resolved scenario is bounded like a scenario file (trainer/scenario/loader.py), and so
-# before anything walks it: a deeply nested one in a recording's metadata would otherwise
-# be a RecursionError in every command that reads it.
-SCENARIO_MAX_DEPTH = MAX_DEPTH
-SCENARIO_MAX_VALUES = MAX_VALUES
 
 
 def metadata_values(values: dict[str, str]) -> dict[str, Any]:
@@ -88,6 +86,9 @@ def checked_metadata(path: Path, metadata: dict[str, Any]) -> tuple[dict[str, An
     """The resolved scenario (as stored) and the seed of a recording's metadata, checked
     before any use: a seed from 0 to 2**32 - 1, a scenario that is a mapping within the
     scenario file bounds. RecordingError (one line) otherwise."""
+    from trainer.scenario.defaults import SEED_MAX
+    from trainer.scenario.loader import MAX_DEPTH, MAX_VALUES
+
     seed = metadata.get("seed")
     if type(seed) is not int or not 0 <= seed <= SEED_MAX:
         raise RecordingError(
@@ -97,7 +98,9 @@ def checked_metadata(path: Path, metadata: dict[str, Any]) -> tuple[dict[str, An
     raw = metadata.get("scenario")
     if not isinstance(raw, dict):
         raise RecordingError(f"recording {path} holds no resolved scenario in its metadata")
-    problem = json_shape_problem(raw, SCENARIO_MAX_DEPTH, SCENARIO_MAX_VALUES)
+    # bounded like a scenario file, and so before anything walks it: a deeply nested one
+    # would otherwise be a RecursionError in every command that reads it
+    problem = json_shape_problem(raw, MAX_DEPTH, MAX_VALUES)
     if problem is not None:
         raise RecordingError(f"recording {path}: the scenario in its metadata {problem}")
     return raw, seed
@@ -105,6 +108,8 @@ def checked_metadata(path: Path, metadata: dict[str, Any]) -> tuple[dict[str, An
 
 def scenario_of(path: Path, metadata: dict[str, Any]) -> Scenario:
     """The scenario resolved inside a recording, validated like a scenario file."""
+    from trainer.scenario.loader import scenario_from_json
+
     raw, _seed = checked_metadata(path, metadata)
     try:
         return scenario_from_json(raw, f"{path} (scenario in the recording)")

@@ -28,7 +28,6 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-import orjson
 
 from trainer.clock import CONTROL_TICK_S
 from trainer.input.state import HandControllerState
@@ -339,13 +338,8 @@ def scan_states(
     markers: list[Marker] = []
     lit: set[str] = set()
     span_ns = max(model.end_s - model.start_s, 1e-9) * NS_PER_S
-    for i, (_topic, log_ns, data) in enumerate(recording.raw_messages([STATE_TOPIC])):
-        try:
-            payload = orjson.loads(data)
-        except orjson.JSONDecodeError:
-            continue
-        if not isinstance(payload, dict):
-            continue
+    for i, message in enumerate(recording.messages([STATE_TOPIC])):
+        payload, log_ns = message.payload, message.log_time_ns
         t = log_ns / NS_PER_S
         hc = _UNPLUGGED if any(a <= t < b for a, b in connected) else None
         snap = snapshot_from_state(

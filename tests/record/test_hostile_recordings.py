@@ -1,6 +1,6 @@
 """One verdict on a recording (issue 24, docs/DESIGN.md §7): ``grade --pilot``,
 ``replay --verify``, ``report`` and the viewer refuse the same damaged or forged recordings
-with one line and exit 2 (trainer/record/inputs.py, trainer/replay/source.py), a refused
+with one line and exit 2 (trainer/record/inputs.py, trainer/record/decode.py), a refused
 recording never joins the history, and ``report`` says when a recording's inputs are not
 those its stored report graded. Every case runs the real command line in a subprocess."""
 

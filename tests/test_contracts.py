@@ -9,7 +9,7 @@ subprocess that proves scoring loads without a physics engine.
 | trainer/tasks    | trainer.ui, trainer.session, trainer.record, pygame              |
 | trainer/scoring  | pybullet (not even through what it imports), pygame              |
 | trainer/input    | trainer.sim, pybullet                                            |
-| trainer/record   | pygame; of trainer.sim only its pure records (capture_state, joints) |
+| trainer/record   | pygame; of trainer.sim only its pure records (capture_state, joints, metrics) |
 | trainer/render   | pygame                                                           |
 | trainer/ui       | pybullet                                                         |
 | everywhere else  | pygame outside input/ and ui/; moderngl outside render/          |
@@ -49,7 +49,7 @@ ONLY_IN: dict[str, tuple[str, ...]] = {
     "pygame": ("trainer.input", "trainer.ui"),
     "moderngl": ("trainer.render",),
 }
-RECORD_MAY_USE_FROM_SIM = ("trainer.sim.capture_state", "trainer.sim.joints")
+RECORD_MAY_USE_FROM_SIM = ("trainer.sim.capture_state", "trainer.sim.joints", "trainer.sim.metrics")
 
 
 def _module_name(path: Path) -> str:

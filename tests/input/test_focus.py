@@ -7,9 +7,8 @@ from typing import Any
 
 import pygame
 import pytest
-from control.support import FakeWorld
+from control.support import Edged, FakeWorld
 
-from trainer.control.controller import ArmController
 from trainer.input.bindings import load_bindings
 from trainer.input.source import LOST, AutoInput, FocusGuard
 from trainer.input.state import Button
@@ -23,7 +22,7 @@ def key(kind: int, name: str) -> pygame.event.Event:
 
 def test_focus_loss_reads_as_lost_and_the_arm_stops_then_waits_for_resume() -> None:
     source = FocusGuard(AutoInput(load_bindings(use_user_file=False)))
-    controller = ArmController()
+    controller = Edged()
     world: Any = FakeWorld()
     flying = source.poll([key(pygame.KEYDOWN, "w")])
     assert flying.connected and flying.thc == (1.0, 0.0, 0.0)

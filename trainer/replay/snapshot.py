@@ -25,6 +25,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
+from trainer.clock import CONTROL_TICK_S  # docs/DESIGN.md §3: the control tick
 from trainer.control.telemetry import (
     ControlTelemetry,
     ControlWarning,
@@ -39,7 +40,6 @@ from trainer.sim.capture_state import CaptureState
 from trainer.sim.metrics import rows_from_quat
 from trainer.telemetry import Quat, Telemetry, Vec3
 
-CONTROL_TICK_S = 1.0 / 60.0  # docs/DESIGN.md §3: the control loop's tick
 DEFAULT_SHAFT_TIP_FRGF_M: Vec3 = (0.0, 0.0, 0.0)
 _ZERO: Vec3 = (0.0, 0.0, 0.0)
 _IDENTITY: Quat = (0.0, 0.0, 0.0, 1.0)

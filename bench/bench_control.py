@@ -18,7 +18,7 @@ import time
 import numpy as np
 
 from trainer.control.controller import ArmController, apply
-from trainer.input.state import Button, HandControllerState
+from trainer.input.state import Button, ButtonEdges, HandControllerState
 from trainer.sim.layout import default_world_spec
 from trainer.sim.world import World
 
@@ -47,10 +47,12 @@ def run(ticks: int) -> tuple[np.ndarray, np.ndarray, int]:
     warnings = 0
     with World(default_world_spec("capture_ready")) as world:
         controller = ArmController()
+        edges = ButtonEdges()  # as the session finds each tick's presses
+        ticks_in = [edges.next(hc) for hc in stream]
         clock = time.perf_counter
-        for k, hc in enumerate(stream):
+        for k, tick_input in enumerate(ticks_in):
             t0 = clock()
-            output = controller.tick(hc, world, 0.0, False)
+            output = controller.tick(tick_input, world, 0.0, False)
             t1 = clock()
             apply(output, world)
             t2 = clock()

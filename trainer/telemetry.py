@@ -31,7 +31,7 @@ of the FRGF shaft (docs/DESIGN.md §4). "tip" never names anything else in the s
 | vehicle_velocity_world_m_s              | m/s    | world | vehicle centre-of-mass velocity          |
 | vehicle_orientation_world_xyzw          |        | world | vehicle attitude                         |
 | vehicle_angular_velocity_world_rad_s    | rad/s  | world | vehicle angular velocity                 |
-| closing_speed_m_s                       | m/s    |       | vehicle speed toward the station (+z, zenith); > 0 closing |
+| closing_speed_m_s                       | m/s    |       | the vehicle's closing speed: its speed toward the station (+z, zenith); > 0 closing. "Closing speed" means this and nothing else (the LEE-to-fixture rate is the range rate) |
 | frgf_position_world_m                   | m      | world | FRGF frame origin (base plate centre)    |
 | frgf_orientation_world_xyzw             |        | world | FRGF attitude                            |
 | shaft_tip_position_world_m              | m      | world | shaft tip (ball centre)                  |
@@ -69,6 +69,7 @@ time, docs/DESIGN.md §9).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -162,6 +163,19 @@ class Telemetry:
     @property
     def alignment_error_lee_rad(self) -> Vec3:
         return self.view.alignment_error_lee_rad
+
+    @property
+    def range_rate_m_s(self) -> float:
+        """The range rate: how fast the LEE-to-shaft-tip range (``range_m``) changes, m/s,
+        negative while it shrinks (not the vehicle's closing speed toward the station,
+        ``closing_speed_m_s``)."""
+        p = self.shaft_tip_position_lee_m
+        v = self.shaft_tip_velocity_lee_m_s
+        r = math.sqrt(p[0] * p[0] + p[1] * p[1] + p[2] * p[2])
+        if r < 1e-9:
+            return 0.0
+        rate: float = (p[0] * v[0] + p[1] * v[1] + p[2] * v[2]) / r
+        return rate
 
     def state_record(self) -> dict[str, Any]:
         """The recording's /state message (docs/DESIGN.md §7; its schema is

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
 from trainer.control import ControlOutput
 from trainer.control.controller import ArmController, apply
-from trainer.input.state import Button, HandControllerState
+from trainer.input.state import Button, ButtonEdges, HandControllerState
 from trainer.sim.layout import default_world_spec, named_pose_rad
 from trainer.sim.world import World
 
@@ -33,12 +34,30 @@ def make_world(joint_angles_deg: dict[int, float] | None = None) -> World:
     return World(spec)
 
 
+class Edged:
+    """An ``ArmController`` fed hand-controller states as the session feeds it: with the
+    buttons pressed this tick found by ``ButtonEdges`` (trainer/input/state.py). Its
+    attributes are the controller's."""
+
+    def __init__(self, controller: ArmController | None = None) -> None:
+        self.controller = controller or ArmController()
+        self._edges = ButtonEdges()
+
+    def tick(
+        self, hc: HandControllerState, world: Any, payload_mass_kg: float, paused: bool
+    ) -> ControlOutput:
+        return self.controller.tick(self._edges.next(hc), world, payload_mass_kg, paused)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.controller, name)
+
+
 def press(*buttons: Button, **kw: object) -> HandControllerState:
     return HandControllerState(buttons=frozenset(buttons), **kw)  # type: ignore[arg-type]
 
 
 def fly(
-    controller: ArmController,
+    controller: Edged,
     world: World,
     hc: HandControllerState,
     seconds: float,
@@ -82,3 +101,5 @@ class FakeWorld:
 
     def arm_mass_matrix(self) -> np.ndarray:
         return np.zeros((7, 7))  # no inertia: the stop takes its shortest ramp
+
+    time_s: float = 0.0  # the world's clock (the controller times a safing's stop by it)

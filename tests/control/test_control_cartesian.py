@@ -16,7 +16,7 @@ from trainer.control.params import ControlParameters
 from trainer.input.state import Button, HandControllerState
 from trainer.sim.joints import JOINT_TORQUE_LIMIT_NM
 
-from .support import fly, make_world, press
+from .support import Edged, fly, make_world, press
 
 # A pose whose LEE frame is not parallel to the base frame (at capture_ready it is).
 TILTED = {4: 25.0, 5: -20.0, 6: 40.0}
@@ -28,7 +28,7 @@ def _base_rot(world) -> np.ndarray:
 
 
 def _controller(world, frame: Frame) -> ArmController:
-    c = ArmController()
+    c = Edged()
     if frame is Frame.LEE:
         c.tick(press(Button.FRAME), world, 0.0, False)
     assert c.frame is frame
@@ -90,7 +90,7 @@ def test_rate_limits_hold_in_every_mode(payload_kg: float) -> None:
     params = ControlParameters()
     rng = np.random.default_rng(11)
     with make_world(TILTED) as world:
-        c = ArmController(params)
+        c = Edged(ArmController(params))
         cap = params.tip_speed_limit_m_s(payload_kg)
         for mode in (ModeName.CARTESIAN, ModeName.SINGLE_JOINT):
             while c.mode is not mode:
@@ -116,7 +116,7 @@ def test_rate_limits_hold_in_every_mode(payload_kg: float) -> None:
 
 def test_vernier_is_a_tenth_of_coarse() -> None:
     with make_world(TILTED) as world:
-        c = ArmController()
+        c = Edged()
         hc = HandControllerState(thc=(1.0, 0.0, 0.0))
         coarse = fly(c, world, hc, 2.0)[-1].telemetry
         c.tick(press(Button.RATE_SCALE), world, 0.0, False)
@@ -137,7 +137,7 @@ def test_redundancy_moves_a_joint_off_its_limit() -> None:
     with make_world() as world:
         q0 = world.joint_angles_rad()
     with make_world({0: math.degrees(math.radians(257.0) - q0[0])}) as world:
-        c = ArmController()
+        c = Edged()
         margin0 = limit - abs(world.joint_angles_rad()[0])
         first = c.tick(HandControllerState(thc=(1.0, 0.0, 0.0)), world, 0.0, False)
         assert any(w.joint == "shoulder_roll" for w in first.telemetry.warnings)
@@ -146,7 +146,7 @@ def test_redundancy_moves_a_joint_off_its_limit() -> None:
         assert margin1 > margin0 + math.radians(1.0)
     # ...whereas without the null-space term the same command eats into it.
     with make_world({0: math.degrees(math.radians(257.0) - q0[0])}) as world:
-        c = ArmController(ControlParameters(joint_limit_weight=0.0, singularity_weight=0.0))
+        c = Edged(ArmController(ControlParameters(joint_limit_weight=0.0, singularity_weight=0.0)))
         fly(c, world, HandControllerState(thc=(1.0, 0.0, 0.0)), 6.0)
         assert limit - abs(world.joint_angles_rad()[0]) < margin0
 

@@ -10,11 +10,11 @@ import numpy as np
 import pytest
 
 from trainer.control import Frame, ModeName, RateScale, WarningKind
-from trainer.control.controller import ArmController, apply
+from trainer.control.controller import apply
 from trainer.input.state import Button, HandControllerState
 from trainer.sim.world import JOINT_NAMES
 
-from .support import FakeWorld, fly, make_world, press
+from .support import Edged, FakeWorld, fly, make_world, press
 
 NEUTRAL = HandControllerState()
 FLYING = HandControllerState(thc=(0.5, 0.0, 0.0), rhc=(0.0, 0.3, 0.0))
@@ -22,7 +22,7 @@ FLYING = HandControllerState(thc=(0.5, 0.0, 0.0), rhc=(0.0, 0.3, 0.0))
 
 def test_buttons_act_on_rising_edges_only() -> None:
     world = FakeWorld()
-    c = ArmController()
+    c = Edged()
     for _ in range(5):  # held for five ticks: one toggle each
         c.tick(press(Button.MODE, Button.FRAME, Button.RATE_SCALE), world, 0.0, False)
     assert (c.mode, c.frame, c.rate_scale) == (ModeName.SINGLE_JOINT, Frame.LEE, RateScale.VERNIER)
@@ -36,7 +36,7 @@ def test_buttons_act_on_rising_edges_only() -> None:
 
 def test_joint_selection_wraps_and_needs_single_joint_mode() -> None:
     world = FakeWorld()
-    c = ArmController()
+    c = Edged()
     c.tick(press(Button.JOINT_NEXT), world, 0.0, False)
     assert c.selected_joint == 0  # ignored outside single-joint mode
     c.tick(press(Button.MODE), world, 0.0, False)
@@ -50,7 +50,7 @@ def test_joint_selection_wraps_and_needs_single_joint_mode() -> None:
 
 def test_single_joint_mode_moves_only_the_selected_joint() -> None:
     with make_world() as world:
-        c = ArmController()
+        c = Edged()
         c.tick(press(Button.MODE), world, 0.0, False)
         for _ in range(2):
             c.tick(press(Button.JOINT_NEXT), world, 0.0, False)
@@ -70,7 +70,7 @@ def test_single_joint_mode_moves_only_the_selected_joint() -> None:
 
 def test_position_hold_and_brakes() -> None:
     with make_world() as world:
-        c = ArmController()
+        c = Edged()
         c.tick(press(Button.MODE), world, 0.0, False)
         c.tick(NEUTRAL, world, 0.0, False)
         hold = c.tick(press(Button.MODE), world, 0.0, False)
@@ -93,7 +93,7 @@ def test_position_hold_and_brakes() -> None:
 @pytest.mark.parametrize("cause", ["disconnect", "pause"])
 def test_safing_stops_the_arm_then_brakes_and_needs_a_deliberate_resume(cause: str) -> None:
     world = FakeWorld()
-    c = ArmController()
+    c = Edged()
     flying = c.tick(FLYING, world, 0.0, False)
     assert any(flying.joint_rates_rad_s)
     world.rates = list(flying.joint_rates_rad_s)  # the arm moves as it was commanded
@@ -141,7 +141,7 @@ def test_safing_stops_the_arm_then_brakes_and_needs_a_deliberate_resume(cause: s
 
 def test_telemetry_is_json_ready_and_bad_payload_is_refused() -> None:
     world = FakeWorld()
-    c = ArmController()
+    c = Edged()
     out = c.tick(HandControllerState(thc=(1.0, 1.0, 1.0)), world, 0.0, False)
     data = json.loads(json.dumps(out.to_dict()))
     tele = data["telemetry"]
@@ -156,7 +156,7 @@ def test_telemetry_is_json_ready_and_bad_payload_is_refused() -> None:
 def test_singularity_warning_near_a_straight_elbow() -> None:
     world = FakeWorld()
     world.q[3] = math.radians(2.0)  # elbow nearly straight
-    out = ArmController().tick(FLYING, world, 0.0, False)
+    out = Edged().tick(FLYING, world, 0.0, False)
     kinds = {w.kind for w in out.telemetry.warnings}
     assert WarningKind.SINGULARITY in kinds
     assert out.telemetry.manipulability < 0.5

@@ -11,7 +11,6 @@ import math
 import numpy as np
 import pytest
 
-from trainer.control.controller import ArmController
 from trainer.control.stop import (
     DRIVE_SHARE,
     SETTLE_S,
@@ -24,7 +23,7 @@ from trainer.input.state import Button, HandControllerState
 from trainer.scenario.loader import load_scenario
 from trainer.session import Session
 
-from .support import FakeWorld
+from .support import Edged, FakeWorld
 
 LOST = HandControllerState(connected=False)
 TICK_S = 1.0 / 60.0
@@ -193,7 +192,7 @@ def test_the_stop_scales_the_rate_vector_monotonically_to_rest() -> None:
 
 def test_a_stop_waits_while_paused_and_resume_waits_for_the_stop() -> None:
     world = FakeWorld()
-    controller = ArmController()
+    controller = Edged()
     flying = controller.tick(HandControllerState(thc=(0.5, 0.0, 0.0)), world, 0.0, False)
     world.rates = list(flying.joint_rates_rad_s)  # the arm moves as it was commanded
     paused = [controller.tick(HandControllerState(), world, 0.0, True) for _ in range(5)]

@@ -85,3 +85,26 @@ def test_a_session_the_trainee_quit_verifies_and_debriefs_with_its_aids(tmp_path
     assert report["debrief"]["report_source"] == "re-flown from the recording"
     assert report["outcome_reason"] == "stopped by the user"
     assert "aids <b>guided</b>" in page and "trainee <b>ada</b>" in page
+
+
+def test_a_report_at_format_1_stored_in_a_recording_is_still_read(
+    graded_recording: Path, tmp_path: Path
+) -> None:
+    """report@2 only added the interrupted outcome: a recording graded by a trainer that
+    wrote report@1 debriefs from its stored report as it is (docs/DESIGN.md §6)."""
+    from refly.recordings import copy_recording  # tests/refly/recordings.py
+
+    def to_format_1(summary: dict[str, Any]) -> dict[str, Any]:
+        report = dict(summary["report"])
+        report["format"] = "canadarm-trainer/report@1"
+        report["outcome_reason"] = "rigidized (graded by an older trainer)"
+        return {**summary, "report": report}
+
+    old = tmp_path / "old.mcap"
+    copy_recording(graded_recording, old, alter_summary=to_format_1)
+    with open_recording(old) as rec:
+        report, page = build_debrief(rec)
+    assert report["format"] == "canadarm-trainer/report@1"
+    assert report["outcome_reason"] == "rigidized (graded by an older trainer)"
+    assert report["debrief"]["report_source"] == "recording summary"
+    assert "CAPTURED: PASS" in page

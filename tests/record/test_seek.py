@@ -135,16 +135,16 @@ def test_a_cut_inside_a_chunks_message_indexes_keeps_all_its_messages(
             assert len(list(rec.messages(["/input"]))) == expected, offset
 
 
-def test_the_reader_loads_no_scenario_numpy_or_yaml() -> None:
+def test_the_reader_loads_no_scenario_package() -> None:
     """Opening a recording costs what reading it needs (docs/DESIGN.md §9: the reader's
-    memory): the scenario package, numpy and yaml are loaded only by a command that checks
-    a recording's scenario (trainer/record/decode.py)."""
+    memory): the scenario package (its loader, yaml) is loaded only by a command that
+    checks a recording's scenario (trainer/record/decode.py)."""
     import subprocess
     import sys
 
     code = (
         "import sys, trainer.record.seek, trainer.record.inputs\n"
-        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('numpy', 'yaml')"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'yaml'"
         " or m.startswith('trainer.scenario')))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

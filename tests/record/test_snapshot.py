@@ -13,7 +13,6 @@ import pytest
 
 from trainer.record.seek import open_recording
 from trainer.record.snapshot import shaft_tip_offset_from_tf, snapshot_from_state
-from trainer.ui.calls import closing_rate_m_s
 
 
 @pytest.mark.parametrize("time_s", [3.0, 30.0, 55.0, 60.0])
@@ -54,15 +53,15 @@ def test_sticks_come_from_the_input_of_that_tick(graded_recording: Path) -> None
     assert any(abs(v) > 0.01 for v in snap.hand_controller.thc)  # the autopilot flies here
 
 
-def test_a_closing_approach_reads_as_closing(graded_recording: Path) -> None:
+def test_a_closing_approach_reads_as_a_falling_range(graded_recording: Path) -> None:
     with open_recording(graded_recording) as rec:
         before, after = rec.state_at(20.0), rec.state_at(21.0)
         assert before is not None and after is not None
         offset = shaft_tip_offset_from_tf(rec.transforms_at(0.0))
         snap = snapshot_from_state(before, 20.0, shaft_tip_frgf_m=offset)
-    rate = (before["range_m"] - after["range_m"]) / (after["time_s"] - before["time_s"])
-    assert closing_rate_m_s(snap) == pytest.approx(rate, abs=0.01)
-    assert rate > 0.01
+    rate = (after["range_m"] - before["range_m"]) / (after["time_s"] - before["time_s"])
+    assert snap.range_rate_m_s == pytest.approx(rate, abs=0.01)
+    assert rate < -0.01  # the range falls while the LEE closes on the fixture
 
 
 def test_an_older_or_partial_message_still_gives_a_snapshot() -> None:

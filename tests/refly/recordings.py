@@ -20,11 +20,13 @@ def copy_recording(
     alter_input: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
     alter_state: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
     alter_metadata: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+    alter_summary: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
 ) -> None:
     """Rewrite every message of ``source`` into ``target`` (the same bytes when nothing is
     altered); ``alter_input`` may change each /input payload (with tick and time_s),
     ``alter_state`` each /state payload (with time_s), ``alter_metadata`` the metadata
-    (the writer then adds its own keys again, this machine's fingerprint among them)."""
+    (the writer then adds its own keys again, this machine's fingerprint among them),
+    ``alter_summary`` the summary written at the close."""
     with open_recording(source) as rec:
         metadata = {k: v for k, v in rec.metadata.items() if k not in RESERVED}
         if alter_metadata is not None:
@@ -54,4 +56,7 @@ def copy_recording(
                         {k: v for k, v in x.items() if k != "timestamp"} for x in p["transforms"]
                     ]
                     writer.write_tf(message.time_s, transforms)
-            writer.close(rec.summary)
+            summary = rec.summary
+            if alter_summary is not None and summary is not None:
+                summary = alter_summary(dict(summary))
+            writer.close(summary)

@@ -1,6 +1,6 @@
 """The arm controller the session calls once per control tick (1/60 s).
 
-    output = controller.tick(hc, world, payload_mass_kg, paused)
+    output = controller.tick(tick_input, world, payload_mass_kg, paused)
     apply(output, world)          # the session applies it; the controller never commands
 
 The controller *returns* its command instead of sending it, so a test, the recorder or
@@ -12,7 +12,7 @@ geometry, gives the LEE pose and Jacobian: see kinematics.py).
 
 | input            | meaning                                                      | range          |
 |------------------|--------------------------------------------------------------|----------------|
-| hc               | this tick's hand controllers (held buttons; edges found here)| HandControllerState |
+| tick_input       | this tick's hand controllers and the buttons pressed this tick (edges found once, by the session's ``ButtonEdges``) | TickInput |
 | world            | joint angles and the arm's base orientation                  | World          |
 | payload_mass_kg  | mass held by the LEE, 0 when nothing is captured             | ≥ 0, finite    |
 | paused           | the session clock is paused                                  | bool           |
@@ -30,11 +30,15 @@ its speed never rises, then the brakes go on with the arm at rest (within 1 s wh
 drives' torque allows). The controller then ignores the hand controllers until
 RESUME is pressed (rising edge, after the stop) while connected and not paused, and after
 that until both sticks are centred, so a deflected stick cannot move the arm the instant
-control returns.
+control returns. The one place safing is kept: the controller also reports, once per
+safing, when the stop has brought the arm to rest with its brakes on (``ControlOutput.
+safed_event``: the cause and the stop's duration in simulated seconds, which the session
+logs as ``arm_safed``).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 from trainer.control.kinematics import Column6, forward_kinematics, tip_twist
@@ -58,7 +62,7 @@ from trainer.control.telemetry import (
     RateScale,
     WarningKind,
 )
-from trainer.input.state import Button, HandControllerState
+from trainer.input.state import Button, HandControllerState, TickInput
 from trainer.sim.rotation import rows_from_quat
 from trainer.sim.world import JOINT_NAMES, World
 
@@ -79,10 +83,12 @@ class ArmController:
         self.params = params
         solver = ResolvedRateSolver(params)
         self._solver = solver
+        # Position hold also stands in while the arm is safed or braked (zero rates).
+        self._hold = PositionHoldMode(params, solver)
         self._modes: tuple[ControlMode, ...] = (
             CartesianRateMode(params, solver),
             SingleJointMode(params, solver),
-            PositionHoldMode(params, solver),
+            self._hold,
         )
         self._mode_index = 0
         self.frame = Frame.BASE
@@ -91,13 +97,16 @@ class ArmController:
         self.brakes_on = False
         self.safed = False
         self._safed_cause: str | None = None
+        # The safing being reported (SafingReport): when it began and its first cause.
+        self._safing_since_s: float | None = None
+        self._safing_first_cause: str | None = None
+        self._safing_reported = False
         self._await_neutral = False
         self._stop: ControlledStop | None = None
         self._last_rates: tuple[float, ...] = _ZERO_RATES
         # Whether the last rates followed a single joint's arc rather than a Cartesian
         # path: the path a controlled stop keeps.
         self._last_single_joint = False
-        self._previous_buttons: frozenset[Button] = _NO_BUTTONS
         self._base_quat: tuple[float, float, float, float] | None = None
         self._base_rot: tuple[tuple[float, float, float], ...] = ((1.0, 0.0, 0.0),) * 3
         identity = ((1.0, 0.0, 0.0), (0.0, 1.0, 0.0), (0.0, 0.0, 1.0))
@@ -148,14 +157,13 @@ class ArmController:
 
     # ------------------------------------------------------------------ the tick
     def tick(
-        self, hc: HandControllerState, world: World, payload_mass_kg: float, paused: bool
+        self, tick_input: TickInput, world: World, payload_mass_kg: float, paused: bool
     ) -> ControlOutput:
         p = self.params
         if payload_mass_kg != self._payload_kg:
             self._set_payload(payload_mass_kg)  # raises on a bad mass
-        buttons = hc.buttons
-        rising = buttons - self._previous_buttons if buttons else _NO_BUTTONS
-        self._previous_buttons = buttons
+        hc = tick_input.state
+        rising = tick_input.pressed
 
         # --- safing comes first and, once safed, nothing else is read from hc.
         cause = DISCONNECTED if not hc.connected else PAUSED if paused else None
@@ -203,7 +211,7 @@ class ArmController:
         if self.stopping and self._stop is not None:
             command, brakes = self._stopping_command(hc, ctx, paused)
         elif self.safed or self.brakes_on:
-            command = self._modes[2].command(hc, ctx)  # position hold: zero, manipulability
+            command = self._hold.command(hc, ctx)  # zero rates, the manipulability
             brakes = _ALL_BRAKES
         else:
             effective = hc
@@ -231,7 +239,26 @@ class ArmController:
                     value=command.manipulability,
                 )
             )
-        return self._output(command, brakes, reason, tuple(warnings), ctx, payload_mass_kg)
+        output = self._output(command, brakes, reason, tuple(warnings), ctx, payload_mass_kg)
+        event = self._safing_report(output.telemetry, world.time_s)
+        return output if event is None else dataclasses.replace(output, safed_event=event)
+
+    def _safing_report(
+        self, telemetry: ControlTelemetry, now_s: float
+    ) -> tuple[str | None, float] | None:
+        """Once per safing, on the tick the stop has the arm at rest with its brakes on:
+        the first cause and how long the stop took (simulated seconds)."""
+        if not telemetry.safed:
+            self._safing_since_s = None
+            self._safing_reported = False
+            return None
+        if self._safing_since_s is None:
+            self._safing_since_s = now_s
+            self._safing_first_cause = telemetry.safed_reason
+        if telemetry.stopping or self._safing_reported:
+            return None
+        self._safing_reported = True
+        return self._safing_first_cause, round(now_s - self._safing_since_s, 6)
 
     # ------------------------------------------------------------------ helpers
     def _start_stop(self, world: World) -> ControlledStop:
@@ -254,7 +281,7 @@ class ArmController:
         """One tick of the controlled stop (trainer.control.stop)."""
         stop = self._stop
         assert stop is not None  # only called while stopping
-        hold = self._modes[2].command(hc, ctx)
+        hold = self._hold.command(hc, ctx)
         if paused:  # the world does not step: keep the drives' targets as they are
             rates = self._last_rates
             return ModeCommand(rates, tip_twist(ctx.jacobian_n, rates), hold.manipulability), (

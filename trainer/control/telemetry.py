@@ -137,6 +137,9 @@ class ControlOutput:
     joint_rates_rad_s: tuple[float, ...]
     brakes: tuple[bool, ...]
     telemetry: ControlTelemetry
+    # Once per safing, when the controlled stop has the arm at rest with its brakes on:
+    # (the safing's first cause, the stop's duration in s); the session logs arm_safed.
+    safed_event: tuple[str | None, float] | None = None
 
     def to_dict(self) -> dict[str, object]:
         return {

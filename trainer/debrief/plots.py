@@ -31,6 +31,7 @@ from trainer.debrief.technique import AXIS_IN_USE, GATE_RANGE_M
 from trainer.record.notes import Note
 from trainer.scenario.model import Envelope, RangeTier, Tier
 from trainer.sim.joints import JOINT_LIMIT_RAD, JOINT_NAMES
+from trainer.sim.metrics import CAPTURE_QUANTITIES
 
 DPI = 100
 WIDTH_IN, HEIGHT_IN = 6.4, 2.7
@@ -38,14 +39,7 @@ FULL_COLOUR, ALLOWED_COLOUR, OUTSIDE_COLOUR = "#d4efdf", "#fdebd0", "#f9d6d2"
 LINE_COLOUR = "#1f4e79"
 TRIGGER_COLOUR = "#6c3483"
 
-QUANTITY_LABELS = {
-    "lateral_offset_m": ("Lateral offset", "m"),
-    "axial_depth_m": ("Axial depth of the shaft tip in the LEE", "m"),
-    "pitch_yaw_misalignment_deg": ("Pitch/yaw misalignment", "°"),
-    "roll_misalignment_deg": ("Roll misalignment (folded to 0–60°)", "°"),
-    "relative_speed_m_s": ("Relative speed", "m/s"),
-    "relative_rate_deg_s": ("Relative angular rate", "°/s"),
-}
+QUANTITY_LABELS = {q.name: (q.title, q.unit) for q in CAPTURE_QUANTITIES}
 
 
 MAX_POINTS = 4000

@@ -23,17 +23,11 @@ from trainer.record.decode import NS_PER_S
 from trainer.record.inputs import InputCheck
 from trainer.record.schemas import INPUT_TOPIC, STATE_TOPIC
 from trainer.record.seek import IndexedRecording
+from trainer.sim.metrics import QUANTITY_NAMES
 
 FloatArray = npt.NDArray[np.float64]
 
-METRIC_KEYS = (
-    "lateral_offset_m",
-    "axial_depth_m",
-    "pitch_yaw_misalignment_deg",
-    "roll_misalignment_deg",
-    "relative_speed_m_s",
-    "relative_rate_deg_s",
-)
+METRIC_KEYS = QUANTITY_NAMES
 
 
 def _float(value: Any) -> float:

@@ -13,8 +13,10 @@ graded run exercises exactly the code a trainee uses (docs/DESIGN.md §2).
 
 Axis semantics: in Cartesian rate mode, THC x/y/z and RHC roll/pitch/yaw are rates along
 and about the x/y/z axes of the selected frame of resolution (base or LEE), as fractions
-of the current rate scale's maximum. Buttons are *held* states; the control layer acts on
-rising edges, so a replayed stream reproduces every press.
+of the current rate scale's maximum. Buttons are *held* states, so a replayed stream
+reproduces every press; what acts on a press reads the rising edges of a ``TickInput``,
+computed once per tick by ``ButtonEdges`` (the session's) and read by the session, its
+task, the arm controller and the window alike.
 """
 
 from __future__ import annotations
@@ -89,3 +91,28 @@ class HandControllerState:
 
 
 NEUTRAL = HandControllerState()
+
+
+@dataclass(frozen=True, slots=True)
+class TickInput:
+    """One control tick's hand controllers with the buttons that went down this tick."""
+
+    state: HandControllerState
+    pressed: frozenset[Button]
+
+
+NOTHING_PRESSED: frozenset[Button] = frozenset()
+
+
+class ButtonEdges:
+    """Rising edges from one tick's held buttons to the next: a button pressed this tick
+    and not the one before (held for many ticks, it acts once)."""
+
+    def __init__(self) -> None:
+        self._held: frozenset[Button] = NOTHING_PRESSED
+
+    def next(self, state: HandControllerState) -> TickInput:
+        buttons = state.buttons
+        pressed = buttons - self._held if buttons else NOTHING_PRESSED
+        self._held = buttons
+        return TickInput(state, pressed)

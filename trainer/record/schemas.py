@@ -39,6 +39,7 @@ from trainer.record.foxglove import JSON_SCHEMA_DRAFT
 from trainer.record.foxglove import TF_SCHEMA as TF_SCHEMA  # re-exported: a channel's schema
 from trainer.sim.capture_state import CaptureState
 from trainer.sim.joints import JOINT_NAMES
+from trainer.sim.metrics import CAPTURE_QUANTITIES
 
 FORMAT = "canadarm-trainer/recording@1"
 """The value of the ``format`` metadata key; a reader refuses any other."""
@@ -228,14 +229,7 @@ STATE_SCHEMA: dict[str, Any] = _message(
         ),
         "metrics": _object(
             "the capture metrics of docs/DESIGN.md §4",
-            {
-                "lateral_offset_m": _number("shaft tip to the LEE boresight"),
-                "axial_depth_m": _number("shaft tip inside the mouth (negative = outside)"),
-                "pitch_yaw_misalignment_deg": _number("boresight to reversed shaft axis"),
-                "roll_misalignment_deg": _number("about the boresight, folded to [0, 60]"),
-                "relative_speed_m_s": _number("shaft tip relative to the LEE origin"),
-                "relative_rate_deg_s": _number("vehicle minus LEE angular velocity"),
-            },
+            {q.name: _number(q.definition) for q in CAPTURE_QUANTITIES},
         ),
         "range_m": _number("LEE origin to the shaft tip"),
         "drift_from_start_m": _number("shaft tip from where free drift began"),

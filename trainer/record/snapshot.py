@@ -27,7 +27,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from trainer.clock import CONTROL_TICK_S
+from trainer.clock import CONTROL_TICK_S  # docs/DESIGN.md §3: the control tick
 from trainer.control.telemetry import (
     ControlTelemetry,
     ControlWarning,

@@ -50,6 +50,7 @@ from trainer.scenario.model import (
     TimelineEvent,
     VehicleSpec,
 )
+from trainer.sim.metrics import CAPTURE_QUANTITIES
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TOP_REQUIRED = ("id", "version", "title", "orbit", "vehicle", "arm", "timeline")
@@ -79,13 +80,7 @@ ALTITUDE_RANGE_KM = (150.0, 2000.0)
 # Largest meaningful allowed bound: roll is folded to [0°, 60°] (three-fold cams, docs/DESIGN.md §4),
 # pitch/yaw is an angle between two axes.
 ENVELOPE_MAX = {"roll_misalignment_deg": 60.0, "pitch_yaw_misalignment_deg": 180.0}
-_TIERS = (
-    "lateral_offset_m",
-    "pitch_yaw_misalignment_deg",
-    "roll_misalignment_deg",
-    "relative_speed_m_s",
-    "relative_rate_deg_s",
-)
+_TIERS = tuple(q.name for q in CAPTURE_QUANTITIES if q.envelope == "upper")
 
 
 class Context:

@@ -9,19 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from trainer.scenario.model import Envelope, RangeTier, Tier
-from trainer.sim.metrics import CaptureMetrics
+from trainer.sim.metrics import CAPTURE_QUANTITIES, CaptureMetrics
 
 FULL, ALLOWED, OUTSIDE = "full", "allowed", "outside"
 _ORDER = {FULL: 0, ALLOWED: 1, OUTSIDE: 2}
 
-# (metric attribute, label for sentences, unit, format)
-QUANTITIES: tuple[tuple[str, str, str, str], ...] = (
-    ("lateral_offset_m", "lateral offset", "m", ".3f"),
-    ("axial_depth_m", "axial depth", "m", ".3f"),
-    ("pitch_yaw_misalignment_deg", "pitch/yaw misalignment", "°", ".1f"),
-    ("roll_misalignment_deg", "roll misalignment", "°", ".1f"),
-    ("relative_speed_m_s", "relative speed", "m/s", ".4f"),
-    ("relative_rate_deg_s", "relative angular rate", "°/s", ".2f"),
+# (metric attribute, label for sentences, unit, format): trainer/sim/metrics.py's table
+QUANTITIES: tuple[tuple[str, str, str, str], ...] = tuple(
+    (q.name, q.words, q.unit, q.fmt) for q in CAPTURE_QUANTITIES
 )
 
 

@@ -18,18 +18,11 @@ from trainer.scoring.accumulate import (
 )
 from trainer.scoring.envelope import FULL, OUTSIDE, QUANTITIES, EnvelopeJudgement
 from trainer.sim.joints import JOINT_TORQUE_LIMIT_NM
-from trainer.sim.metrics import CaptureMetrics
+from trainer.sim.metrics import CAPTURE_QUANTITIES, CaptureMetrics
 
-REPORT_FORMAT = "canadarm-trainer/report@1"
+REPORT_FORMAT = "canadarm-trainer/report@2"  # @2: the interrupted outcome (docs/DESIGN.md §6)
 # Score component for each envelope quantity (scenario scoring weights keys).
-ENVELOPE_COMPONENTS = {
-    "lateral_offset_m": "lateral",
-    "axial_depth_m": "axial",
-    "pitch_yaw_misalignment_deg": "pitch_yaw",
-    "roll_misalignment_deg": "roll",
-    "relative_speed_m_s": "speed",
-    "relative_rate_deg_s": "rate",
-}
+ENVELOPE_COMPONENTS = {q.name: q.component for q in CAPTURE_QUANTITIES}
 # Deduction scales (E, documented in the Markdown report's legend):
 CONTACTS_FOR_FULL_DEDUCTION = 3
 MISSES_FOR_FULL_DEDUCTION = 2

@@ -27,7 +27,7 @@ from trainer.control.controller import ArmController, apply
 from trainer.control.telemetry import ControlTelemetry
 from trainer.errors import SimulationDivergedError
 from trainer.fixedmath import norm3
-from trainer.input.state import Button, HandControllerState
+from trainer.input.state import Button, ButtonEdges, HandControllerState, TickInput
 from trainer.observation import build_telemetry
 from trainer.record.sink import RecordingSink
 from trainer.scenario.build import initial_world_spec, scenario_to_json
@@ -81,10 +81,7 @@ class Session:
         self.tick_count = 0
         self.paused = False
         self._connected = True
-        self._safing_since_s: float | None = None  # when the arm was last safed
-        self._safing_cause: str | None = None
-        self._safing_reported = False
-        self._previous_buttons: frozenset[Button] = frozenset()
+        self._edges = ButtonEdges()  # the one place a tick's presses are found
         self._bias: tuple[Vec3, Vec3] = (ZERO, ZERO)
         self.recording_path = recording_path
         self.recorder: SessionRecorder | None = None
@@ -115,6 +112,7 @@ class Session:
         self.task: Task = make_task(self)
         self.task.start()
         self.timeline.fire(self.time_s, self)
+        self.last_input = TickInput(HandControllerState(), frozenset())
         self.last_telemetry = self._telemetry(HandControllerState(), None)
 
     # ------------------------------------------------------------------ the tick
@@ -122,8 +120,8 @@ class Session:
         """Advance one control tick with ``hc`` from the pilot; returns the new snapshot."""
         if self.finished:
             return self.last_telemetry
-        pressed = hc.buttons - self._previous_buttons
-        self._previous_buttons = hc.buttons
+        tick_input = self.last_input = self._edges.next(hc)
+        pressed = tick_input.pressed
         for listener in self._tick_listeners:
             listener.on_input(self.tick_count, self.time_s, hc, self.last_telemetry.control)
         self._device(hc.connected)
@@ -136,11 +134,16 @@ class Session:
         control: ControlTelemetry | None = None
         try:
             output = self.controller.tick(
-                effective, self.world, payload_mass_kg=self._payload_mass(), paused=self.paused
+                TickInput(effective, pressed),
+                self.world,
+                payload_mass_kg=self._payload_mass(),
+                paused=self.paused,
             )
             apply(output, self.world)
             control = output.telemetry
-            self._safing(control)
+            if output.safed_event is not None:
+                cause, stop_s = output.safed_event
+                self.event("arm_safed", cause=cause, stop_s=stop_s)
             if not self.paused:
                 self._advance()
         except SimulationDivergedError as exc:
@@ -231,24 +234,6 @@ class Session:
 
     def bias_hand_controllers(self, thc: Vec3, rhc: Vec3) -> None:
         self._bias = (thc, rhc)
-
-    def _safing(self, control: ControlTelemetry) -> None:
-        """One ``arm_safed`` event per safing: the controlled stop has brought the arm to
-        rest and its brakes are on (trainer.control.stop)."""
-        if not control.safed:
-            self._safing_since_s = None
-            self._safing_reported = False
-            return
-        if self._safing_since_s is None:
-            self._safing_since_s = self.time_s
-            self._safing_cause = control.safed_reason
-        if not control.stopping and not self._safing_reported:
-            self._safing_reported = True
-            self.event(
-                "arm_safed",
-                cause=self._safing_cause,
-                stop_s=round(self.time_s - self._safing_since_s, 6),
-            )
 
     def _device(self, connected: bool) -> None:
         if connected != self._connected:

@@ -54,6 +54,46 @@ class CaptureMetrics:
         return asdict(self)
 
 
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """How every room names one capture quantity: the one table of them."""
+
+    name: str  # the CaptureMetrics field, the key in reports, /state and the envelope
+    words: str  # in a sentence ("lateral offset 0.120 m exceeds ...")
+    unit: str  # as shown
+    fmt: str  # its format in sentences
+    title: str  # a plot's title
+    label: str  # the status display's row
+    short: str  # the overlay's cue
+    component: str  # its score component (docs/REFERENCE.md §4.2)
+    definition: str  # what it measures (the /state schema's description)
+    envelope: str  # "upper": a limit from above; "range": a band (the envelope's shape)
+
+
+CAPTURE_QUANTITIES: tuple[Quantity, ...] = (
+    Quantity("lateral_offset_m", "lateral offset", "m", ".3f", "Lateral offset", "LATERAL",
+             "OFFSET", "lateral", "shaft tip to the LEE boresight", "upper"),
+    Quantity("axial_depth_m", "axial depth", "m", ".3f",
+             "Axial depth of the shaft tip in the LEE", "DEPTH", "DEPTH", "axial",
+             "shaft tip inside the mouth (negative = outside)", "range"),
+    Quantity("pitch_yaw_misalignment_deg", "pitch/yaw misalignment", "°", ".1f",
+             "Pitch/yaw misalignment", "PITCH/YAW", "PITCH/YAW", "pitch_yaw",
+             "boresight to reversed shaft axis", "upper"),
+    Quantity("roll_misalignment_deg", "roll misalignment", "°", ".1f",
+             "Roll misalignment (folded to 0–60°)", "ROLL", "ROLL", "roll",
+             "about the boresight, folded to [0, 60]", "upper"),
+    Quantity("relative_speed_m_s", "relative speed", "m/s", ".4f", "Relative speed",
+             "REL SPEED", "SPEED", "speed", "shaft tip relative to the LEE origin", "upper"),
+    Quantity("relative_rate_deg_s", "relative angular rate", "°/s", ".2f",
+             "Relative angular rate", "REL RATE", "RATES", "rate",
+             "vehicle minus LEE angular velocity", "upper"),
+)  # fmt: skip
+"""The six capture quantities of docs/DESIGN.md §4, in their order: the names, words,
+units and labels every room uses (scoring, the recording schema, the displays, the
+debrief) come from here."""
+QUANTITY_NAMES: tuple[str, ...] = tuple(q.name for q in CAPTURE_QUANTITIES)
+
+
 def fold_roll_deg(angle_deg: float) -> float:
     """Fold a roll angle into [0°, 60°] using the three-fold symmetry of the cams."""
     a = math.fmod(abs(angle_deg), CAM_SYMMETRY_DEG)

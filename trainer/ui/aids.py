@@ -4,7 +4,7 @@ recorded in the recording's metadata and in report.json under ``aids``).
 | level  | shows                                                                       |
 |--------|-----------------------------------------------------------------------------|
 | guided | cameras, the overlay with its cues coloured by envelope tier, M2's calls,   |
-|        | every capture number (range, closing, offset, misalignment, rates)          |
+|        | every capture number (range, range rate, offset, misalignment, rates)          |
 | crew   | cameras, the overlay (uncoloured) and M2's calls, as on orbit               |
 | none   | cameras only                                                                |
 

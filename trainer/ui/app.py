@@ -28,6 +28,7 @@ from typing import Any
 
 import pygame
 
+from trainer.clock import STATE_EVERY_TICKS
 from trainer.history.store import history_path
 from trainer.input.source import AutoInput, InputSource, make_input
 from trainer.input.state import Button, HandControllerState
@@ -117,7 +118,6 @@ class FlyApp:
         self.workstation: Workstation | None = None
         self.cameras = list(CAMERAS)
         self._pending: list[pygame.event.Event] = []
-        self._camera_held = False
         self._schedule = FrameSchedule()
         self._warm = False
         self.frame_times: list[float] = []
@@ -346,7 +346,10 @@ class FlyApp:
         for _ in range(due.ticks):
             ticked = session.tick(self._next_state(attempt))
             self.telemetry = ticked
-            if ticked.tick % 6 == 0 or session.finished:  # M2 reads the displays at 10 Hz
+            if Button.CAMERA in session.last_input.pressed:  # the window's own button
+                self.cameras = self.cameras[1:] + self.cameras[:1]
+            # M2 reads the displays as often as /state is recorded (10 Hz)
+            if ticked.tick % STATE_EVERY_TICKS == 0 or session.finished:
                 for call in attempt.caller.update(ticked) if attempt.aids.m2_calls else []:
                     attempt.log_line(call.text, CYAN, call.time_s)
             if session.finished:
@@ -390,10 +393,6 @@ class FlyApp:
             hc = HandControllerState(auto.thc, auto.rhc, auto.buttons | keys, auto.connected)
         elif not self.focused:
             hc = HandControllerState(connected=hc.connected)  # centred while unfocused
-        camera = Button.CAMERA in hc.buttons
-        if camera and not self._camera_held:
-            self.cameras = self.cameras[1:] + self.cameras[:1]
-        self._camera_held = camera
         return hc
 
     def _slowed(self, attempt: Attempt, *, force: bool = False) -> None:

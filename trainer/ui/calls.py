@@ -38,16 +38,6 @@ OPENING_M_S = 0.02
 RATE_CALL_GAP_S = 8.0
 
 
-def closing_rate_m_s(t: Telemetry) -> float:
-    """How fast the LEE-to-shaft range shrinks (m/s, positive = closing)."""
-    p = t.shaft_tip_position_lee_m
-    v = t.shaft_tip_velocity_lee_m_s
-    r = math.sqrt(p[0] * p[0] + p[1] * p[1] + p[2] * p[2])
-    if r < 1e-9:
-        return 0.0
-    return -(p[0] * v[0] + p[1] * v[1] + p[2] * v[2]) / r
-
-
 def in_depth_window(t: Telemetry, envelope: Envelope) -> bool:
     """True when the shaft's ball is in the envelope's allowed axial-depth window: the range
     is right to pull the trigger (what the overlay's "in range" cue tells)."""
@@ -76,7 +66,7 @@ class M2Caller:
             return []
         out: list[Call] = []
         rng = t.range_m
-        closing = closing_rate_m_s(t)
+        closing = -t.range_rate_m_s  # M2 says closing N cm per second
         if not self._started:
             self._started = True
             for threshold in RANGE_CALLS_M:  # no call for thresholds already passed

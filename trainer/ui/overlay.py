@@ -10,7 +10,7 @@ fixture.
 | P/Y box              | the pitch/yaw correction: fly the nose toward the dot          |
 | wings                | the fixture's roll against the crosshair's level: level them   |
 | range tape (left)    | range to the ball on a log scale 0.05–10 m, the trigger window  |
-|                      | bracketed; range and closing rate beneath in guided mode       |
+|                      | bracketed; range and range rate (RR) beneath in guided mode    |
 | cue (top)            | IN RANGE when the depth is right to pull the trigger; in guided |
 |                      | mode "CAPTURE GO" in the envelope tier's colour, or the worst  |
 |                      | quantity to correct                                             |
@@ -27,9 +27,10 @@ import pygame
 
 from trainer.scenario.model import Envelope
 from trainer.scoring.envelope import OUTSIDE, judge
+from trainer.sim.metrics import CAPTURE_QUANTITIES
 from trainer.telemetry import Telemetry
 from trainer.ui.aids import AidLevel
-from trainer.ui.calls import closing_rate_m_s, in_depth_window
+from trainer.ui.calls import in_depth_window
 from trainer.ui.theme import OVERLAY, Colour, Fonts, tier_colour
 
 # E: three times the allowed lateral offset of the CRS-20 envelope (0.10 m, docs/REFERENCE.md §4)
@@ -152,15 +153,11 @@ def draw_overlay(
         surface.blit(label, label.get_rect(center=cue.center))
 
 
+_SHORT = {q.name: q.short for q in CAPTURE_QUANTITIES}
+
+
 def _short(name: str) -> str:
-    return {
-        "lateral_offset_m": "OFFSET",
-        "axial_depth_m": "DEPTH",
-        "pitch_yaw_misalignment_deg": "PITCH/YAW",
-        "roll_misalignment_deg": "ROLL",
-        "relative_speed_m_s": "SPEED",
-        "relative_rate_deg_s": "RATES",
-    }[name]
+    return _SHORT[name]
 
 
 def _needle(
@@ -214,10 +211,13 @@ def _range_tape(
     )
     if not numbers:
         return  # crew: the numbers come from M2's calls, as on orbit
-    closing = closing_rate_m_s(t)
     fonts.text(
         surface, f"R {t.range_m:5.2f} m", (rect.x + 8 * unit, bottom + 10 * unit), 18, colour
     )
     fonts.text(
-        surface, f"CL {closing:+.3f} m/s", (rect.x + 8 * unit, bottom + 28 * unit), 18, colour
+        surface,
+        f"RR {t.range_rate_m_s:+.3f} m/s",
+        (rect.x + 8 * unit, bottom + 28 * unit),
+        18,
+        colour,
     )

@@ -19,7 +19,6 @@ from trainer.sim.joints import JOINT_LIMIT_RAD, JOINT_NAMES
 from trainer.telemetry import Telemetry
 from trainer.ui.aids import AidLevel
 from trainer.ui.alerts import JOINT_MARGIN_DEG, Alert, Level, MasterAlarm
-from trainer.ui.calls import closing_rate_m_s
 from trainer.ui.theme import (
     AMBER,
     BLACK,
@@ -177,9 +176,17 @@ def _capture_numbers(
     def col(name: str) -> Colour:
         return tier_colour(tiers.get(name), True)
 
-    closing = closing_rate_m_s(t)
     y = _row(surface, fonts, x, y, w, "RANGE", f"{t.range_m:6.2f} m")
-    y = _row(surface, fonts, x, y, w, "CLOSING", f"{closing:+.3f} m/s", col("relative_speed_m_s"))
+    y = _row(
+        surface,
+        fonts,
+        x,
+        y,
+        w,
+        "RANGE RATE",
+        f"{t.range_rate_m_s:+.3f} m/s",
+        col("relative_speed_m_s"),
+    )
     y = _row(
         surface, fonts, x, y, w, "LATERAL", f"{m.lateral_offset_m:.3f} m", col("lateral_offset_m")
     )

@@ -38,6 +38,7 @@ from pathlib import Path
 
 import pygame
 
+from trainer.clock import CONTROL_TICK_S
 from trainer.errors import TrainerError, one_line
 from trainer.record.notes import append_note, read_notes
 from trainer.record.seek import open_recording
@@ -178,7 +179,7 @@ class ReplayViewer:
 
     def step_ticks(self, n: int) -> None:
         self.playing = False
-        self.seek(self.t + n / 60.0)
+        self.seek(self.t + n * CONTROL_TICK_S)
 
     def toggle_play(self) -> None:
         if not self.playing and self.t >= self.model.end_s - 1e-9:

@@ -11,7 +11,7 @@ window runs it in the background and ``absorb``s the result). Together they give
   /events, and M2's calls re-derived from each /state snapshot exactly as ``fly`` makes
   them (M2 reads the displays at 10 Hz, trainer/ui/calls.py; none with aids ``none``);
 - the pause and camera-loss intervals, and the contact times (the C&W panel's CONTACT);
-- the plot strip's series: range, closing rate and lateral offset at every /state.
+- the plot strip's series: range, range rate and lateral offset at every /state.
 
 Then ``snapshot_at(t)`` rebuilds the snapshot shown at any instant from two seeks
 (trainer/record/snapshot.py); nothing is re-simulated. Events, the hand controllers and
@@ -39,7 +39,7 @@ from trainer.scenario.model import Scenario
 from trainer.telemetry import Telemetry, Vec3
 from trainer.ui.aids import AidLevel
 from trainer.ui.alerts import Alert, Level, MasterAlarm, alerts
-from trainer.ui.calls import M2Caller, closing_rate_m_s
+from trainer.ui.calls import M2Caller
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -113,7 +113,7 @@ class LogLine:
 class PlotSeries:
     t_s: FloatArray
     range_m: FloatArray
-    closing_m_s: FloatArray
+    range_rate_m_s: FloatArray
     lateral_m: FloatArray
 
 
@@ -326,13 +326,13 @@ def scan_states(
 ) -> StateScan:
     """One pass over /state: each message rebuilt into the snapshot ``fly`` showed, fed
     to M2 (10 Hz, as ``fly``) and to the C&W items (a newly lit item is an alarm marker),
-    and its range, closing rate and lateral offset kept for the plots. ``recording`` may
+    and its range, range rate and lateral offset kept for the plots. ``recording`` may
     be another handle on the model's file (a background thread's own)."""
     connected = _intervals(model.events, "device_unplugged", "device_plugged", model.end_s)
     caller = M2Caller(model.scenario.envelope)
     t_list: list[float] = []
     rng: list[float] = []
-    closing: list[float] = []
+    range_rate: list[float] = []
     lateral: list[float] = []
     log: list[LogLine] = []
     markers: list[Marker] = []
@@ -351,7 +351,7 @@ def scan_states(
         )
         t_list.append(t)
         rng.append(snap.range_m)
-        closing.append(closing_rate_m_s(snap))
+        range_rate.append(snap.range_rate_m_s)
         lateral.append(snap.metrics.lateral_offset_m)
         if model.aids.m2_calls:
             log.extend(LogLine(c.time_s, c.text, "m2") for c in caller.update(snap))
@@ -363,7 +363,7 @@ def scan_states(
         lit = {a.key for a in items}
         if progress is not None and i % 200 == 0:
             progress((log_ns - model.start_s * NS_PER_S) / span_ns)
-    series = PlotSeries(*(np.array(v, dtype=float) for v in (t_list, rng, closing, lateral)))
+    series = PlotSeries(*(np.array(v, dtype=float) for v in (t_list, rng, range_rate, lateral)))
     return StateScan(series, log, markers)
 
 

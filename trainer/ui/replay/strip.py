@@ -1,5 +1,5 @@
 """The bottom of the replay window: the timeline with its event markers and the plot
-strip (range, closing rate, lateral offset against the envelope bands), sharing one time
+strip (range, range rate, lateral offset against the envelope bands), sharing one time
 axis and one cursor.
 
 Everything that does not move is drawn once into a background surface (again when the
@@ -188,7 +188,7 @@ class Strip:
             f_lo, f_hi = env.axial_depth_m.full
             bands = [(lo, hi, BAND_ALLOWED), (f_lo, f_hi, BAND_FULL)]
         elif which == 1:
-            values, title, unit = series.closing_m_s, "CLOSING", "m/s"
+            values, title, unit = series.range_rate_m_s, "RANGE RATE", "m/s"
             limit = env.relative_speed_m_s
             span = max(3.0 * limit.allowed, 0.05)
             lo_v, hi_v = -span, span

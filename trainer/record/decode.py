@@ -2,18 +2,18 @@
 the typed records every reader uses, so that ``grade --pilot``, ``replay --verify``,
 ``report`` and the replay viewer read a recording the same way.
 
-| what                | decoded into                                        | by                    |
-|---------------------|-----------------------------------------------------|-----------------------|
-| metadata values     | JSON values (a value that is not JSON: the text)    | `metadata_values`     |
-| the session's setup | `RecordingInfo`: the resolved scenario, seed, pilot, | `recording_info`      |
-|                     | aid level, the metadata; checked before any use     | (`checked_metadata`)  |
-| the aid level       | the recorded level, or `NOT_RECORDED` (one default:  | `aid_level`           |
-|                     | a ``grade`` run has no window and no aids)          |                       |
-| an /input message   | `HandControllerState`, exactly the schema's fields  | `input_state`         |
-|                     | (the stream's order and digest: trainer/record/inputs.py) |                 |
-| a /state message    | the ``Telemetry`` snapshot shown                    | trainer/record/snapshot.py |
-| an /events message  | an event: a dict with a number ``time_s`` and a     | `event`               |
-|                     | string ``kind``, then the kind's own fields         |                       |
+| what               | decoded into                                   | by                       |
+|--------------------|------------------------------------------------|--------------------------|
+| metadata values    | JSON values (a value that is not JSON: text)   | `metadata_values`        |
+| the session setup  | `RecordingInfo`: resolved scenario, seed,      | `recording_info`         |
+|                    | pilot, aid level; checked before any use       | (`checked_metadata`)     |
+| the aid level      | the recorded level, or `NOT_RECORDED` (the one | `aid_level`              |
+|                    | default: ``grade`` has no window, no aids)     |                          |
+| an /input message  | `HandControllerState`, exactly the schema's    | `input_state` (the order |
+|                    | fields                                         | and digest: inputs.py)   |
+| a /state message   | the ``Telemetry`` snapshot it records          | snapshot.py              |
+| an /events message | a dict: ``time_s`` a number, ``kind`` a        | `event`                  |
+|                    | string, then the kind's own fields             |                          |
 
 Nothing in a recording is trusted: it may come from a crash, a newer trainer, another tool
 or a hand edit. What a replay depends on (the seed, the scenario, every /input field) is
@@ -39,8 +39,8 @@ if TYPE_CHECKING:
     from trainer.scenario.model import Scenario
 
 # The scenario package is imported where a recording's scenario is checked, not at the top:
-# the seeking reader imports this module, and the scenario loader brings numpy and yaml
-# (15 MB resident; docs/DESIGN.md §9: the reader's memory does not grow with the file).
+# the seeking reader imports this module, and a reader that only seeks needs neither the
+# scenario loader nor yaml (docs/DESIGN.md §9: the reader's memory).
 
 NS_PER_S = 1_000_000_000
 

@@ -1,4 +1,5 @@
-"""The package installed from a built wheel (not editable) finds and loads its robots."""
+"""The package installed from a built wheel (not editable) finds and loads its robots, and
+ships the ``canadarm_trainer`` module that registers the Gymnasium environments."""
 
 from __future__ import annotations
 
@@ -50,6 +51,10 @@ def test_installed_wheel_loads_its_robots(tmp_path: Path) -> None:
         "from trainer.scenario.loader import load_scenario\n"
         "w = World(default_world_spec()); w.step(4); w.close()\n"
         "load_scenario('crs20-capture')\n"
+        "import gymnasium, canadarm_trainer\n"
+        "env = gymnasium.make('canadarm_trainer:CanadarmTrainer/Capture-v0')\n"
+        "env.reset(seed=0); env.close()\n"
+        "print(canadarm_trainer.__file__)\n"
         "print(trainer.__file__); print(r.data_dir('robots'))\n"
     )
     env = {**os.environ, "PYTHONPATH": str(site)}
@@ -65,6 +70,7 @@ def test_installed_wheel_loads_its_robots(tmp_path: Path) -> None:
         .stdout.strip()
         .splitlines()
     )
-    module_file, robots = Path(out[-2]), Path(out[-1])
+    envs_file, module_file, robots = Path(out[-3]), Path(out[-2]), Path(out[-1])
     assert module_file.is_relative_to(site), "the wheel's trainer must be the one imported"
+    assert envs_file == site / "canadarm_trainer" / "__init__.py"
     assert robots == site / "trainer" / "_data" / "robots"

@@ -1,5 +1,5 @@
 """Evaluate a policy on a Canadarm2 trainer environment over a range of seeds and print
-its pass rate (docs/ENVIRONMENT.md §8).
+its pass rate (docs/ENVIRONMENT.md §9).
 
     python examples/evaluate_policy.py --policy autopilot --seeds 1..10
     python examples/evaluate_policy.py --env CanadarmTrainer/OffsetGrappleDrill-v0 --policy random --seeds 1..3 --time-limit 20

@@ -16,12 +16,23 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
-SCANNED = ("trainer", "robots", "tests", "bench", "scenarios", "tools", "docs", "README.md")
+SCANNED = (
+    "trainer",
+    "canadarm_trainer",
+    "robots",
+    "tests",
+    "bench",
+    "examples",
+    "scenarios",
+    "tools",
+    "docs",
+    "README.md",
+)
 TEXT_SUFFIXES = {".py", ".md", ".yaml", ".yml", ".urdf", ".toml", ".sh", ".txt", ".json"}
 # This test and the rewriting tool spell out the old forms they look for.
 NOT_SCANNED = {Path(__file__).resolve(), ROOT / "tools" / "rewrite_citations.py"}
 
-NAMES = ("REFERENCE", "DESIGN", "PYBULLET_NOTES", "STYLE")
+NAMES = ("REFERENCE", "DESIGN", "PYBULLET_NOTES", "STYLE", "ENVIRONMENT")
 _NAME = "|".join(NAMES)
 SECTION = r"§\s*(\d+(?:\.\d+)*)"
 # docs/X.md, then optionally "§N" and more sections: "§3, §4", "§3 and §4".

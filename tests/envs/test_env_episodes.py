@@ -1,6 +1,6 @@
 """Episodes: the same seed gives the same episode bit for bit; the autopilot flown as a
 policy is graded exactly as ``grade --pilot autopilot``; a recorded episode is a recording
-like any other (``replay --verify``, ``report``) (docs/ENVIRONMENT.md §5, §6)."""
+like any other (``replay --verify``, ``report``) (docs/ENVIRONMENT.md §5, §6, §8)."""
 
 from __future__ import annotations
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import gymnasium
 import numpy as np
@@ -31,7 +32,7 @@ from trainer.envs.spaces import (
 )
 from trainer.grade import closing_summary, session_facts, write_reports
 from trainer.input.guard import HoldGuard
-from trainer.input.state import HandControllerState
+from trainer.input.state import Button, HandControllerState
 from trainer.safeio import FolderLock, make_folder
 from trainer.scenario.defaults import SEED_MAX
 from trainer.scenario.loader import load_scenario
@@ -43,6 +44,9 @@ from trainer.session import Session
 from trainer.sim.joints import JOINT_NAMES
 from trainer.tasks.capture import CaptureTask
 from trainer.telemetry import Telemetry
+
+if TYPE_CHECKING:  # the renderer is imported on first use: no OpenGL until an image is asked for
+    from trainer.render import Renderer, Scene, ScenePoses
 
 Image = npt.NDArray[np.uint8]
 CameraName = Literal["lee", "external", "elbow"]
@@ -98,7 +102,7 @@ class CaptureEnv(gymnasium.Env[dict[str, Any], dict[str, Any]]):
     ``reset(seed=, options=)``: ``super().reset(seed=seed)``, then the session's integer
     seed is drawn from ``self.np_random`` (or given as ``options["session_seed"]``, 0 to
     2³²−1: the same session as ``grade --seed N``), and the session draws every dispersion
-    from it. A new world is built each episode (about 40 ms): the same seed gives the same
+    from it. A new world is built each episode (about 20 ms, bench/bench_env.py): the same seed gives the same
     episode bit for bit.
 
     ## Attributes
@@ -172,9 +176,9 @@ class CaptureEnv(gymnasium.Env[dict[str, Any], dict[str, Any]]):
         self._deductions = 0.0
         self._guard: HoldGuard | None = None
         self._task: CaptureTask | None = None
-        self._renderer: Any = None  # trainer.render.Renderer, made on first use
-        self._scene: Any = None
-        self._poses: tuple[int, Any] | None = None
+        self._renderer: Renderer | None = None  # made on first use
+        self._scene: Scene | None = None
+        self._poses: tuple[int, ScenePoses] | None = None
         self._record_dir = None if record_dir is None else Path(record_dir)
         self._lock: FolderLock | None = None
         self._episodes = 0
@@ -362,7 +366,7 @@ class CaptureEnv(gymnasium.Env[dict[str, Any], dict[str, Any]]):
             return np.zeros((height, width, 3), np.uint8)
         from trainer.render import Renderer, Scene, lighting_for, poses_from_telemetry
 
-        if self._renderer is None:
+        if self._renderer is None or self._scene is None:
             self._scene = Scene.for_scenario(self.scenario)
             self._renderer = Renderer.create(self._scene, prefer=self._prefer)
         if self._poses is None or self._poses[0] != id(t):
@@ -402,7 +406,7 @@ def _size(size: tuple[int, int], name: str) -> tuple[int, int]:
     return width, height
 
 
-def _device_guards() -> Any:
+def _device_guards() -> Mapping[Button, float]:
     """The hold each guarded button needs on a person's device (the default bindings)."""
     from trainer.input.bindings import load_bindings
 

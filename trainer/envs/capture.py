@@ -37,7 +37,6 @@ from trainer.safeio import FolderLock, make_folder
 from trainer.scenario.defaults import SEED_MAX
 from trainer.scenario.loader import load_scenario
 from trainer.scenario.model import Scenario
-from trainer.scoring.envelope import EnvelopeJudgement
 from trainer.scoring.judge import SESSION_CAP_S
 from trainer.scoring.report import build_report
 from trainer.session import Session
@@ -222,10 +221,9 @@ class CaptureEnv(gymnasium.Env[dict[str, Any], dict[str, Any]]):
         self._guard = HoldGuard(_device_guards()) if self.button_guard else None
         self._reward = EnvelopeReward(self.scenario)
         t = self.telemetry = self.session.last_telemetry
-        judgement = self._reward.judge_now(t)
-        self._phi = self._reward.potential(t, judgement)
+        self._phi, tier = self._reward.potential(t)
         self._deductions = 0.0
-        return self._observation(t), self._info(t, judgement)
+        return self._observation(t), self._info(t, tier)
 
     def step(
         self, action: dict[str, Any]
@@ -246,8 +244,7 @@ class CaptureEnv(gymnasium.Env[dict[str, Any], dict[str, Any]]):
                 break
         self.telemetry = t
         reward_now = self._reward
-        judgement = reward_now.judge_now(t)
-        phi = reward_now.potential(t, judgement)
+        phi, tier = reward_now.potential(t)
         ended = session.finished
         if ended:
             report = self._end_episode(session)
@@ -259,7 +256,7 @@ class CaptureEnv(gymnasium.Env[dict[str, Any], dict[str, Any]]):
         reward = (phi - self._phi) - (deductions - self._deductions) + bonus
         self._phi, self._deductions = phi, deductions
         terminated = ended and not truncated
-        return self._observation(t), reward, terminated, truncated, self._info(t, judgement)
+        return self._observation(t), reward, terminated, truncated, self._info(t, tier)
 
     def _guarded(self, hc: HandControllerState) -> HandControllerState:
         if self._guard is None:
@@ -330,14 +327,14 @@ class CaptureEnv(gymnasium.Env[dict[str, Any], dict[str, Any]]):
             image = self._image(t, "lee", self.camera_observation)
         return observe(t, self._selections(t), self._time_left_s(t), image)
 
-    def _info(self, t: Telemetry, judgement: EnvelopeJudgement) -> dict[str, Any]:
+    def _info(self, t: Telemetry, tier: str | None) -> dict[str, Any]:
         session = self.session
         info: dict[str, Any] = {
             "time_s": t.time_s,
             "tick": t.tick,
             "session_seed": self.session_seed,
             "outcome": None if session is None else session.outcome,
-            "tier_now": judgement.tier,
+            "tier_now": tier,
             "potential": self._phi,
             "deductions": self._deductions,
             "calls": list(t.messages),

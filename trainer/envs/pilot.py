@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from trainer.envs.spaces import action_of
+from trainer.input.state import HandControllerState
 from trainer.pilots import Pilot, make_pilot
 from trainer.scenario.model import Scenario
 from trainer.telemetry import Telemetry
@@ -20,6 +21,7 @@ class PilotPolicy:
 
     def __init__(self, pilot: Pilot) -> None:
         self.pilot = pilot
+        self._last: tuple[HandControllerState, dict[str, Any]] | None = None
 
     @classmethod
     def autopilot(cls, scenario: Scenario) -> PilotPolicy:
@@ -27,4 +29,8 @@ class PilotPolicy:
         return cls(make_pilot("autopilot", scenario))
 
     def act(self, telemetry: Telemetry) -> dict[str, Any]:
-        return action_of(self.pilot.next_state(telemetry))
+        state = self.pilot.next_state(telemetry)
+        last = self._last
+        if last is None or last[0] is not state:  # the autopilot hands on an unchanged state
+            last = self._last = (state, action_of(state))
+        return last[1]

@@ -33,7 +33,7 @@ import math
 from typing import Any
 
 from trainer.scenario.model import Scenario
-from trainer.scoring.envelope import QUANTITIES, EnvelopeJudgement, judge
+from trainer.scoring.envelope import QUANTITIES, judge
 from trainer.scoring.judge import OutcomeJudge
 from trainer.scoring.report import ENVELOPE_COMPONENTS, SessionFacts, build_report
 from trainer.telemetry import Telemetry
@@ -64,22 +64,21 @@ class EnvelopeReward:
         self._deductions_key: tuple[float, ...] | None = None
         self._deductions = 0.0
 
-    def judge_now(self, t: Telemetry) -> EnvelopeJudgement:
-        """The envelope's judgement of the snapshot: what a trigger pulled now would get."""
-        return judge(t.metrics, self.scenario.envelope)
-
-    def potential(self, t: Telemetry, judgement: EnvelopeJudgement) -> float:
-        """Φ of a snapshot judged ``judgement`` (module docstring)."""
+    def potential(self, t: Telemetry) -> tuple[float, str | None]:
+        """Φ of a snapshot (module docstring), and the envelope tier a trigger pulled now
+        would get: None before free drift and while the vehicle is held, when Φ needs no
+        judgement (the envelope is judged only then: it is a fifth of a step's cost)."""
         if t.free_drift_elapsed_s is None:
-            return self.floor
+            return self.floor, None
         if t.capture_state.holding:
-            return 0.0
+            return 0.0, None
+        judgement = judge(t.metrics, self.scenario.envelope)
         quantities = judgement.quantities
         phi = 0.0
         for i, weight in self._terms:
             excess = quantities[i].excess
             phi -= weight * excess / (1.0 + excess)
-        return phi
+        return phi, judgement.tier
 
     def running_deductions(self, judge_now: OutcomeJudge) -> float:
         """The report's running deductions so far (points ≥ 0), as ``build_report`` gives

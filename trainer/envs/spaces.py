@@ -54,6 +54,7 @@ BUTTONS: tuple[Button, ...] = (
     Button.ABORT,
     Button.FREE_DRIFT,
 )
+_NO_BUTTONS: frozenset[Button] = frozenset()
 STICK_AXES = ("thc_x", "thc_y", "thc_z", "rhc_roll", "rhc_pitch", "rhc_yaw")
 
 # The enumerations, in the order of their ``Discrete`` values.
@@ -110,11 +111,14 @@ def hand_controller_state(action: Mapping[str, Any]) -> HandControllerState:
             f"an action's sticks have {len(STICK_AXES)} axes and its buttons {len(BUTTONS)} "
             f"flags; got {sticks.shape[0]} and {held.shape[0]}"
         )
-    values = [float(v) for v in sticks.tolist()]
+    values = sticks.tolist()  # Python floats (ints, bools: made floats by the state)
+    flags = held.tolist()
     return HandControllerState(
         thc=(values[0], values[1], values[2]),
         rhc=(values[3], values[4], values[5]),
-        buttons=frozenset(b for b, flag in zip(BUTTONS, held.tolist(), strict=True) if flag),
+        buttons=frozenset([b for b, flag in zip(BUTTONS, flags, strict=True) if flag])
+        if any(flags)
+        else _NO_BUTTONS,
     )
 
 

@@ -1,18 +1,24 @@
 """Vectors of environments (docs/ENVIRONMENT.md §7): two in one process and two in two
 worker processes, each environment its own pybullet client, give the same batches bit
-for bit, including an episode's end and the automatic reset after it."""
+for bit, including an episode's end and the automatic reset after it; worker processes
+draw camera images when they may."""
 
 from __future__ import annotations
 
+import os
+import warnings
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import gymnasium
 import numpy as np
+import pytest
 from env_support import action, bits
 from gymnasium.vector import AsyncVectorEnv, SyncVectorEnv
 
 import canadarm_trainer  # noqa: F401 (registers the ids)
+from trainer.envs import CaptureEnv
 from trainer.input.state import Button
 
 STEPS = 40
@@ -72,3 +78,41 @@ def test_a_vector_runs_two_different_episodes_and_resets_each_at_its_end() -> No
         assert obs["mode"][0] == 0 and obs["mode"][1] in (1, 2)
     finally:
         vector.close()
+
+
+def _gl_in_this_process() -> None:
+    """Draw once here, as a notebook or a test session may have before it forks."""
+    env = CaptureEnv(camera_observation=(32, 24))
+    try:
+        env.reset(seed=0)
+        if env.renderer_fallback is not None:
+            message = f"no OpenGL through EGL here: {env.renderer_fallback}"
+            if os.environ.get("CI"):
+                pytest.fail(message)
+            pytest.skip(message)
+    finally:
+        env.close()
+
+
+def test_images_in_worker_processes_after_this_one_drew() -> None:
+    """Mesa's OpenGL hangs in a child forked after its parent started it: such a worker
+    refuses to draw, naming the way out, and a spawned one draws."""
+    _gl_in_this_process()
+    make = partial(
+        gymnasium.make, "canadarm_trainer:CanadarmTrainer/Capture-v0", camera_observation=(32, 24)
+    )
+    forked = AsyncVectorEnv([make, make], context="fork")
+    try:
+        with warnings.catch_warnings():  # the vector's own report of its workers' errors
+            warnings.simplefilter("ignore", UserWarning)
+            with pytest.raises(RuntimeError, match="context='spawn'"):
+                forked.reset(seed=[1, 2])
+    finally:
+        forked.close(terminate=True)
+    spawned = AsyncVectorEnv([make, make], context="spawn")
+    try:
+        obs, _info = spawned.reset(seed=[1, 2])
+        assert obs["lee_camera"].shape == (2, 24, 32, 3)
+        assert obs["lee_camera"].std() > 5.0
+    finally:
+        spawned.close()

@@ -11,6 +11,7 @@ recorded to the same ``session.mcap``.
 from __future__ import annotations
 
 import math
+import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -51,6 +52,28 @@ Image = npt.NDArray[np.uint8]
 CameraName = Literal["lee", "external", "elbow"]
 RenderMode = Literal["rgb_array"]
 EPISODE_FOLDER = re.compile(r"episode-(\d{6})")
+
+
+class _Fork:
+    """Whether this process was forked from one that had started OpenGL: Mesa's threads do
+    not survive a fork, and a context made in such a child hangs for good (measured: an
+    AsyncVectorEnv with images, forked after the parent had drawn one, even with that
+    renderer closed). Mesa's EGL and DRI libraries stay mapped once a context was made;
+    importing moderngl alone maps neither, and a child of such a parent draws fine."""
+
+    after_gl = False
+
+    @staticmethod
+    def note() -> None:
+        try:
+            with open("/proc/self/maps", encoding="utf-8", errors="replace") as maps:
+                text = maps.read()
+        except OSError:  # not Linux: no Mesa by EGL here
+            return
+        _Fork.after_gl = _Fork.after_gl or "libEGL_mesa" in text or "_dri.so" in text
+
+
+os.register_at_fork(after_in_child=_Fork.note)
 
 
 class CaptureEnv(gymnasium.Env[dict[str, Any], dict[str, Any]]):
@@ -364,6 +387,12 @@ class CaptureEnv(gymnasium.Env[dict[str, Any], dict[str, Any]]):
         from trainer.render import Renderer, Scene, lighting_for, poses_from_telemetry
 
         if self._renderer is None or self._scene is None:
+            if _Fork.after_gl and self._prefer == "gl":
+                raise RuntimeError(
+                    "this process was forked from one that had started OpenGL, where OpenGL "
+                    "hangs: start it with AsyncVectorEnv(..., context='spawn') (or "
+                    "'forkserver'), or pass renderer='cpu' (docs/ENVIRONMENT.md §7)"
+                )
             self._scene = Scene.for_scenario(self.scenario)
             self._renderer = Renderer.create(self._scene, prefer=self._prefer)
         if self._poses is None or self._poses[0] != id(t):

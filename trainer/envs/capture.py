@@ -197,6 +197,9 @@ class CaptureEnv(gymnasium.Env[dict[str, Any], dict[str, Any]]):
         self._phi = 0.0
         self._deductions = 0.0
         self._guard: HoldGuard | None = None
+        # the last action's bits and its state: an unchanged action hands on the same state,
+        # as a device or the autopilot does (it saves building one every tick)
+        self._last_hc: tuple[bytes, HandControllerState] | None = None
         self._task: CaptureTask | None = None
         self._renderer: Renderer | None = None  # made on first use
         self._scene: Scene | None = None
@@ -242,6 +245,7 @@ class CaptureEnv(gymnasium.Env[dict[str, Any], dict[str, Any]]):
             raise TypeError(f"the {self.scenario.task} task has no judge for the reward")
         self._task = task
         self._guard = HoldGuard(_device_guards()) if self.button_guard else None
+        self._last_hc = None
         self._reward = EnvelopeReward(self.scenario)
         t = self.telemetry = self.session.last_telemetry
         self._phi, tier = self._reward.potential(t)
@@ -254,7 +258,7 @@ class CaptureEnv(gymnasium.Env[dict[str, Any], dict[str, Any]]):
         session, task = self.session, self._task
         if session is None or task is None or session.finished or self.telemetry is None:
             raise ResetNeeded("the episode has ended (or never began): call reset() first")
-        hc = hand_controller_state(action)
+        hc = self._hand_controllers(action)
         t = self.telemetry
         truncated = False
         for _ in range(self.ticks_per_step):
@@ -280,6 +284,21 @@ class CaptureEnv(gymnasium.Env[dict[str, Any], dict[str, Any]]):
         self._phi, self._deductions = phi, deductions
         terminated = ended and not truncated
         return self._observation(t), reward, terminated, truncated, self._info(t, tier)
+
+    def _hand_controllers(self, action: dict[str, Any]) -> HandControllerState:
+        try:
+            key = (
+                np.asarray(action["sticks"], np.float64).tobytes()
+                + np.asarray(action["buttons"], np.int64).tobytes()
+            )
+        except (KeyError, TypeError, ValueError):
+            key = b""  # hand_controller_state says what is wrong with it
+        last = self._last_hc
+        if last is not None and key and last[0] == key:
+            return last[1]
+        hc = hand_controller_state(action)
+        self._last_hc = (key, hc)
+        return hc
 
     def _guarded(self, hc: HandControllerState) -> HandControllerState:
         if self._guard is None:

@@ -97,7 +97,8 @@ def hand_controller_state(action: Mapping[str, Any]) -> HandControllerState:
     """The hand-controller state of an action. The sticks are read at the precision they
     are given (a float64 array keeps its bits: a scripted pilot's deflections reach the
     session as they would in ``grade``); ``HandControllerState`` clamps them to [-1, 1]
-    and reads a non-finite axis as centred, as for any device. ValueError on a wrong shape."""
+    and reads a non-finite axis as centred, as for any device. ValueError on a wrong
+    shape."""
     try:
         sticks = np.asarray(action["sticks"]).reshape(-1)
         held = np.asarray(action["buttons"]).reshape(-1)
@@ -113,12 +114,15 @@ def hand_controller_state(action: Mapping[str, Any]) -> HandControllerState:
         )
     values = sticks.tolist()  # Python floats (ints, bools: made floats by the state)
     flags = held.tolist()
+    buttons = (
+        frozenset([b for b, flag in zip(BUTTONS, flags, strict=True) if flag])
+        if any(flags)
+        else _NO_BUTTONS
+    )
     return HandControllerState(
         thc=(values[0], values[1], values[2]),
         rhc=(values[3], values[4], values[5]),
-        buttons=frozenset([b for b, flag in zip(BUTTONS, flags, strict=True) if flag])
-        if any(flags)
-        else _NO_BUTTONS,
+        buttons=buttons,
     )
 
 

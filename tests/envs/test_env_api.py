@@ -222,3 +222,26 @@ def test_one_environment_per_recording_folder(make_env: MakeEnv, tmp_path: Path)
     make_env(record_dir=tmp_path)
     with pytest.raises(OutputError, match="in use by another run"):
         CaptureEnv(record_dir=tmp_path)
+
+
+def test_an_action_buffer_changed_in_place_acts_on_the_next_step(make_env: MakeEnv) -> None:
+    """A policy may hand the same arrays every step, changed in place: each step reads
+    them afresh (an unchanged action reuses the last state only when equal bit for bit)."""
+    env = make_env(time_limit_s=1.0)
+    env.reset(seed=0)
+    buffer = action()
+    env.step(buffer)
+    assert env.telemetry is not None and env.telemetry.hand_controller.thc[0] == 0.0
+    buffer["sticks"][0] = 0.5
+    env.step(buffer)
+    assert env.telemetry.hand_controller.thc[0] == 0.5
+    buffer["sticks"][0] = -0.0
+    env.step(buffer)
+    assert math.copysign(1.0, env.telemetry.hand_controller.thc[0]) == -1.0
+    halfway = {"sticks": np.zeros(6, np.float32), "buttons": np.zeros(12, np.float32)}
+    halfway["buttons"][2] = 0.5  # any non-zero flag holds the button (mode)
+    obs, *_ = env.step(halfway)
+    assert obs["mode"] == 1
+    halfway["buttons"][2] = 0.0
+    env.step(halfway)
+    assert env.telemetry.hand_controller.buttons == frozenset()

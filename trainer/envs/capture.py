@@ -199,7 +199,7 @@ class CaptureEnv(gymnasium.Env[dict[str, Any], dict[str, Any]]):
         self._guard: HoldGuard | None = None
         # the last action's bits and its state: an unchanged action hands on the same state,
         # as a device or the autopilot does (it saves building one every tick)
-        self._last_hc: tuple[bytes, HandControllerState] | None = None
+        self._last_hc: tuple[tuple[Any, ...], HandControllerState] | None = None
         self._task: CaptureTask | None = None
         self._renderer: Renderer | None = None  # made on first use
         self._scene: Scene | None = None
@@ -286,13 +286,20 @@ class CaptureEnv(gymnasium.Env[dict[str, Any], dict[str, Any]]):
         return self._observation(t), reward, terminated, truncated, self._info(t, tier)
 
     def _hand_controllers(self, action: dict[str, Any]) -> HandControllerState:
+        """The action's hand-controller state; the last one again when the action is the
+        last one bit for bit (its arrays' types, shapes and bytes)."""
         try:
-            key = (
-                np.asarray(action["sticks"], np.float64).tobytes()
-                + np.asarray(action["buttons"], np.int64).tobytes()
+            sticks, buttons = np.asarray(action["sticks"]), np.asarray(action["buttons"])
+            key: tuple[Any, ...] = (
+                sticks.dtype.str,
+                sticks.shape,
+                sticks.tobytes(),
+                buttons.dtype.str,
+                buttons.shape,
+                buttons.tobytes(),
             )
         except (KeyError, TypeError, ValueError):
-            key = b""  # hand_controller_state says what is wrong with it
+            key = ()  # hand_controller_state says what is wrong with it
         last = self._last_hc
         if last is not None and key and last[0] == key:
             return last[1]

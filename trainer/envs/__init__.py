@@ -13,6 +13,7 @@ trainer/render and records an episode to the same ``session.mcap`` as ``grade``.
 | ``capture``       | ``CaptureEnv``                                                 |
 | ``spaces``        | the action and observation spaces and their conversions        |
 | ``reward``        | the reward: envelope potential, running deductions, terminal bonus |
+| ``images``        | the camera images, drawn by trainer/render from a snapshot      |
 | ``pilot``         | ``PilotPolicy``: a scripted pilot (the autopilot) as a policy   |
 | ``registration``  | the Gymnasium ids, registered on import                        |
 

@@ -11,18 +11,17 @@ recorded to the same ``session.mcap``.
 from __future__ import annotations
 
 import math
-import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 import gymnasium
 import numpy as np
-import numpy.typing as npt
 from gymnasium.error import ResetNeeded
 
 from trainer.clock import CONTROL_HZ
+from trainer.envs.images import CAMERAS, CameraName, Image, Monitors
 from trainer.envs.reward import EnvelopeReward, deductions_of
 from trainer.envs.spaces import (
     Selections,
@@ -45,35 +44,8 @@ from trainer.sim.joints import JOINT_NAMES
 from trainer.tasks.capture import CaptureTask
 from trainer.telemetry import Telemetry
 
-if TYPE_CHECKING:  # the renderer is imported on first use: no OpenGL until an image is asked for
-    from trainer.render import Renderer, Scene, ScenePoses
-
-Image = npt.NDArray[np.uint8]
-CameraName = Literal["lee", "external", "elbow"]
 RenderMode = Literal["rgb_array"]
 EPISODE_FOLDER = re.compile(r"episode-(\d{6})")
-
-
-class _Fork:
-    """Whether this process was forked from one that had started OpenGL: Mesa's threads do
-    not survive a fork, and a context made in such a child hangs for good (measured: an
-    AsyncVectorEnv with images, forked after the parent had drawn one, even with that
-    renderer closed). Mesa's EGL and DRI libraries stay mapped once a context was made;
-    importing moderngl alone maps neither, and a child of such a parent draws fine."""
-
-    after_gl = False
-
-    @staticmethod
-    def note() -> None:
-        try:
-            with open("/proc/self/maps", encoding="utf-8", errors="replace") as maps:
-                text = maps.read()
-        except OSError:  # not Linux: no Mesa by EGL here
-            return
-        _Fork.after_gl = _Fork.after_gl or "libEGL_mesa" in text or "_dri.so" in text
-
-
-os.register_at_fork(after_in_child=_Fork.note)
 
 
 class CaptureEnv(gymnasium.Env[dict[str, Any], dict[str, Any]]):
@@ -162,7 +134,7 @@ class CaptureEnv(gymnasium.Env[dict[str, Any], dict[str, Any]]):
         self.scenario = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
         if render_mode is not None and render_mode not in self.metadata["render_modes"]:
             raise ValueError(f"render_mode must be None or 'rgb_array', got {render_mode!r}")
-        if render_camera not in ("lee", "external", "elbow"):
+        if render_camera not in CAMERAS:
             raise ValueError(
                 f"render_camera must be 'lee', 'external' or 'elbow', got {render_camera!r}"
             )
@@ -184,7 +156,6 @@ class CaptureEnv(gymnasium.Env[dict[str, Any], dict[str, Any]]):
         self.ticks_per_step = ticks_per_step
         self.button_guard = button_guard
         self.pilot_name = pilot_name
-        self._prefer: Literal["gl", "cpu"] = renderer
         self.action_space = action_space()
         self.observation_space = observation_space(self.camera_observation)
 
@@ -201,9 +172,7 @@ class CaptureEnv(gymnasium.Env[dict[str, Any], dict[str, Any]]):
         # as a device or the autopilot does (it saves building one every tick)
         self._last_hc: tuple[tuple[Any, ...], HandControllerState] | None = None
         self._task: CaptureTask | None = None
-        self._renderer: Renderer | None = None  # made on first use
-        self._scene: Scene | None = None
-        self._poses: tuple[int, ScenePoses] | None = None
+        self._monitors = Monitors(self.scenario, renderer)
         self._record_dir = None if record_dir is None else Path(record_dir)
         self._lock: FolderLock | None = None
         self._episodes = 0
@@ -373,7 +342,7 @@ class CaptureEnv(gymnasium.Env[dict[str, Any], dict[str, Any]]):
     def _observation(self, t: Telemetry) -> dict[str, Any]:
         image = None
         if self.camera_observation is not None:
-            image = self._image(t, "lee", self.camera_observation)
+            image = self._monitors.image(t, "lee", self.camera_observation)
         return observe(t, self._selections(t), self._time_left_s(t), image)
 
     def _info(self, t: Telemetry, tier: str | None) -> dict[str, Any]:
@@ -401,48 +370,17 @@ class CaptureEnv(gymnasium.Env[dict[str, Any], dict[str, Any]]):
             return None
         if self.telemetry is None:
             raise ResetNeeded("call reset() before render()")
-        return self._image(self.telemetry, self.render_camera, self.render_size)
-
-    def _image(self, t: Telemetry, camera: CameraName, size: tuple[int, int]) -> Image:
-        """A monitor's image of ``t``, exactly ``size``: black while the camera's video is
-        lost (a scenario's fault), as the workstation shows it; the CPU fallback's reduced
-        image is scaled up (nearest pixel) to the size asked for."""
-        width, height = size
-        if camera in t.cameras_lost:
-            return np.zeros((height, width, 3), np.uint8)
-        from trainer.render import Renderer, Scene, lighting_for, poses_from_telemetry
-
-        if self._renderer is None or self._scene is None:
-            if _Fork.after_gl and self._prefer == "gl":
-                raise RuntimeError(
-                    "this process was forked from one that had started OpenGL, where OpenGL "
-                    "hangs: start it with AsyncVectorEnv(..., context='spawn') (or "
-                    "'forkserver'), or pass renderer='cpu' (docs/ENVIRONMENT.md §7)"
-                )
-            self._scene = Scene.for_scenario(self.scenario)
-            self._renderer = Renderer.create(self._scene, prefer=self._prefer)
-        if self._poses is None or self._poses[0] != id(t):
-            self._poses = (id(t), poses_from_telemetry(t, self._scene))
-        image = self._renderer.render(
-            camera, self._poses[1], size, lighting_for(self.scenario, t.time_s)
-        )
-        if image.shape[:2] != (height, width):
-            rows = (np.arange(height) * image.shape[0]) // height
-            cols = (np.arange(width) * image.shape[1]) // width
-            image = image[rows][:, cols]
-        return np.array(image, np.uint8, copy=True)
+        return self._monitors.image(self.telemetry, self.render_camera, self.render_size)
 
     @property
     def renderer_fallback(self) -> str | None:
         """Why the images come from the CPU renderer at a reduced size, or None."""
-        return None if self._renderer is None else self._renderer.fallback_reason
+        return self._monitors.fallback_reason
 
     # ------------------------------------------------------------------ the end
     def close(self) -> None:
         self._end_session("the environment was closed")
-        if self._renderer is not None:
-            self._renderer.close()
-            self._renderer = None
+        self._monitors.close()
         if self._lock is not None:
             self._lock.release()
             self._lock = None

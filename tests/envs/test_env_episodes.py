@@ -11,13 +11,20 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from env_support import action, episode, scripted_actions
 
 from trainer.envs import CaptureEnv, PilotPolicy
-from trainer.record.reader import read_recording
+from trainer.record.seek import open_recording
 
 MakeEnv = Callable[..., CaptureEnv]
+
+
+def _summary(path: Path) -> dict[str, Any] | None:
+    """A recording's ``canadarm-trainer.summary`` (docs/DESIGN.md §7)."""
+    with open_recording(path) as recording:
+        return recording.summary
 
 
 def cli(*args: str) -> subprocess.CompletedProcess[str]:
@@ -102,7 +109,7 @@ def test_the_autopilot_as_a_policy_is_graded_as_grade_and_its_recording_verifies
     recording = Path(info["recording"])
     assert recording == tmp_path / "env" / "episode-000001" / "session.mcap"
     assert json.loads((recording.parent / "report.json").read_text()) == graded
-    mine, theirs = read_recording(recording).summary, read_recording(graded_recording).summary
+    mine, theirs = _summary(recording), _summary(graded_recording)
     assert mine is not None and theirs is not None
     assert mine["inputs_digest"] == theirs["inputs_digest"]
     assert mine["report"] == graded
@@ -152,5 +159,5 @@ def test_an_episode_still_running_is_stopped_and_closed_on_reset(
     first = json.loads((tmp_path / "episode-000001" / "report.json").read_text())
     assert first["outcome"] == "interrupted"
     assert first["outcome_reason"] == "the environment was reset"
-    summary = read_recording(tmp_path / "episode-000001" / "session.mcap").summary
+    summary = _summary(tmp_path / "episode-000001" / "session.mcap")
     assert summary is not None and summary["outcome"] == "interrupted"

@@ -30,7 +30,6 @@ from trainer.envs.spaces import (
     observation_space,
     observe,
 )
-from trainer.grade import closing_summary, session_facts, write_reports
 from trainer.input.guard import HoldGuard
 from trainer.input.state import Button, HandControllerState
 from trainer.safeio import FolderLock, make_folder
@@ -40,6 +39,7 @@ from trainer.scenario.model import Scenario
 from trainer.scoring.judge import SESSION_CAP_S
 from trainer.scoring.report import build_report
 from trainer.session import Session
+from trainer.session.reports import closing_summary, session_facts, write_reports
 from trainer.sim.joints import JOINT_NAMES
 from trainer.tasks.capture import CaptureTask
 from trainer.telemetry import Telemetry

@@ -10,12 +10,12 @@ import os
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from trainer.batch import cap_jobs, run_seeds_in_pool
+from trainer.campaign.executors import ExecutorChoice
 from trainer.errors import OutputError, TrainerError
 from trainer.history.store import HistoryError, record_attempt
 from trainer.pilots import Pilot, RecordedPilot, make_pilot
@@ -34,7 +34,7 @@ from trainer.scenario.loader import load_scenario
 from trainer.scenario.model import Scenario
 from trainer.scoring.report import SessionFacts, build_report, report_markdown
 from trainer.session import Session
-from trainer.signals import SessionInterrupted, deferred, interruption_name
+from trainer.signals import deferred, interruption_name
 from trainer.text import terminal_text
 
 OUTPUT_NAMES = ("report.json", "report.md", "session.mcap")
@@ -149,13 +149,16 @@ def run_graded(
     record: bool = True,
     notices: Sequence[str] = (),
     deliver: Callable[[GradeResult], None] | None = None,
+    metadata: Mapping[str, Any] | None = None,
 ) -> GradeResult:
     """Run one session to its end and write its report; a recording pilot ends the
     session where its inputs end (a recording cut off by a crash is graded up to the cut).
 
     Once the session has ended, a signal waits until the recording is closed, the reports
     are written and ``deliver`` has taken the result (the history, a batch's parent): a
-    seed is then either graded everywhere or nowhere (docs/DESIGN.md §5)."""
+    seed is then either graded everywhere or nowhere (docs/DESIGN.md §5). ``metadata``
+    adds to (or replaces) the recording's metadata: a campaign's driver gives every seed
+    its own clock's ``start_time_utc`` (docs/DESIGN.md §12)."""
     make_folder(out_dir, "--out")  # a link in its place is refused, never followed
     remove_leftovers(out_dir, OUTPUT_NAMES)  # a killed run's temporaries (the run holds the lock)
     for stale in ("report.json", "report.md"):
@@ -167,7 +170,13 @@ def run_graded(
     finished = False
     try:
         with deferred():  # a signal while the session is built is raised once it can end
-            session = Session(scenario, seed, pilot=pilot_name, recording_path=recording)
+            session = Session(
+                scenario,
+                seed,
+                pilot=pilot_name,
+                recording_path=recording,
+                extra_metadata=dict(metadata) if metadata else None,
+            )
         t0 = time.perf_counter()
         telemetry = session.last_telemetry
         while not session.finished:
@@ -252,85 +261,79 @@ def add_to_history(result: GradeResult, trainee: str | None) -> None:
 
 
 def run_grade_command(
-    scenario_ref: str,
+    scenario_ref: str | None,
     pilot: str,
     seeds: Sequence[int] | None,
     out: Path,
     *,
     jobs: int | None = None,
+    executor: ExecutorChoice | None = None,
     allow_mismatch: bool = False,
     trainee: str | None = None,
     history: bool = True,
 ) -> int:
     """``grade``: every input checked (scenario, pilot, seeds, output folder) before the
-    first session starts, so a bad one costs nothing and writes nothing. Several seeds run
-    on ``jobs`` worker processes (default every core); the reports do not depend on it."""
+    first session starts, so a bad one costs nothing and writes nothing. Several seeds, or
+    a folder or glob of recordings, are a campaign (trainer/campaign/command.py) on
+    ``executor`` with ``jobs`` at a time; the results do not depend on either."""
     if jobs is not None and jobs < 1:
-        raise TrainerError(f"--jobs: expected a number of processes >= 1, got {jobs}")
-    scenario = load_scenario(scenario_ref)
+        raise TrainerError(f"--jobs: expected a number of jobs >= 1, got {jobs}")
+    from trainer.campaign.command import CampaignRequest, run_campaign_command
+    from trainer.campaign.executors import parse_executor
+    from trainer.campaign.work import is_recording_set, recording_scenario
+
+    many_recordings = _is_recording(pilot) and is_recording_set(pilot)
+    if scenario_ref is None and not _is_recording(pilot):
+        raise TrainerError(
+            "a scenario is needed (an id from `list` or a YAML file), unless --pilot names "
+            "recordings"
+        )
+    scenario = load_scenario(scenario_ref) if scenario_ref is not None else None
+    campaign = CampaignRequest(
+        scenario,
+        pilot,
+        None,
+        out,
+        executor or parse_executor("local"),
+        jobs,
+        allow_mismatch,
+        trainee,
+        history,
+    )
+    if many_recordings:
+        if seeds is not None:
+            raise TrainerError(
+                f"--pilot {pilot}: recordings are graded with their own seeds; leave out "
+                "--seed and --seeds"
+            )
+        return run_campaign_command(campaign)
     plan: ReplayPlan | None = None
     if _is_recording(pilot):
         path = _check_pilot_path(pilot)
-        plan = plan_replay(path, scenario, seeds, allow_mismatch)
+        plan = plan_replay(path, scenario or recording_scenario(path), seeds, allow_mismatch)
         seeds = [plan.seed]
         scenario = plan.scenario
     elif seeds is None:
         seeds = [DEFAULT_SEED]
-    many = len(seeds) > 1
-    check_output_folder(out, () if many else OUTPUT_NAMES)
-    if many:  # every seed's folder that exists already, before the first session
-        for seed in seeds:
-            if os.path.lexists(out / f"seed-{seed}"):
-                check_output_folder(out / f"seed-{seed}")
+    if len(seeds) > 1:
+        return run_campaign_command(replace(campaign, seeds=seeds))
+    if scenario is None:  # not reached: a scenario or a recording's own was loaded above
+        raise TrainerError("a scenario is needed")
+    check_output_folder(out)
     if plan is not None:
         target = out / "session.mcap"
         if target.exists() and os.path.samefile(target, plan.replay.path):
             raise OutputError(
                 f"--out {out}: would overwrite the recording being replayed ({plan.replay.path})"
             )
-    workers = 1 if plan is not None or not many else cap_jobs(jobs)
     make_folder(out, "--out")
+    results: list[tuple[int, GradeResult]] = []
     # One run per output folder for the whole command (docs/DESIGN.md §5): a second one is
     # refused at once, naming this one.
     with FolderLock(out, "--out"):
-        results, interrupted = _grade_all(
-            scenario, scenario_ref, pilot, plan, seeds, out, workers, (trainee, history)
-        )
-    _print_table(results, out, many, len(seeds))
-    if interrupted is not None:
-        raise interrupted  # exit status 128 + the signal, after the summary of what was done
+        _grade_seeds(scenario, pilot, plan, seeds, out, results, (trainee, history))
+    print_table(list(results), out, False, len(seeds))
     return 0
-
-
-def _grade_all(
-    scenario: Scenario,
-    scenario_ref: str,
-    pilot: str,
-    plan: ReplayPlan | None,
-    seeds: Sequence[int],
-    out: Path,
-    workers: int,
-    history_of: tuple[str | None, bool],
-) -> tuple[list[tuple[int, GradeResult]], SessionInterrupted | None]:
-    """Grade every seed, in turn or on ``workers`` processes; returns those graded (each in
-    the history already) and the signal that stopped the run early, if any."""
-    trainee, history = history_of
-    results: list[tuple[int, GradeResult]] = []
-    if workers > 1:
-        ref = str(scenario.source_path) if scenario.source_path is not None else scenario_ref
-        batch = run_seeds_in_pool(ref, pilot, seeds, out, workers)
-        if history:
-            # In seed order, from this process only: the workers never write the database.
-            for _seed, result in batch.results:
-                add_to_history(result, trainee)
-        return batch.results, batch.interrupted
-    try:
-        _grade_seeds(scenario, pilot, plan, seeds, out, results, history_of)
-    except SessionInterrupted as exc:
-        if len(seeds) == 1:
-            raise
-        return results, exc
-    return results, None
 
 
 def _grade_seeds(
@@ -382,9 +385,11 @@ def _grade_one(
     return run_graded(scenario, seed, flyer, name, target_dir, notices=notices, deliver=deliver)
 
 
-def _print_table(
-    results: Iterable[tuple[int, GradeResult]], out: Path, many: bool, total: int
+def print_table(
+    results: Iterable[tuple[int | str, GradeResult]], out: Path, many: bool, total: int
 ) -> None:
+    """One row per graded session (its seed, or a recording's key), in the order given;
+    with ``many``, the pass count and mean score, and how far a stopped run got."""
     results = list(results)
     print(
         f"{'seed':>6} {'outcome':<10} {'pass':<5} {'score':>6} {'t capture':>10} {'x real time':>12}  reasons"

@@ -293,6 +293,7 @@ class LocalPoolExecutor(CampaignExecutor):
         return True
 
     def _replace(self, worker: _Worker) -> None:
+        worker.process.join(STOP_GRACE_S)  # it has ended (its sentinel): reaped at once
         if worker.job is not None:
             status = worker.process.exitcode
             self._settle(

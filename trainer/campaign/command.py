@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from trainer.campaign.driver import Outcome, drive
-from trainer.campaign.executors import ExecutorChoice, make_executor
+from trainer.campaign.executors import CampaignExecutor, ExecutorChoice, make_executor
 from trainer.campaign.jobs import Failure, Job, JobInterrupted, JobResult, grade_job
 from trainer.campaign.summary import Row, summarize, summary_lines
 from trainer.campaign.work import (
@@ -92,7 +92,14 @@ def run_campaign_command(request: CampaignRequest) -> int:
     for key in keys:  # every job's folder that exists already, before the first job
         if os.path.lexists(out / key):
             check_output_folder(out / key)
-    make_folder(out, "--out")
+    # the executor after the checks (a bad input starts nothing) and before the folder is
+    # made (an unreachable scheduler writes nothing)
+    executor = make_executor(request.executor, request.jobs, len(keys))
+    try:
+        make_folder(out, "--out")
+    except BaseException:
+        executor.stop()
+        raise
     meta = {
         "started_utc": start,
         "work": kind,
@@ -101,9 +108,14 @@ def run_campaign_command(request: CampaignRequest) -> int:
         "pilot": request.pilot,
     }
     # One run per output folder for the whole command (docs/DESIGN.md §5).
-    with FolderLock(out, "--out"):
+    try:
+        lock = FolderLock(out, "--out").acquire()
+    except BaseException:
+        executor.stop()
+        raise
+    with lock:
         remove_leftovers(out, CAMPAIGN_NAMES)
-        written, interrupted, seconds, where = _run(request, work, len(keys), unit)
+        written, interrupted, seconds = _run(request, executor, work, len(keys), unit)
         meta["stopped"] = interruption_name(interrupted) if interrupted is not None else None
         summary = summarize(meta, written.rows, written.not_graded, written.environments)
         _write_summary(out, summary, written.rows)
@@ -111,7 +123,7 @@ def run_campaign_command(request: CampaignRequest) -> int:
     rate = 60.0 * len(written.rows) / seconds if seconds > 0 else 0.0
     print(
         f"canadarm-trainer grade: {len(written.rows)} {kind} graded in {seconds:.1f} s on "
-        f"{where} ({rate:.1f} per minute)",
+        f"{executor.describe()} ({rate:.1f} per minute)",
         file=sys.stderr,
     )
     if interrupted is not None:
@@ -120,15 +132,17 @@ def run_campaign_command(request: CampaignRequest) -> int:
 
 
 def _run(
-    request: CampaignRequest, work: Iterable[Job | Failure], count: int, unit: str
-) -> tuple[_Written, Any, float, str]:
+    request: CampaignRequest,
+    executor: CampaignExecutor,
+    work: Iterable[Job | Failure],
+    count: int,
+    unit: str,
+) -> tuple[_Written, Any, float]:
     """Drive the campaign with a progress bar; returns what was written, the
-    interruption (None when it ran to its end), the wall seconds and the executor's name."""
+    interruption (None when it ran to its end) and the wall seconds."""
     from tqdm import tqdm  # here, not at the top: 25 ms off every other command's start
 
     written = _Written()
-    executor = make_executor(request.executor, request.jobs, count)
-    where = executor.describe()
     t0 = time.perf_counter()
     with tqdm(total=count, desc="grading", unit=unit, file=sys.stderr) as bar:
 
@@ -145,7 +159,7 @@ def _run(
             bar.write(f"canadarm-trainer grade: notice: {text}", file=sys.stderr)
 
         result = drive(executor, work, grade_job, write, notice)
-    return written, result.interrupted, time.perf_counter() - t0, where
+    return written, result.interrupted, time.perf_counter() - t0
 
 
 def _label(key: str, seed: int | None) -> str:

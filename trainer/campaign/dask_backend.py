@@ -8,7 +8,7 @@ this module only opens and closes it.
 | Dask not installed                 | one line: install the ``campaign`` extra (``make fly`` and ``make test`` do) |
 | the scheduler cannot be reached    | one line after Dask's connect timeout (``distributed.comm.timeouts.connect``, e.g. ``DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT=5s``) |
 | a submitted job                    | ``pure=False``: a job submitted again (the driver's one retry) runs again, never answered from the first try |
-| a worker lost mid-job              | Dask's scheduler runs the job again elsewhere (up to ``distributed.scheduler.allowed-failures`` times), then the future fails and the driver retries once |
+| a worker lost mid-job              | the future fails (``KilledWorker``) and the driver sends the job once more, as on the local pool; a remote scheduler first re-runs it itself up to its ``distributed.scheduler.allowed-failures`` times (Dask's default 3; 0 in ``dask-local``'s) |
 | Ctrl-C                             | the jobs not finished are cancelled and the client (and the local cluster) closed; a job already running on a remote worker runs to its end there and is dropped |
 
 ``dask-local``'s workers get this machine's environment as it is: Dask's nanny would set
@@ -87,20 +87,23 @@ class DaskExecutor(CampaignExecutor):
                 self._cluster.close()
 
 
-def worker_environment() -> contextlib.AbstractContextManager[Any]:
-    """Dask's configuration for starting workers here (module docstring)."""
+def local_config() -> contextlib.AbstractContextManager[Any]:
+    """Dask's configuration for a cluster started here (module docstring): the workers'
+    environment, and no re-runs of a lost worker's job by the scheduler."""
     import dask
 
-    return dask.config.set(
-        {f"distributed.nanny.pre-spawn-environ.{name}": None for name in UNSET_IN_WORKERS}
-    )
+    settings: dict[str, Any] = {
+        f"distributed.nanny.pre-spawn-environ.{name}": None for name in UNSET_IN_WORKERS
+    }
+    settings["distributed.scheduler.allowed-failures"] = 0
+    return dask.config.set(settings)
 
 
 def local_cluster(workers: int) -> Any:
     """A ``LocalCluster`` of ``workers`` processes with one thread each, quiet, without a
     dashboard (``dask-local``; the tests start theirs with this too)."""
     distributed = _dask()
-    with worker_environment():
+    with local_config():
         return distributed.LocalCluster(
             n_workers=workers,
             threads_per_worker=1,

@@ -116,8 +116,8 @@ def pass_rate_by_parameter(rows: Sequence[Row], names: Sequence[str]) -> bytes:
             rate = k / len(group)
             xs.append(math.fsum(x for x, _ in group) / len(group))
             rates.append(rate)
-            lows.append(rate - lo)
-            highs.append(hi - rate)
+            lows.append(max(0.0, rate - lo))
+            highs.append(max(0.0, hi - rate))
         ax.errorbar(
             xs,
             rates,

@@ -58,7 +58,10 @@ def wilson(passed: int, n: int) -> tuple[float, float] | None:
     z2 = Z_95 * Z_95
     centre = (p + z2 / (2 * n)) / (1 + z2 / n)
     half = Z_95 * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n)
-    return max(0.0, centre - half), min(1.0, centre + half)
+    # at 0 and n the bound is exactly 0 or 1; rounding must not move it off
+    low = 0.0 if passed == 0 else max(0.0, centre - half)
+    high = 1.0 if passed == n else min(1.0, centre + half)
+    return low, high
 
 
 def percentile(ordered: Sequence[float], q: float) -> float:

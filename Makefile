@@ -55,6 +55,7 @@ bench: $(STAMP)
 	$(HEADLESS) $(BIN)/python bench/bench_control.py
 	$(HEADLESS) $(BIN)/python bench/bench_grade.py
 	$(HEADLESS) $(BIN)/python bench/bench_batch.py
+	$(HEADLESS) $(BIN)/python bench/bench_campaign.py
 	$(HEADLESS) $(BIN)/python bench/bench_render.py
 	$(HEADLESS) $(BIN)/python bench/bench_replay.py
 	$(HEADLESS) $(BIN)/python bench/bench_bad_input.py

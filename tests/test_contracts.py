@@ -12,7 +12,8 @@ subprocess that proves scoring loads without a physics engine.
 | trainer/record   | pygame; of trainer.sim only its pure records (capture_state, joints, metrics) |
 | trainer/render   | pygame                                                           |
 | trainer/ui       | pybullet                                                         |
-| everywhere else  | pygame outside input/ and ui/; moderngl outside render/          |
+| trainer/campaign | trainer.ui, pygame                                               |
+| everywhere else  | pygame outside input/ and ui/; moderngl outside render/; dask and distributed outside campaign/dask_backend.py |
 """
 
 from __future__ import annotations
@@ -44,10 +45,14 @@ NEVER: dict[str, tuple[str, ...]] = {
     "trainer.record": ("pygame",),
     "trainer.render": ("pygame",),
     "trainer.ui": ("pybullet",),
+    "trainer.campaign": ("trainer.ui", "pygame"),
 }
 ONLY_IN: dict[str, tuple[str, ...]] = {
     "pygame": ("trainer.input", "trainer.ui"),
     "moderngl": ("trainer.render",),
+    # the cluster engine behind one module (docs/DESIGN.md §12): the rest sees an executor
+    "dask": ("trainer.campaign.dask_backend",),
+    "distributed": ("trainer.campaign.dask_backend",),
 }
 RECORD_MAY_USE_FROM_SIM = ("trainer.sim.capture_state", "trainer.sim.joints", "trainer.sim.metrics")
 

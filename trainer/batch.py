@@ -9,21 +9,23 @@ A manager thread in the parent hands out the queued jobs, waits on the pipes and
 workers' sentinels together, and completes the futures, so it always knows which job each
 worker holds.
 
-| what happens                         | what the pool does                                    |
-|--------------------------------------|-------------------------------------------------------|
-| ``stop()`` (the driver's answer to   | every worker gets SIGTERM: a session in progress ends |
-| SIGINT, SIGTERM, SIGHUP, also sent to| with its recording's ``end`` event and no report      |
-| the whole process group)             | (trainer/grade.py run_graded), and that recording is  |
-|                                      | sent back (``JobInterrupted``); the workers are read  |
-|                                      | from while they stop, for at most STOP_GRACE_S, then  |
-|                                      | killed; every result that arrived is kept             |
-| the parent is killed (even -9)       | PR_SET_PDEATHSIG sends each worker SIGTERM, and a     |
-|                                      | watchdog thread that sees the parent gone does too    |
-| a job raises                         | its future fails (``JobFailedError``); the worker goes on  |
-| a worker dies (killed, crashed)      | its job's future fails (``WorkerLostError``); a new worker |
-|                                      | is started in its place (spawned: the parent has      |
-|                                      | threads by then, and forking them is unsafe)          |
-| ``--jobs`` above the cores           | capped to the cores, with a notice (``cap_jobs``)     |
+| what happens                          | what the pool does                                   |
+|---------------------------------------|------------------------------------------------------|
+| ``stop()`` (the driver's answer to    | every worker gets SIGTERM: a session in progress     |
+| SIGINT, SIGTERM, SIGHUP, also sent to | ends with its recording's ``end`` event and no report|
+| the whole process group)              | (trainer/grade.py run_graded), and that recording is |
+|                                       | sent back (``JobInterrupted``); the workers are read |
+|                                       | while they stop, for at most STOP_GRACE_S, then      |
+|                                       | killed; every result that arrived is kept            |
+| the parent is killed (even -9)        | PR_SET_PDEATHSIG sends each worker SIGTERM, and a    |
+|                                       | watchdog thread that sees the parent gone does too,  |
+|                                       | then ends the worker STOP_GRACE_S later regardless   |
+| a job raises                          | its future fails (``JobFailedError``); the worker    |
+|                                       | goes on                                              |
+| a worker dies (killed, crashed)       | its job's future fails (``WorkerLostError``); a new  |
+|                                       | worker takes its place (spawned: the parent has      |
+|                                       | threads by then, and forking them is unsafe)         |
+| ``--jobs`` above the cores            | capped to the cores, with a notice (``cap_jobs``)    |
 
 A worker never blocks on its pipe for long: the parent reads every message as it comes,
 and a worker sends each message whole before a signal acts (``deferred``).

@@ -39,7 +39,7 @@ from trainer.campaign.work import (
 )
 from trainer.safeio import FolderLock, make_folder, remove_leftovers, write_together
 from trainer.scenario.model import Scenario
-from trainer.signals import interruption_name
+from trainer.signals import deferred, interruption_name
 
 CAMPAIGN_NAMES = ("campaign.json", "campaign.html")
 TABLE_MAX = 20  # more jobs than this: the summary only (each job's row is in campaign.json)
@@ -118,7 +118,8 @@ def run_campaign_command(request: CampaignRequest) -> int:
         written, interrupted, seconds = _run(request, executor, work, len(keys), unit)
         meta["stopped"] = interruption_name(interrupted) if interrupted is not None else None
         summary = summarize(meta, written.rows, written.not_graded, written.environments)
-        _write_summary(out, summary, written.rows)
+        with deferred():  # a signal now waits for the summary of what was written
+            _write_summary(out, summary, written.rows)
     _print(summary, written, out, interrupted is not None)
     rate = 60.0 * len(written.rows) / seconds if seconds > 0 else 0.0
     print(

@@ -69,7 +69,13 @@ class _State:
         attempt: int,
     ) -> None:
         self.submitting = (index, job)
-        self.in_flight[executor.submit(fn, job)] = (index, job, attempt)
+        try:
+            future = executor.submit(fn, job)
+        except Exception as exc:  # the backend itself is gone (a scheduler shut down)
+            raise TrainerError(
+                f"{executor.describe()}: takes no more jobs ({describe_failure(exc)})"
+            ) from None
+        self.in_flight[future] = (index, job, attempt)
         self.submitting = None
         self.peak_held = max(self.peak_held, len(self.in_flight) + len(self.buffer))
 

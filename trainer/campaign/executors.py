@@ -106,7 +106,8 @@ def make_executor(choice: ExecutorChoice, jobs: int | None, count: int) -> Campa
         from trainer.batch import cap_jobs
 
         return start_local(choice.text, min(cap_jobs(jobs), count))
-    assert choice.address is not None  # parse_executor gives dask an address
+    if choice.address is None:  # parse_executor gives every dask:// choice its address
+        raise executor_error(choice.text, "no scheduler address")
     return connect(choice.text, choice.address, jobs)
 
 

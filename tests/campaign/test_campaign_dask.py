@@ -3,7 +3,8 @@ the test, against the local backends (docs/DESIGN.md §12): seeds 1..8 graded in
 process (``--jobs 1``), on the local pool (``--jobs 2``) and on the cluster
 (``--executor dask://HOST:PORT``) write the same output folder byte for byte, recordings
 included, the same summary on the terminal and the same history; a job that raises on a
-Dask worker, or kills it, is retried once and reported with its seed.
+Dask worker, or kills it, is retried once and reported with its seed; Ctrl-C stops a Dask
+campaign and keeps what was written.
 
 Byte for byte with recordings: every recording's ``start_time_utc`` is the campaign's
 start on the driver's clock, which ``SOURCE_DATE_EPOCH`` fixes for both runs; and the
@@ -12,10 +13,13 @@ this machine's environment, so their fingerprint is the local pool's)."""
 
 from __future__ import annotations
 
+import json
 import os
+import signal
 import sqlite3
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -179,3 +183,38 @@ def test_a_lost_dask_worker_fails_its_job_after_one_retry(cluster: Any) -> None:
     assert "KilledWorker" in written[0].error
     assert len(notices) == 1 and notices[0].startswith("seed 7: KilledWorker")
     cluster.wait_for_workers(2, timeout=60)  # the nanny restarted what the job killed
+
+
+def test_ctrl_c_stops_a_dask_campaign_and_keeps_what_was_written(
+    cluster: Any, short_scenario: Path, tmp_path: Path
+) -> None:
+    address = cluster.scheduler_address.removeprefix("tcp://")
+    out = tmp_path / "out"
+    env = {**ENV, "CANADARM_TRAINER_DATA_DIR": str(tmp_path / "data")}
+    command = [*CLI, "grade", str(short_scenario), "--pilot", "none", "--seeds", "1..300"]
+    process = subprocess.Popen(
+        [*command, "--executor", f"dask://{address}", "--out", str(out)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 120
+    while len(list(out.glob("seed-*/report.json"))) < 2:
+        assert process.poll() is None, process.communicate()
+        assert time.monotonic() < deadline, "no seed graded in 120 s"
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr
+    assert "Traceback" not in stderr
+    assert stderr.splitlines()[-1] == "canadarm-trainer grade: interrupted (SIGINT)"
+    graded = sorted(int(p.parent.name[5:]) for p in out.glob("seed-*/report.json"))
+    assert 2 <= len(graded) < 300
+    assert sorted(int(p.name[5:]) for p in out.glob("seed-*")) == graded  # Dask drops the rest
+    summary = json.loads((out / "campaign.json").read_text())
+    assert summary["stopped"] == "SIGINT" and summary["graded"] == len(graded)
+    assert f"stopped after {len(graded)} of 300 seeds" in stdout
+    with sqlite3.connect(tmp_path / "data" / "history.sqlite3") as db:
+        assert sorted(r[0] for r in db.execute("SELECT seed FROM attempts")) == graded

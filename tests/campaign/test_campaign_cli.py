@@ -2,16 +2,22 @@
 recordings found by a folder or a glob re-graded each on its own scenario and seed, a
 recording that cannot be replayed reported as not graded while the others are, and every
 bad input (an unknown executor, an address without a port, a scheduler nobody answers, a
-glob that finds nothing) one line on stderr with status 2 and nothing written."""
+glob that finds nothing) one line on stderr with status 2 and nothing written; a signal
+stops a campaign graded in the command's own process and keeps the session in progress."""
 
 from __future__ import annotations
 
 import json
 import shutil
+import signal
+import subprocess
+import time
 from pathlib import Path
 
 import pytest
-from hostile_support import cli, forge, refused
+from hostile_support import CLI, ENV, cli, forge, refused
+
+from trainer.record.seek import open_recording
 
 
 @pytest.fixture(scope="module")
@@ -141,3 +147,40 @@ def test_recordings_that_are_not_there_are_one_line_and_status_2(
     )
     refused(cli("grade", "--pilot", "none", "--out", str(out)), "scenario is needed")
     assert not out.exists()
+
+
+def test_a_signal_stops_an_in_process_campaign_and_keeps_the_session_in_progress(
+    short_scenario: Path, tmp_path: Path
+) -> None:
+    """``--jobs 1`` grades in the command's own process: the session a signal stops ends
+    with its recording's ``end`` event, written into its seed's folder without a report,
+    as the local pool's workers leave theirs (tests/test_batch.py)."""
+    out = tmp_path / "out"
+    command = [*CLI, "grade", str(short_scenario), "--pilot", "none", "--seeds", "1..300"]
+    process = subprocess.Popen(
+        [*command, "--jobs", "1", "--no-history", "--out", str(out)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=ENV,
+    )
+    deadline = time.monotonic() + 120
+    while len(list(out.glob("seed-*/report.json"))) < 3:
+        assert process.poll() is None, process.communicate()
+        assert time.monotonic() < deadline, "no seed graded in 120 s"
+        time.sleep(0.02)
+    process.send_signal(signal.SIGTERM)
+    _stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == 143, stderr
+    assert stderr.splitlines()[-1] == "canadarm-trainer grade: interrupted (SIGTERM)"
+    graded = sorted(int(p.parent.name[5:]) for p in out.glob("seed-*/report.json"))
+    folders = sorted(int(p.name[5:]) for p in out.glob("seed-*"))
+    assert graded == list(range(1, len(graded) + 1)) and len(graded) < 300
+    assert folders in (graded, [*graded, len(graded) + 1])  # at most the one in progress
+    for seed in set(folders) - set(graded):
+        assert sorted(p.name for p in (out / f"seed-{seed}").iterdir()) == ["session.mcap"]
+        with open_recording(out / f"seed-{seed}" / "session.mcap") as recording:
+            assert recording.complete
+            ends = [e for e in recording.events() if e["kind"] == "end"]
+            assert "interrupted (SIGTERM)" in ends[-1]["reason"]
+    assert json.loads((out / "campaign.json").read_text())["stopped"] == "SIGTERM"

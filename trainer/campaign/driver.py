@@ -125,7 +125,10 @@ def drive(
             if state.in_flight:
                 done, _ = cf.wait(state.in_flight, return_when=cf.FIRST_COMPLETED)
                 for future in sorted(done, key=lambda f: state.in_flight[f][0]):
-                    _settle(executor, fn, state, future, notice)
+                    with deferred():  # a finished job is never half moved to the buffer
+                        again = _settle(state, future, notice)
+                    if again is not None:  # its second try (in process: it runs now)
+                        state.submit(executor, fn, *again, 1)
             flush()
             fill()
             flush()
@@ -143,21 +146,19 @@ def drive(
 
 
 def _settle(
-    executor: CampaignExecutor,
-    fn: Callable[[Job], JobResult],
-    state: _State,
-    future: cf.Future[JobResult],
-    notice: Callable[[str], None],
-) -> None:
+    state: _State, future: cf.Future[JobResult], notice: Callable[[str], None]
+) -> tuple[int, Job] | None:
+    """A finished job into the buffer; a first failure is returned, to be sent again."""
     index, job, attempt = state.in_flight.pop(future)
     exc = future.exception()
     if exc is None:
         state.buffer[index] = future.result()
     elif attempt == 0:
         notice(f"{job.label}: {describe_failure(exc)}; trying it once more")
-        state.submit(executor, fn, index, job, 1)
+        return index, job
     else:
         state.buffer[index] = Failure(job.key, job.seed, describe_failure(exc))
+    return None
 
 
 def _write_what_finished(state: _State, write: Callable[[Outcome], None]) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import os
+import signal
 import threading
 import time
 from collections.abc import Callable
@@ -20,7 +21,7 @@ import pytest
 from trainer.batch import LocalPoolExecutor
 from trainer.campaign.driver import Outcome, drive
 from trainer.campaign.executors import CampaignExecutor, InProcessExecutor
-from trainer.campaign.jobs import Failure, Job, JobResult
+from trainer.campaign.jobs import Failure, Job, JobInterrupted, JobResult
 
 
 def _jobs(count: int, marker_dir: Path | None = None) -> list[Job | Failure]:
@@ -82,6 +83,11 @@ def always_kills_on_2(job: Job) -> JobResult:
     if job.seed == 2:
         os._exit(9)
     return _result(job)
+
+
+def stopped_mid_session(job: Job) -> JobResult:
+    """As ``grade_job`` ends when a signal stops its session: with the finalized recording."""
+    raise JobInterrupted(signal.SIGTERM, job.key, (("session.mcap", b"finalized"),))
 
 
 # -- the tests -----------------------------------------------------------------------------
@@ -190,3 +196,17 @@ def test_the_process_pool_fails_a_raising_job_and_keeps_its_worker() -> None:
     assert pool.submit(always_fails_on_4, _jobs(1)[0]).result(timeout=30).seed == 1
     pool.shutdown()
     assert not any(w.process.is_alive() for w in pool._workers)
+
+
+def test_the_process_pool_sends_back_what_a_stopped_job_kept() -> None:
+    """The pool knows nothing of campaigns: a job ended by a signal raises a
+    SessionInterrupted, which comes back whole as its future's exception (for a campaign,
+    ``JobInterrupted`` with the recording the driver writes)."""
+    pool = LocalPoolExecutor(1)
+    try:
+        exc = pool.submit(stopped_mid_session, _jobs(1)[0]).exception(timeout=30)
+    finally:
+        pool.stop()
+    assert isinstance(exc, JobInterrupted)
+    assert exc.signal_name == "SIGTERM" and exc.exit_status == 143
+    assert exc.key == "seed-1" and exc.files == (("session.mcap", b"finalized"),)

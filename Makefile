@@ -24,11 +24,12 @@ $(STAMP): pyproject.toml $(LOCK)
 	$(BIN)/python -m pip check || { echo "$(LOCK) does not satisfy pyproject.toml: run make lock"; exit 1; }
 	touch $(STAMP)
 
-# The lock: every runtime and development dependency with its exact version and hashes,
-# for every platform uv covers (Python 3.11 first); commit the result.
+# The lock: every runtime, campaign (Dask, docs/DESIGN.md §12) and development dependency
+# with its exact version and hashes, for every platform uv covers (Python 3.11 first);
+# commit the result.
 lock:
 	test -x $(BIN)/uv || { $(PYTHON) -m venv $(VENV) && $(BIN)/python -m pip install --quiet uv; }
-	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --universal \
+	$(BIN)/uv pip compile pyproject.toml --extra campaign --extra dev --generate-hashes --universal \
 		--python-version 3.11 --custom-compile-command "make lock" --quiet -o $(LOCK)
 
 system-deps:
@@ -55,6 +56,7 @@ bench: $(STAMP)
 	$(HEADLESS) $(BIN)/python bench/bench_grade.py
 	$(HEADLESS) $(BIN)/python bench/bench_batch.py
 	$(HEADLESS) $(BIN)/python bench/bench_env.py
+	$(HEADLESS) $(BIN)/python bench/bench_campaign.py
 	$(HEADLESS) $(BIN)/python bench/bench_render.py
 	$(HEADLESS) $(BIN)/python bench/bench_replay.py
 	$(HEADLESS) $(BIN)/python bench/bench_bad_input.py

@@ -32,7 +32,7 @@ from typing import Any
 
 import pybullet as pb
 
-from trainer.grade import run_graded
+from trainer.graded import run_graded
 from trainer.pilots import make_pilot
 from trainer.scenario.loader import load_scenario
 

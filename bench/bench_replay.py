@@ -43,7 +43,7 @@ def rss_mb() -> tuple[float, float]:
 
 
 def bench_verify(folder: Path) -> None:
-    from trainer.grade import run_graded
+    from trainer.graded import run_graded
     from trainer.pilots import make_pilot
     from trainer.refly.verify import verify_recording
     from trainer.scenario.loader import load_scenario

@@ -27,7 +27,7 @@ def graded_recording(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One real graded session (crs20-capture, seed 7, autopilot: a capture of ~76 s),
     shared by the replay, debrief and recording tests. Treat it as read-only: copy it
     before changing it."""
-    from trainer.grade import run_graded
+    from trainer.graded import run_graded
     from trainer.pilots import make_pilot
     from trainer.scenario.loader import load_scenario
 

@@ -9,7 +9,8 @@ naming the foundations every room may import). Every module of ``trainer/`` is p
 | a room imports only what it may        | its own room, the foundations, the standard library |
 |                                        | and the rooms, modules and libraries its "May       |
 |                                        | import" cell names (a library too: pygame only in   |
-|                                        | input and ui, moderngl only in render)              |
+|                                        | input and ui, moderngl only in render, dask and     |
+|                                        | distributed only in campaign/dask_backend.py)       |
 | a room never imports what it must not  | nothing its "Never imports" cell names              |
 | no cycles between rooms                | the rooms' import graph has none                    |
 | the table names only what exists       | every room and module in it is a module of trainer, |
@@ -326,6 +327,31 @@ def test_each_room_imports_only_what_it_may(room: Room) -> None:
 def test_no_cycles_between_rooms() -> None:
     cycle = find_cycle(room_graph(IMPORTS))
     assert cycle is None, " -> ".join(cycle or [])
+
+
+@pytest.mark.parametrize(
+    ("library", "only_in"),
+    [
+        ("pygame", ("trainer.input", "trainer.ui")),
+        ("moderngl", ("trainer.render",)),
+        # the cluster engine behind one module (docs/DESIGN.md §12): the rest sees an executor
+        ("dask", ("trainer.campaign.dask_backend",)),
+        ("distributed", ("trainer.campaign.dask_backend",)),
+    ],
+)
+def test_a_library_kept_in_its_rooms_is_used_there_only(
+    library: str, only_in: tuple[str, ...]
+) -> None:
+    """What the table's May import cells imply, said once more for the libraries kept
+    behind a room or a module, and proven not vacuous: they are imported there."""
+    users = {
+        name
+        for name, imported in IMPORTS.items()
+        if any(i == library or i.startswith(library + ".") for i in imported)
+    }
+    assert users, f"nothing imports {library}: the rule would be vacuous"
+    outside = sorted(u for u in users if not any(u == o or u.startswith(o + ".") for o in only_in))
+    assert not outside, f"{library} imported outside {only_in}: {outside}"
 
 
 def test_scoring_the_judge_and_the_decoders_load_without_pybullet() -> None:

@@ -43,8 +43,11 @@ SIMULATION_PATH = (
     "observation.py",
     "clock.py",
     "grade.py",
+    "graded.py",  # run_graded: every graded session, one `grade` or a campaign's job
     "fixedmath.py",
     "envs",  # its actions feed the session; its reward is the report's arithmetic
+    "campaign/jobs.py",  # what a campaign's worker runs: the same session as `grade`
+    "campaign/work.py",
 )
 NUMPY_BANNED = frozenset(
     {

@@ -1,4 +1,4 @@
-"""Batch grading on a process pool (trainer/grade.py, ``--jobs``): the reports are the same bit for
+"""Batch grading on a process pool (trainer/batch.py, ``--jobs``): the reports are the same bit for
 bit whatever the number of jobs, the summary table comes in seed order, and a bad
 ``--jobs`` is one line on stderr with status 2. Command lines run in a subprocess."""
 

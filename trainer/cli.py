@@ -23,12 +23,15 @@ import io
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from trainer import __version__
 from trainer.errors import TrainerError, one_line
 from trainer.scenario.defaults import SEED_MAX
 from trainer.signals import ending_on_signals, exit_status, interruption_name
+
+if TYPE_CHECKING:  # the executors' module loads concurrent.futures: only for `grade`
+    from trainer.campaign.executors import ExecutorChoice
 
 Handler = Callable[[argparse.Namespace], int]
 # Commands that never build a physics world: pybullet is not even imported for them.
@@ -90,10 +93,21 @@ def _cmd_grade(args: argparse.Namespace) -> int:
         seeds,
         args.out,
         jobs=args.jobs,
+        executor=args.executor,
         allow_mismatch=args.allow_mismatch,
         trainee=args.trainee,
         history=not args.no_history,
     )
+
+
+def executor_value(text: str) -> ExecutorChoice:
+    """``--executor``: local, dask-local or dask://HOST:PORT (trainer/campaign/executors.py)."""
+    from trainer.campaign.executors import parse_executor
+
+    try:
+        return parse_executor(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _check_recording(path: Path) -> None:
@@ -195,9 +209,17 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     grade = sub.add_parser(
         "grade", help="run a scenario headless with a scripted pilot and grade it"
     )
-    grade.add_argument("scenario", help="scenario id (see `list`) or path to a YAML file")
     grade.add_argument(
-        "--pilot", default="autopilot", help="autopilot, none, or a recording (.mcap)"
+        "scenario",
+        nargs="?",
+        default=None,
+        help="scenario id (see `list`) or path to a YAML file (default with recordings: "
+        "each recording's own)",
+    )
+    grade.add_argument(
+        "--pilot",
+        default="autopilot",
+        help="autopilot, none, a recording (.mcap), or a folder or glob of recordings",
     )
     seeds = grade.add_mutually_exclusive_group()
     seeds.add_argument(
@@ -214,7 +236,16 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
         type=int,
         default=None,
         metavar="N",
-        help="grade N seeds at a time in parallel processes (default: every core)",
+        help="grade N seeds at a time: processes, or dask-local's workers (default: every "
+        "core); with dask://, jobs in flight (default: the cluster's threads)",
+    )
+    grade.add_argument(
+        "--executor",
+        type=executor_value,
+        default=None,
+        metavar="local|dask-local|dask://HOST:PORT",
+        help="where a campaign's jobs run: the local process pool (default), a Dask "
+        "LocalCluster started here, or a running Dask scheduler",
     )
     grade.add_argument(
         "--allow-mismatch",

@@ -47,6 +47,10 @@ class SessionInterrupted(KeyboardInterrupt):
     def exit_status(self) -> int:
         return 128 + self.signum
 
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        """Pickled by its signal number (a worker process sends it back: trainer/batch.py)."""
+        return type(self), (self.signum,)
+
 
 def interruption_name(exc: BaseException) -> str:
     """``SIGTERM`` for a SessionInterrupted, ``SIGINT`` for a plain KeyboardInterrupt."""

@@ -25,7 +25,7 @@ COMMANDS = (
 @pytest.fixture(scope="module")
 def short_recording(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A real graded session of a 7 s scenario (nobody flying), with its summary."""
-    from trainer.grade import run_graded
+    from trainer.graded import run_graded
     from trainer.pilots import make_pilot
     from trainer.scenario.loader import load_scenario
 

@@ -17,7 +17,7 @@ import jsonschema
 import pytest
 from mcap.reader import make_reader
 
-from trainer.grade import run_graded
+from trainer.graded import run_graded
 from trainer.input.state import Button, HandControllerState
 from trainer.pilots import make_pilot
 from trainer.record.schemas import CHANNELS, EVENT_KINDS, STATE_SCHEMA

@@ -45,3 +45,12 @@ def test_many_seeds_with_a_recording_are_refused(recording: Path) -> None:
         refly_plan.plan_refly(recording, load_scenario("crs20-capture-easy"), range(5, 7), True)
     with pytest.raises(TrainerError, match="seed 5"):
         refly_plan.plan_refly(recording, load_scenario("crs20-capture-easy"), range(6, 7), False)
+
+
+def test_without_a_scenario_the_recordings_own_is_flown(recording: Path) -> None:
+    """``grade --pilot RECORDING`` without a scenario, and each recording of a campaign:
+    the scenario stored in the recording, its seed, nothing to notice."""
+    plan = refly_plan.plan_refly(recording, None, None, False)
+    assert plan.seed == 5 and plan.scenario.id == "crs20-capture-easy"
+    assert dict(plan.scenario.raw) == dict(load_scenario("crs20-capture-easy").raw)
+    assert plan.notices == [] and len(plan.inputs.states) == 12

@@ -13,7 +13,7 @@ import pytest
 
 from tests.recorded import read_whole
 from trainer.cli import main
-from trainer.grade import run_graded
+from trainer.graded import run_graded
 from trainer.input.state import Button, HandControllerState
 from trainer.pilots import NonePilot, make_pilot
 from trainer.pilots.autopilot import TARGET_DEPTH_M, TRIGGER_DEPTH_TOLERANCE_M

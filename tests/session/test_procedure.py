@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from trainer.grade import run_graded
+from trainer.graded import run_graded
 from trainer.input.state import HandControllerState
 from trainer.pilots import make_pilot
 from trainer.pilots.autopilot import Autopilot

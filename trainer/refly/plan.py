@@ -90,10 +90,12 @@ def _recorded_seed(inputs: RecordedInputs) -> int:
 
 
 def plan_refly(
-    path: Path, scenario: Scenario, seeds: Sequence[int] | None, allow_mismatch: bool
+    path: Path, scenario: Scenario | None, seeds: Sequence[int] | None, allow_mismatch: bool
 ) -> ReflyPlan:
-    """Grade a recording with its own resolved scenario and seed. Another scenario or seed
-    given explicitly is refused, unless ``allow_mismatch`` (then the report says so)."""
+    """Grade a recording with its own resolved scenario and seed (``scenario`` None: no
+    scenario was named, as in ``grade --pilot RECORDING`` without one and a campaign of
+    recordings). Another scenario or seed given explicitly is refused, unless
+    ``allow_mismatch`` (then the report says so)."""
     inputs = load_inputs(path)
     recorded_id = inputs.metadata.get("scenario_id")
     recorded_seed = _recorded_seed(inputs)
@@ -110,8 +112,7 @@ def plan_refly(
             f"The recording was made with pybullet {recorded_build} and replayed with "
             f"{build}: the physics may differ, and so may the grade."
         )
-    use = scenario
-    if recorded_id != scenario.id:
+    if scenario is not None and recorded_id != scenario.id:
         if not allow_mismatch:
             raise TrainerError(
                 f"--pilot {path}: the recording was flown on scenario {recorded_id!r}, not "
@@ -122,12 +123,13 @@ def plan_refly(
             f"Inputs recorded on scenario {recorded_id!r} were replayed on {scenario.id!r} "
             "(--allow-mismatch): this is not the session that was flown."
         )
+        use = scenario
     else:
         try:
             use = scenario_from_json(inputs.metadata.get("scenario"), f"recording {path}: scenario")
         except TrainerError as exc:
             raise TrainerError(f"{exc} (the scenario stored in the recording)") from None
-        if dict(use.raw) != dict(scenario.raw):
+        if scenario is not None and dict(use.raw) != dict(scenario.raw):
             notices.append(
                 f"Scenario {scenario.id!r} has changed since this recording was made; the "
                 f"recording's own copy (version {use.version}) was used."

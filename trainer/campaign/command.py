@@ -7,7 +7,7 @@ scenario (``--seeds A..B``) or many recordings (``--pilot DIR_OR_GLOB``), on the
 | ``DIR/KEY/``              | each job's ``report.json``, ``report.md`` and ``session.mcap`` (``KEY``: ``seed-N`` or the recording's key); a job stopped by a signal leaves its recording only |
 | the history               | each graded session, in seed order, from this process only     |
 | ``DIR/campaign.json``     | the summary (trainer/campaign/summary.py), also when stopped   |
-| ``DIR/campaign.html``     | the summary with its plots, offline (trainer/campaign/page.py) |
+| ``DIR/campaign.html``     | the summary, offline (trainer/campaign/page.py), with its plots from PLOTS_MIN_JOBS jobs |
 | stdout                    | the per-job table (up to TABLE_MAX jobs) and the summary       |
 | stderr                    | the progress bar, the executor used and the throughput (never in the files: the wall clock is not part of a result) |
 
@@ -214,12 +214,19 @@ def _write(request: CampaignRequest, written: _Written, outcome: Outcome) -> Non
         written.table.append((label, result))
 
 
+# "More than a handful" (docs/DESIGN.md §12): a distribution of a few scores says nothing
+# the per-seed table does not, and drawing it (matplotlib's import and two figures,
+# ~0.7 s) would cost a short batch more than a seed's grading.
+PLOTS_MIN_JOBS = 10
+
+
 def _write_summary(out: Path, summary: dict[str, Any], rows: Sequence[Row]) -> None:
     from trainer.campaign.page import campaign_page
-    from trainer.campaign.plots import pass_rate_by_parameter, score_distribution
 
     figures: dict[str, bytes] = {}
-    if rows:
+    if len(rows) >= PLOTS_MIN_JOBS:
+        from trainer.campaign.plots import pass_rate_by_parameter, score_distribution
+
         figures["score"] = score_distribution(rows)
         if summary["dispersions"]:
             figures["dispersions"] = pass_rate_by_parameter(rows, summary["dispersions"])

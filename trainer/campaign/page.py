@@ -90,7 +90,10 @@ def campaign_page(summary: Mapping[str, Any], figures: Mapping[str, bytes]) -> s
         score = s["score"]
         names = ["mean", "min", *[n for n, _ in PERCENTILES], "max"]
         parts.append("<h2>Scores</h2><div class='two'>")
-        parts.append(_img("Score distribution", figures["score"]))
+        if "score" in figures:
+            parts.append(_img("Score distribution", figures["score"]))
+        else:  # a short campaign: its per-seed table says more (campaign/command.py)
+            parts.append("<p class='meta'>The plots are drawn for longer campaigns.</p>")
         parts.append(
             _table(
                 ["", "score"],

@@ -22,7 +22,7 @@ from trainer.errors import OutputError, TrainerError
 from trainer.history.store import HistoryError, record_attempt
 from trainer.input.state import HandControllerState
 from trainer.pilots import Pilot, make_pilot
-from trainer.refly.loop import fly
+from trainer.refly.loop import TickFeed, fly
 from trainer.refly.plan import RecordedInputs, ReflyPlan, plan_refly
 from trainer.safeio import FolderLock, check_output_folder, make_folder, remove_leftovers
 from trainer.scenario.defaults import SEED_MAX
@@ -89,7 +89,7 @@ def run_graded(
         with deferred():  # a signal while the session is built is raised once it can end
             session = Session(scenario, seed, pilot=pilot_name, recording_path=recording)
         t0 = time.perf_counter()
-        inputs: Iterable[HandControllerState] = (
+        inputs: Iterable[TickFeed] = (
             pilot.states if isinstance(pilot, RecordedInputs) else _flown_by(pilot, session)
         )
         if fly(session, inputs):  # only a recording's inputs run out

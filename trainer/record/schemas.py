@@ -12,6 +12,7 @@ recording without this package.
 | `/events`     | when something happens            | time_s, kind and the kind's fields           |
 | `/checkpoint` | at a fixed interval of steps      | tick, time_s, physics step, state digest     |
 | `/tf`         | with every /state message         | foxglove.FrameTransforms (trainer/record/foxglove.py; frames: trainer/sim/frames.py) |
+| `/instructor` | when an instructor acts (live)    | tick, time_s, action and its fields (trainer/record/instructor.py) |
 
 Metadata (MCAP metadata is str → str: every value JSON-encoded, strings included):
 ``canadarm-trainer``, written at open (``format``, ``trainer_version``,
@@ -418,6 +419,91 @@ EVENT_SCHEMA: dict[str, Any] = {
     "required": ["time_s", "kind"],
     "oneOf": [_event_variant(*variant) for variant in EVENT_KINDS],
 }
+INSTRUCTOR_TOPIC = "/instructor"
+ACTIONS: tuple[str, ...] = ("fault", "call", "freeze", "resume", "end")
+FAULTS: tuple[str, ...] = ("camera_loss", "camera_restore", "brake_stuck", "hand_controller_bias")
+CAMERAS: tuple[str, ...] = ("lee", "elbow", "external")
+"""trainer/scenario/events.py's (kept equal by a test: the reader imports no scenario code)"""
+VOICE_NAMES: tuple[str, ...] = ("houston", "m2")
+MAX_CLIENT = 2**32 - 1
+
+
+_AT = {
+    "type": ["number", "null"],
+    "minimum": 0,
+    "description": "when it happens (simulation s); null: at once",
+}
+_CLIENT = {
+    "type": "integer",
+    "minimum": 0,
+    "maximum": MAX_CLIENT,
+    "description": "the live server's number of the WebSocket client that sent it",
+}
+_AXES = {
+    "type": "array",
+    "items": {"type": "number", "minimum": -1, "maximum": 1},
+    "minItems": 3,
+    "maxItems": 3,
+}
+
+
+def _variant(action: str, fields: dict[str, Any]) -> dict[str, Any]:
+    properties = {
+        "tick": {**_TICK, "description": "the control tick whose /input it preceded"},
+        "time_s": _TIME_S,
+        "action": {"const": action},
+        **fields,
+        "client": _CLIENT,
+    }
+    return {
+        "type": "object",
+        "title": action,
+        "properties": properties,
+        "required": sorted(properties),
+        "additionalProperties": False,
+    }
+
+
+INSTRUCTOR_SCHEMA: dict[str, Any] = {
+    "$schema": JSON_SCHEMA_DRAFT,
+    "title": "canadarm_trainer.InstructorAction",
+    "description": "An instructor's action, applied before the tick's /input "
+    "(trainer/record/instructor.py).",
+    "type": "object",
+    "properties": {"action": {"type": "string", "enum": list(ACTIONS)}},
+    "required": ["tick", "time_s", "action", "client"],
+    "oneOf": [
+        _variant(
+            "fault",
+            {
+                "fault": {"enum": ["camera_loss", "camera_restore"]},
+                "camera": {"enum": list(CAMERAS)},
+                "at_s": _AT,
+            },
+        ),
+        _variant(
+            "fault",
+            {"fault": {"const": "brake_stuck"}, "joint": {"enum": list(JOINT_NAMES)}, "at_s": _AT},
+        ),
+        _variant(
+            "fault",
+            {"fault": {"const": "hand_controller_bias"}, "thc": _AXES, "rhc": _AXES, "at_s": _AT},
+        ),
+        _variant(
+            "call",
+            {
+                "voice": {"enum": list(VOICE_NAMES)},
+                "text": {"type": "string", "minLength": 1, "maxLength": 200},
+                "at_s": _AT,
+            },
+        ),
+        _variant("freeze", {}),
+        _variant("resume", {}),
+        _variant("end", {}),
+    ],
+}
+"""The /instructor channel: what an instructor did, when (trainer/record/instructor.py)."""
+
 
 CHECKPOINT_SCHEMA: dict[str, Any] = _message(
     "canadarm_trainer.Checkpoint",
@@ -437,6 +523,7 @@ CHANNELS: tuple[tuple[str, dict[str, Any]], ...] = (
     (EVENTS_TOPIC, EVENT_SCHEMA),
     (CHECKPOINT_TOPIC, CHECKPOINT_SCHEMA),
     (TF_TOPIC, TF_SCHEMA),
+    (INSTRUCTOR_TOPIC, INSTRUCTOR_SCHEMA),
 )
 """Topic and schema of every channel, in the order the writer registers them."""
 

@@ -233,7 +233,9 @@ class LiveServer:
             try:
                 self._queue.put_nowait(checked)
             except queue.Full:
-                raise RefusedError(f"{MAX_PENDING} actions already wait for the next tick") from None
+                raise RefusedError(
+                    f"{MAX_PENDING} actions already wait for the next tick"
+                ) from None
             return orjson.dumps(
                 {"accepted": True, "action": checked.action, "pending": self._queue.qsize()}
             )

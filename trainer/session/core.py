@@ -93,19 +93,18 @@ class Session:
         self._tick_listeners: list[SessionListener] = []
         # ``recording_sink`` stands in for the file: the replay verifier compares instead
         sink = recording_sink
+        self.metadata: dict[str, Any] = {}  # the recording's (a live server hands it on)
         if sink is None and recording_path is not None:
-            sink = open_writer(
-                recording_path,
-                {
-                    "scenario_id": scenario.id,
-                    "scenario_version": scenario.version,
-                    "scenario": scenario_to_json(scenario),
-                    "seed": seed,
-                    "pilot": pilot,
-                    "start_time_utc": datetime.now(UTC).isoformat(timespec="seconds"),
-                    **(extra_metadata or {}),
-                },
-            )
+            self.metadata = {
+                "scenario_id": scenario.id,
+                "scenario_version": scenario.version,
+                "scenario": scenario_to_json(scenario),
+                "seed": seed,
+                "pilot": pilot,
+                "start_time_utc": datetime.now(UTC).isoformat(timespec="seconds"),
+                **(extra_metadata or {}),
+            }
+            sink = open_writer(recording_path, self.metadata)
         if sink is not None and mirror is not None:
             sink = TeeSink(sink, mirror)  # fly --live streams what is recorded (§12)
         if sink is not None:

@@ -82,13 +82,15 @@ class LiveClient:
         self.url = f"ws://[{host}]:{port}" if ":" in host else f"ws://{host}:{port}"
         self.wanted = set(topics)
         try:
+            # entered by hand: the connection outlives this call (websockets 17 wants a
+            # ``with`` block or this)
             self._ws: ClientConnection = connect(
                 self.url,
                 subprotocols=[SUBPROTOCOL],  # type: ignore[list-item]
                 open_timeout=timeout_s,
                 max_size=MAX_MESSAGE_BYTES,
                 compression=None,
-            )
+            ).__enter__()
         except (OSError, WebSocketException, TimeoutError) as exc:
             raise LiveError(f"cannot reach {self.url}: {exc}") from None
         self.messages: queue.Queue[Message] = queue.Queue(queue_limit)

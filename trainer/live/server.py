@@ -182,20 +182,23 @@ class LiveServer:
 
     # ------------------------------------------------------------------ attempts
     def begin(self, metadata: Mapping[str, Any], recording: Path | None) -> None:
-        """A new attempt: its metadata (what its recording holds), where its recording
-        (and notes file) goes; clients are told to start afresh."""
-        with self._lock:
+        """A new attempt, once its session is built: its metadata (what its recording
+        holds), where its recording (and notes file) goes; clients are told to start
+        afresh."""
+        with self._lock:  # (the history already holds the events of its t = 0)
             self._metadata = dict(metadata)
             self._recording = recording
-            self._history = []
-            self.time_s = 0.0
-            self._input = InputEncoder()
             self.accepting = True
         self._server.clear_session()
 
     def end(self) -> None:
-        """The attempt is over: actions are refused until the next one begins."""
-        self.accepting = False
+        """The attempt is over: actions are refused until the next one begins, and the
+        next one's messages start a history of their own."""
+        with self._lock:
+            self.accepting = False
+            self._history = []
+            self.time_s = 0.0
+            self._input = InputEncoder()
         while not self._queue.empty():
             self._queue.get_nowait()
 

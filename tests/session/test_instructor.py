@@ -5,6 +5,8 @@ reproduces the session bit for bit and ``grade --pilot`` grades the same session
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -140,3 +142,30 @@ def test_a_recorded_action_out_of_its_schema_is_refused(tmp_path: Path) -> None:
 
 
 _MODES = {"mode": "", "frame": "", "rate_scale": ""}
+
+
+def test_the_debrief_lists_the_instructors_actions(
+    recording: Path, tmp_path: Path, report_schema: Callable[[Mapping[str, Any]], None]
+) -> None:
+    from trainer.debrief.command import run_report_command
+
+    assert run_report_command(recording, tmp_path) == 0
+    report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    report_schema(report)
+    actions = report["debrief"]["instructor_actions"]
+    assert [a["action"] for a in actions] == [a for t in sorted(SCRIPT) for a, _ in SCRIPT[t]]
+    assert actions[0]["detail"] == "INSTRUCTOR: camera_loss lee"
+    page = (tmp_path / "debrief.html").read_text(encoding="utf-8")
+    assert "INSTRUCTOR: brake_stuck wrist_yaw at 2.5 s" in page
+    assert "INSTRUCTOR: houston call: we see loss of LEE video." in page
+
+
+def test_the_replay_viewer_marks_the_actions_on_its_timeline(recording: Path) -> None:
+    from trainer.record.decode import recording_info
+    from trainer.ui.replay.model import open_model
+
+    with open_recording(recording) as rec:
+        model = open_model(rec, recording_info(rec.path, rec.metadata).scenario)
+        marked = [m for m in model.markers if m.category == "instructor"]
+    assert len(marked) == sum(len(v) for v in SCRIPT.values())
+    assert marked[-1].label == "INSTRUCTOR: end"

@@ -168,3 +168,19 @@ def parse_recorded(payload: Mapping[str, Any]) -> tuple[int, InstructorAction]:
             "not written as the writer writes it (a field is missing or in another form)"
         )
     return tick, action
+
+
+def describe(message: Mapping[str, Any]) -> str:
+    """One line of an /instructor message (as recorded, not trusted: shown only): the
+    replay viewer's timeline, the console's log and the debrief write it."""
+    name = str(message.get("action", "?"))
+    at = message.get("at_s")
+    when = f" at {float(at):.1f} s" if isinstance(at, int | float) else ""
+    if name == "fault":
+        what = next((str(message[k]) for k in ("camera", "joint") if k in message), "")
+        if message.get("fault") == "hand_controller_bias":
+            what = f"THC {message.get('thc')} RHC {message.get('rhc')}"
+        return f"INSTRUCTOR: {message.get('fault', '?')} {what}{when}".strip()
+    if name == "call":
+        return f"INSTRUCTOR: {message.get('voice', '?')} call{when}: {message.get('text', '')}"
+    return f"INSTRUCTOR: {name}"

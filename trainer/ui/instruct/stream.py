@@ -28,6 +28,7 @@ import orjson
 
 from trainer.input.state import HandControllerState
 from trainer.record.decode import InputError, aid_level, input_state, recording_info
+from trainer.record.instructor import describe as action_text
 from trainer.record.snapshot import (
     DEFAULT_SHAFT_TIP_FRGF_M,
     shaft_tip_offset_from_tf,
@@ -38,7 +39,7 @@ from trainer.telemetry import Telemetry, Vec3
 from trainer.ui.aids import AidLevel
 from trainer.ui.alerts import Alert, Level, MasterAlarm, alerts
 from trainer.ui.calls import M2Caller
-from trainer.ui.replay.model import action_text, event_text
+from trainer.ui.replay.model import event_text
 
 LOG_LINES = 200
 

@@ -33,6 +33,7 @@ import numpy.typing as npt
 from trainer.clock import CONTROL_TICK_S
 from trainer.input.state import HandControllerState
 from trainer.record.decode import NS_PER_S, aid_level
+from trainer.record.instructor import describe as action_text
 from trainer.record.schemas import INSTRUCTOR_TOPIC, STATE_TOPIC
 from trainer.record.seek import IndexedRecording
 from trainer.record.snapshot import shaft_tip_offset_from_tf, snapshot_from_state
@@ -279,21 +280,6 @@ def instructor_actions(recording: IndexedRecording) -> list[dict[str, Any]]:
         for m in recording.messages([INSTRUCTOR_TOPIC])
         if isinstance(m.payload.get("time_s"), int | float)
     ]
-
-
-def action_text(action: dict[str, Any]) -> str:
-    """One line of an /instructor message: the timeline's label, the console's log."""
-    name = str(action.get("action", "?"))
-    at = action.get("at_s")
-    when = f" at {float(at):.1f} s" if isinstance(at, int | float) else ""
-    if name == "fault":
-        what = next((str(action[k]) for k in ("camera", "joint") if k in action), "")
-        if action.get("fault") == "hand_controller_bias":
-            what = f"THC {action.get('thc')} RHC {action.get('rhc')}"
-        return f"INSTRUCTOR: {action.get('fault', '?')} {what}{when}".strip()
-    if name == "call":
-        return f"INSTRUCTOR: {action.get('voice', '?')} call{when}"
-    return f"INSTRUCTOR: {name}"
 
 
 def aid_level_of(metadata: dict[str, Any]) -> AidLevel:

@@ -38,6 +38,13 @@ from trainer.control.telemetry import Frame, ModeName, RateScale, WarningKind
 from trainer.input.state import Button
 from trainer.record.foxglove import JSON_SCHEMA_DRAFT
 from trainer.record.foxglove import TF_SCHEMA as TF_SCHEMA  # re-exported: a channel's schema
+from trainer.record.instructor_schema import ACTIONS as ACTIONS  # re-exported, as the others
+from trainer.record.instructor_schema import CAMERAS as CAMERAS
+from trainer.record.instructor_schema import FAULTS as FAULTS
+from trainer.record.instructor_schema import INSTRUCTOR_SCHEMA as INSTRUCTOR_SCHEMA
+from trainer.record.instructor_schema import INSTRUCTOR_TOPIC as INSTRUCTOR_TOPIC
+from trainer.record.instructor_schema import MAX_CLIENT as MAX_CLIENT
+from trainer.record.instructor_schema import VOICE_NAMES as VOICE_NAMES
 from trainer.sim.capture_state import CaptureState
 from trainer.sim.joints import JOINT_NAMES
 from trainer.sim.metrics import CAPTURE_QUANTITIES
@@ -419,90 +426,6 @@ EVENT_SCHEMA: dict[str, Any] = {
     "required": ["time_s", "kind"],
     "oneOf": [_event_variant(*variant) for variant in EVENT_KINDS],
 }
-INSTRUCTOR_TOPIC = "/instructor"
-ACTIONS: tuple[str, ...] = ("fault", "call", "freeze", "resume", "end")
-FAULTS: tuple[str, ...] = ("camera_loss", "camera_restore", "brake_stuck", "hand_controller_bias")
-CAMERAS: tuple[str, ...] = ("lee", "elbow", "external")
-"""trainer/scenario/events.py's (kept equal by a test: the reader imports no scenario code)"""
-VOICE_NAMES: tuple[str, ...] = ("houston", "m2")
-MAX_CLIENT = 2**32 - 1
-
-
-_AT = {
-    "type": ["number", "null"],
-    "minimum": 0,
-    "description": "when it happens (simulation s); null: at once",
-}
-_CLIENT = {
-    "type": "integer",
-    "minimum": 0,
-    "maximum": MAX_CLIENT,
-    "description": "the live server's number of the WebSocket client that sent it",
-}
-_AXES = {
-    "type": "array",
-    "items": {"type": "number", "minimum": -1, "maximum": 1},
-    "minItems": 3,
-    "maxItems": 3,
-}
-
-
-def _variant(action: str, fields: dict[str, Any]) -> dict[str, Any]:
-    properties = {
-        "tick": {**_TICK, "description": "the control tick whose /input it preceded"},
-        "time_s": _TIME_S,
-        "action": {"const": action},
-        **fields,
-        "client": _CLIENT,
-    }
-    return {
-        "type": "object",
-        "title": action,
-        "properties": properties,
-        "required": sorted(properties),
-        "additionalProperties": False,
-    }
-
-
-INSTRUCTOR_SCHEMA: dict[str, Any] = {
-    "$schema": JSON_SCHEMA_DRAFT,
-    "title": "canadarm_trainer.InstructorAction",
-    "description": "An instructor's action, applied before the tick's /input "
-    "(trainer/record/instructor.py).",
-    "type": "object",
-    "properties": {"action": {"type": "string", "enum": list(ACTIONS)}},
-    "required": ["tick", "time_s", "action", "client"],
-    "oneOf": [
-        _variant(
-            "fault",
-            {
-                "fault": {"enum": ["camera_loss", "camera_restore"]},
-                "camera": {"enum": list(CAMERAS)},
-                "at_s": _AT,
-            },
-        ),
-        _variant(
-            "fault",
-            {"fault": {"const": "brake_stuck"}, "joint": {"enum": list(JOINT_NAMES)}, "at_s": _AT},
-        ),
-        _variant(
-            "fault",
-            {"fault": {"const": "hand_controller_bias"}, "thc": _AXES, "rhc": _AXES, "at_s": _AT},
-        ),
-        _variant(
-            "call",
-            {
-                "voice": {"enum": list(VOICE_NAMES)},
-                "text": {"type": "string", "minLength": 1, "maxLength": 200},
-                "at_s": _AT,
-            },
-        ),
-        _variant("freeze", {}),
-        _variant("resume", {}),
-        _variant("end", {}),
-    ],
-}
-"""The /instructor channel: what an instructor did, when (trainer/record/instructor.py)."""
 
 
 CHECKPOINT_SCHEMA: dict[str, Any] = _message(

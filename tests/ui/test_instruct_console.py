@@ -76,6 +76,7 @@ def test_two_consoles_watch_and_the_one_with_the_token_acts(live: Live) -> None:
     instructor = _console(live, pygame.display.set_mode((1600, 960)), live.server.token)
     watcher = _console(live, pygame.Surface((1600, 960)), None)
     try:
+        assert not live.server.camera_wanted()  # no JPEG is made for nobody
         # both see the t = 0 calls (the history) and the streamed state
         for console in (instructor, watcher):
             assert any("GO for capture" in text for _t, text, _c in console.stream.log)

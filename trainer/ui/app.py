@@ -395,6 +395,9 @@ class FlyApp:
             slowed_s=self.pacer.slowed_s,
             feed_label=self.feed_label,
             banner=self._banner(t),
+            paused_text="FROZEN  (the instructor resumes)"
+            if session.frozen
+            else "PAUSED  (P resumes)",
         )
         self.workstation.draw(self.screen, t, state)
         if not self._warm:

@@ -194,13 +194,13 @@ class LiveServer:
     def end(self) -> None:
         """The attempt is over: actions are refused until the next one begins, and the
         next one's messages start a history of their own."""
-        with self._lock:
+        with self._lock:  # (a request is accepted under it too: none slips to the next)
             self.accepting = False
             self._history = []
             self.time_s = 0.0
             self._input = InputEncoder()
-        while not self._queue.empty():
-            self._queue.get_nowait()
+            while not self._queue.empty():
+                self._queue.get_nowait()
 
     def before_tick(self, session: Session) -> None:
         """Apply the actions that came since the last tick (the window calls this between
@@ -233,12 +233,15 @@ class LiveServer:
             if isinstance(checked, NoteRequest):
                 return self._note(checked)
             assert isinstance(checked, InstructorAction)
-            try:
-                self._queue.put_nowait(checked)
-            except queue.Full:
-                raise RefusedError(
-                    f"{MAX_PENDING} actions already wait for the next tick"
-                ) from None
+            with self._lock:
+                if not self.accepting:  # the attempt ended meanwhile: never to the next one
+                    raise RefusedError("no attempt is being flown")
+                try:
+                    self._queue.put_nowait(checked)
+                except queue.Full:
+                    raise RefusedError(
+                        f"{MAX_PENDING} actions already wait for the next tick"
+                    ) from None
             return orjson.dumps(
                 {"accepted": True, "action": checked.action, "pending": self._queue.qsize()}
             )

@@ -21,7 +21,13 @@ import pytest
 
 from trainer.input.state import HandControllerState
 from trainer.live.client import LiveClient, LiveError
-from trainer.live.protocol import ACTION_SERVICES, INFO_SERVICE, MAX_REQUEST_BYTES, NOTE_SERVICE
+from trainer.live.protocol import (
+    ACTION_SERVICES,
+    INFO_SERVICE,
+    MAX_PENDING,
+    MAX_REQUEST_BYTES,
+    NOTE_SERVICE,
+)
 from trainer.live.requests import INFO, NoteRequest, RefusedError, check_request
 from trainer.live.server import LiveServer
 from trainer.record.instructor import InstructorAction
@@ -213,3 +219,22 @@ def test_hostile_clients_change_nothing_in_a_running_session(
             client.close()
         server.stop()
         session.close()
+
+
+def test_a_flood_is_bounded_and_an_ended_attempt_takes_nothing() -> None:
+    server = LiveServer("127.0.0.1", 0)
+    client = LiveClient("127.0.0.1", server.port, topics=[])
+    try:
+        with pytest.raises(LiveError, match="no attempt is being flown"):
+            client.call("/instructor/freeze", {"token": server.token})
+        server.begin({"seed": 1}, None)
+        for _ in range(MAX_PENDING):
+            client.call("/instructor/freeze", {"token": server.token})
+        with pytest.raises(LiveError, match="already wait for the next tick"):
+            client.call("/instructor/freeze", {"token": server.token})
+        server.end()  # what waited is dropped with the attempt
+        server.begin({"seed": 1}, None)
+        assert server._queue.empty()
+    finally:
+        client.close()
+        server.stop()

@@ -238,3 +238,32 @@ def test_a_flood_is_bounded_and_an_ended_attempt_takes_nothing() -> None:
     finally:
         client.close()
         server.stop()
+
+
+def test_a_handshake_without_the_servers_subprotocol_is_refused() -> None:
+    """foxglove-sdk 0.30 serves ``foxglove.sdk.v1`` only: a client offering the older
+    ``foxglove.websocket.v1`` alone, or nothing, gets HTTP 400 (docs/DESIGN.md §12), and
+    the server serves the next one."""
+    import base64
+    import os
+    import socket
+
+    server = LiveServer("127.0.0.1", 0)
+    try:
+        for offered in ("foxglove.websocket.v1", ""):
+            with socket.create_connection(("127.0.0.1", server.port), timeout=5) as sock:
+                key = base64.b64encode(os.urandom(16)).decode()
+                protocol = f"Sec-WebSocket-Protocol: {offered}\r\n" if offered else ""
+                sock.sendall(
+                    (
+                        f"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                        f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
+                        f"Sec-WebSocket-Version: 13\r\n{protocol}\r\n"
+                    ).encode()
+                )
+                assert sock.recv(200).startswith(b"HTTP/1.1 400")
+        client = LiveClient("127.0.0.1", server.port, topics=[])
+        assert "/session/info" in client.services
+        client.close()
+    finally:
+        server.stop()

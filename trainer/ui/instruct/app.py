@@ -104,7 +104,7 @@ class Console:
             self.rects["panel"],
             self.fonts,
             lost=self.stream.cameras_lost,
-            frozen=self.stream.paused,
+            frozen=self.stream.frozen,
             joint=self.joint,
             when=WHEN_S[self.when_index],
             armed_end=self.armed_end_s is not None,
@@ -290,6 +290,9 @@ class Console:
             ],
             feed_label=("LIVE " + self.feed.label).strip(),
             banner=banner,
+            paused_text="FROZEN  (RESUME on the panel)"
+            if stream.frozen
+            else "PAUSED by the trainee",
         )
         self.workstation.draw(self._ws_surface, t, state)
 

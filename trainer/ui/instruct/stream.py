@@ -58,6 +58,7 @@ class LiveStream:
     log: list[tuple[float, str, str]] = field(default_factory=list)  # time, text, category
     actions: list[dict[str, Any]] = field(default_factory=list)
     paused: bool = False
+    frozen: bool = False  # by an instructor's freeze (its /instructor action)
     cameras_lost: set[str] = field(default_factory=set)
     last_contact_s: float | None = None
     ended: str | None = None
@@ -164,6 +165,8 @@ class LiveStream:
 
     def _action(self, action: dict[str, Any]) -> None:
         self.actions.append(action)
+        if action.get("action") in ("freeze", "resume"):
+            self.frozen = action.get("action") == "freeze"
         t = self._time(action)
         self._log(t, action_text(action), "instructor")
 

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 from trainer.errors import RecordingError
 from trainer.live.client import LiveClient, LiveError
-from trainer.live.protocol import INFO_SERVICE, parse_url
-
-__all__ = ["parse_url", "run_console"]
+from trainer.live.protocol import INFO_SERVICE
 
 
 def run_console(

@@ -61,6 +61,7 @@ bench: $(STAMP)
 	$(HEADLESS) $(BIN)/python bench/bench_replay.py
 	$(HEADLESS) $(BIN)/python bench/bench_bad_input.py
 	$(BIN)/python bench/bench_window.py  # starts its own Xvfb
+	$(BIN)/python bench/bench_live.py  # starts its own Xvfb
 
 clean:
 	rm -rf $(VENV) build dist .mypy_cache .pytest_cache .ruff_cache

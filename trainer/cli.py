@@ -68,8 +68,10 @@ def trainee_name(text: str) -> str:
 
 
 def _cmd_fly(args: argparse.Namespace) -> int:
+    from trainer.live.protocol import parse_address
     from trainer.ui.fly import run_fly
 
+    live = parse_address(args.live) if args.live is not None else None
     return run_fly(
         args.scenario,
         input_kind=args.input,
@@ -78,7 +80,16 @@ def _cmd_fly(args: argparse.Namespace) -> int:
         pilot=args.pilot,
         out=args.out,
         seed=args.seed,
+        live=live,
     )
+
+
+def _cmd_instruct(args: argparse.Namespace) -> int:
+    from trainer.live.protocol import parse_url
+    from trainer.ui.instruct.command import run_console
+
+    host, port = parse_url(args.url)
+    return run_console(host, port, token=args.token, size=_parse_size(args.size))
 
 
 def _cmd_grade(args: argparse.Namespace) -> int:
@@ -204,7 +215,26 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     fly.add_argument(
         "--seed", type=seed_value, default=None, help="dispersion seed (default: random)"
     )
+    fly.add_argument(
+        "--live",
+        nargs="?",
+        const="127.0.0.1:8765",
+        default=None,
+        metavar="ADDR:PORT",
+        help="stream the session over the Foxglove WebSocket protocol for instructors "
+        "(default 127.0.0.1:8765: this computer only; port 0: any free port)",
+    )
     handlers["fly"] = _cmd_fly
+
+    instruct = sub.add_parser(
+        "instruct", help="the instructor's console on a live session (fly --live)"
+    )
+    instruct.add_argument("url", metavar="ws://HOST:PORT", help="the trainee's live address")
+    instruct.add_argument(
+        "--token", default=None, help="the session's token (shown on the trainee's screen)"
+    )
+    instruct.add_argument("--size", metavar="WxH", help="the console's window size in pixels")
+    handlers["instruct"] = _cmd_instruct
 
     grade = sub.add_parser(
         "grade", help="run a scenario headless with a scripted pilot and grade it"

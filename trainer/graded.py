@@ -29,7 +29,7 @@ from typing import Any
 from trainer.history.store import HistoryError, record_attempt
 from trainer.input.state import HandControllerState
 from trainer.pilots import Pilot
-from trainer.refly.loop import fly
+from trainer.refly.loop import TickFeed, fly
 from trainer.refly.plan import RecordedInputs
 from trainer.safeio import make_folder, remove_leftovers
 from trainer.scenario.model import Scenario
@@ -97,7 +97,7 @@ def run_graded(
                 extra_metadata=dict(metadata) if metadata else None,
             )
         t0 = time.perf_counter()
-        inputs: Iterable[HandControllerState] = (
+        inputs: Iterable[TickFeed] = (
             pilot.states if isinstance(pilot, RecordedInputs) else _flown_by(pilot, session)
         )
         if fly(session, inputs):  # only a recording's inputs run out

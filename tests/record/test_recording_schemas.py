@@ -20,6 +20,7 @@ from mcap.reader import make_reader
 from trainer.graded import run_graded
 from trainer.input.state import Button, HandControllerState
 from trainer.pilots import make_pilot
+from trainer.record.instructor import parse_action
 from trainer.record.schemas import CHANNELS, EVENT_KINDS, STATE_SCHEMA
 from trainer.scenario.loader import load_scenario
 from trainer.scenario.model import TimelineEvent
@@ -37,7 +38,8 @@ def _declared_messages(path: Path) -> Iterator[tuple[str, dict[str, Any], dict[s
 def _scripted_session(path: Path) -> None:
     """A short crs20-hc-bias session (its THC bias fault, plus the LEE camera lost for a
     second) that presses what a trainee might: a trigger far out (a miss), pause and
-    resume, HOLD, an unplugged pad, then ABORT to the end."""
+    resume, HOLD, an unplugged pad, then ABORT to the end; an instructor acts in it with
+    every kind of action (/instructor, docs/DESIGN.md §12)."""
     base = load_scenario("crs20-hc-bias")
     lee = MappingProxyType({"camera": "lee"})
     scenario = replace(
@@ -58,10 +60,22 @@ def _scripted_session(path: Path) -> None:
         60: HandControllerState(buttons=frozenset({Button.RESUME})),
         400: HandControllerState(thc=(0.5, -0.2, 0.1), buttons=frozenset({Button.ABORT})),
     }
+    instructor = {
+        70: [("call", {"voice": "m2", "text": "Check the roll."})],
+        80: [("fault", {"fault": "camera_loss", "camera": "elbow", "at_s": 2.0})],
+        90: [("freeze", {}), ("fault", {"fault": "camera_restore", "camera": "elbow"})],
+        95: [("resume", {})],
+        100: [
+            ("fault", {"fault": "brake_stuck", "joint": "wrist_roll"}),
+            ("fault", {"fault": "hand_controller_bias", "rhc": [0.0, 0.05, 0.0]}),
+        ],
+    }
     try:
         for tick in range(2000):
             if session.finished:
                 break
+            for name, body in instructor.get(tick, []):
+                session.instruct(parse_action(name, body, client=2))
             session.tick(script.get(tick, HandControllerState()))
         assert session.outcome == "aborted"
     finally:

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from trainer.input.state import HandControllerState
+from trainer.record.inputs import TickFeed
 from trainer.signals import SessionInterrupted, deferred
 
 # trainer/session/reports.py's SESSION_OUTPUTS, in order (not imported: it loads pybullet)
@@ -59,7 +59,7 @@ class Job:
     | seed           | the dispersion seed (a recording's own)                          |
     | scenario_json  | the resolved scenario, ``scenario_to_json`` as JSON text        |
     | pilot          | ``none``, ``autopilot`` or ``recording:FILE NAME``               |
-    | inputs         | a recording's hand-controller states, tick by tick; None for a scripted pilot |
+    | inputs         | a recording's hand-controller states, tick by tick, with the instructor's actions before their ticks (trainer/record/inputs.py TickFeed); None for a scripted pilot |
     | notices        | what the report must say first (a recording cut off by a crash)  |
     | start_time_utc | the campaign's start, the recording's ``start_time_utc`` (§12)   |
     """
@@ -68,7 +68,7 @@ class Job:
     seed: int
     scenario_json: str
     pilot: str
-    inputs: tuple[HandControllerState, ...] | None = None
+    inputs: tuple[TickFeed, ...] | None = None
     notices: tuple[str, ...] = ()
     start_time_utc: str = ""
 

@@ -24,7 +24,9 @@ from trainer.debrief.technique import hand_controller_metrics, lesson_marks
 from trainer.errors import TrainerError
 from trainer.record.decode import recording_info
 from trainer.record.inputs import InputCheck
+from trainer.record.instructor import describe
 from trainer.record.notes import notes_path, read_notes
+from trainer.record.schemas import INSTRUCTOR_TOPIC
 from trainer.record.seek import IndexedRecording, open_recording
 from trainer.safeio import (
     FolderLock,
@@ -55,6 +57,7 @@ def build_debrief(recording: IndexedRecording) -> tuple[dict[str, Any], str]:
     series = read_series(recording, inputs)  # every /input checked on the way
     report, source = report_of(recording, inputs)
     events = recording.events()
+    actions = [m.payload for m in recording.messages([INSTRUCTOR_TOPIC])]  # a live session's
     notes, skipped, omitted = read_notes(recording.path)
     hc = hand_controller_metrics(series, report)
     areas = lesson_marks(report, series, scenario, hc)
@@ -105,6 +108,14 @@ def build_debrief(recording: IndexedRecording) -> tuple[dict[str, Any], str]:
             for n in notes
         ],
         "annotations_file": notes_path(recording.path).name,
+        "instructor_actions": [
+            {
+                "time_s": float(a.get("time_s", 0.0)),
+                "action": str(a.get("action", "?")),
+                "detail": describe(a),
+            }
+            for a in actions
+        ],
         "recording_notice": recording.notice,
     }
     full = {**report, "recording": recording.path.name, "debrief": debrief}
@@ -118,6 +129,7 @@ def build_debrief(recording: IndexedRecording) -> tuple[dict[str, Any], str]:
             hand_controller=hc,
             figures=figures,
             events=events,
+            actions=actions,
             notes=notes,
             notes_skipped=skipped,
             notes_omitted=omitted,

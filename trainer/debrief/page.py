@@ -6,7 +6,8 @@ headless Chromium with the network cut and checks that nothing is requested).
 
 Order, as an instructor debriefs: who flew what; the outcome, every reason and the score;
 the three lesson marks with their metrics; the trigger against the envelope; the plots;
-the event timeline; the instructor's notes.
+the event timeline with the instructor's actions of a live session; the instructor's
+notes.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from trainer.debrief.technique import SYMBOL, Area, HandControllerMetrics
+from trainer.record.instructor import describe
 from trainer.record.notes import Note
 from trainer.scenario.model import RangeTier, Scenario
 from trainer.scoring.envelope import QUANTITIES
@@ -94,6 +96,7 @@ class PageFacts:
     duration_s: float
     remarks: Sequence[str]  # e.g. the report was rebuilt, the recording was cut off
     notes_omitted: str | None = None  # what the notes' bounds left out (trainer/record/notes.py)
+    actions: Sequence[dict[str, Any]] = ()  # the instructor's, of a live session (/instructor)
 
 
 def _e(value: object) -> str:
@@ -306,9 +309,17 @@ def _events(f: PageFacts) -> str:
                 f"<span class='basis'>({_e(n.author)}, {_e(n.created_utc)})</span></td>",
             )
         )
+    for a in f.actions:  # a live session's instructor (docs/DESIGN.md §12)
+        t = a.get("time_s")
+        merged.append(
+            (
+                float(t) if isinstance(t, int | float) else 0.0,
+                f"<td>instructor action</td><td><b>{_e(describe(a))}</b></td>",
+            )
+        )
     merged.sort(key=lambda item: item[0])
     rows = "".join(
-        f"<tr{' class=note' if 'instructor note' in cells else ''}>"
+        f"<tr{' class=note' if 'instructor ' in cells else ''}>"
         f"<td class='num'>{t:.2f}</td>{cells}</tr>"
         for t, cells in merged
     )

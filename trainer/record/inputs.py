@@ -27,6 +27,12 @@ opened recording's states through the check, `checked_input_stream` checks them 
 A held input (the same hand-controller state tick after tick, how the writer stores most
 ticks) differs from the message before only in its leading ``tick`` and ``time_s``; only
 those two are checked again then, read from the message's well-formed prefix.
+
+An instructor's actions (/instructor, trainer/record/instructor.py: a live session's) are
+inputs too: each is checked by the one check of an action, its tick must be that of the
+/input message that follows it in the file, and it is handed over with that tick's state
+(`Instructed`; after the last /input when an action ended the session). They join the
+digest in the file's order.
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ import hashlib
 import math
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -43,7 +50,8 @@ import orjson
 from trainer.errors import RecordingError
 from trainer.input.state import HandControllerState
 from trainer.record.decode import InputError, input_state
-from trainer.record.schemas import INPUT_TOPIC
+from trainer.record.instructor import ActionError, InstructorAction, parse_recorded
+from trainer.record.schemas import INPUT_TOPIC, INSTRUCTOR_TOPIC
 
 if TYPE_CHECKING:
     from trainer.record.seek import IndexedRecording
@@ -52,6 +60,19 @@ if TYPE_CHECKING:
 # order), and the form those two must have for the rest to be reused without decoding.
 _AFTER_TIME = b',"thc":'
 _PREFIX = re.compile(rb'\{"tick":(0|[1-9][0-9]{0,17}),"time_s":([0-9][0-9.eE+-]{0,30})')
+
+
+@dataclass(frozen=True, slots=True)
+class Instructed:
+    """The instructor's actions applied before a tick, and that tick's hand controllers
+    (None: the recording ends after the actions, one of which ended the session)."""
+
+    actions: tuple[InstructorAction, ...]
+    state: HandControllerState | None
+
+
+TickFeed = HandControllerState | Instructed
+"""What a session is flown with, one a control tick (trainer/refly/loop.py)."""
 
 
 def _number(value: object) -> bool:
@@ -117,6 +138,28 @@ class InputCheck:
         self.previous_tick = tick
         self.last_time_s = float(time_s)  # type: ignore[arg-type]
 
+    def instruction(self, data: bytes, log_time_ns: int) -> tuple[int, InstructorAction]:
+        """The tick and action of an /instructor message (``data``, its bytes as stored)."""
+        self._hash.update(len(data).to_bytes(8, "little"))
+        self._hash.update(data)
+        where = f"/instructor at t = {log_time_ns / 1e9:.3f} s"
+        try:
+            message = orjson.loads(data)
+        except orjson.JSONDecodeError:
+            message = None
+        if not isinstance(message, dict):
+            raise RecordingError(f"recording {self.path}: {where}: is not a JSON object")
+        try:
+            tick, action = parse_recorded(message)
+        except ActionError as exc:
+            raise RecordingError(f"recording {self.path}: {where}: {exc}") from None
+        previous = self.previous_tick
+        if tick not in ((0,) if previous < 0 else (previous, previous + 1)):
+            raise RecordingError(
+                f"recording {self.path}: {where}: tick {tick} follows /input tick {previous}"
+            )
+        return tick, action
+
     def _message(self, index: int, message: dict[str, Any]) -> HandControllerState:
         self._sequence(index, message.get("tick"), message.get("time_s"))
         try:
@@ -134,19 +177,36 @@ def _float(text: bytes) -> bool:
 
 def recorded_inputs(
     recording: IndexedRecording, check: InputCheck | None = None
-) -> Iterator[HandControllerState]:
+) -> Iterator[TickFeed]:
     """The hand-controller state of every recorded control tick, in order, streamed chunk
     by chunk (a verifier reading the same chunks for its comparison finds them in the
     reader's cache), each message checked by ``check``; a held input yields the same
-    state object again."""
+    state object again. A tick an instructor acted before comes as `Instructed`."""
     check = check if check is not None else InputCheck(recording.path)
-    for _topic, log_time, data in recording.raw_messages([INPUT_TOPIC]):
-        yield check.check(data, log_time)
+    pending: list[tuple[int, InstructorAction]] = []
+    for topic, log_time, data in recording.raw_messages([INPUT_TOPIC, INSTRUCTOR_TOPIC]):
+        if topic == INSTRUCTOR_TOPIC:
+            pending.append(check.instruction(data, log_time))
+            continue
+        state = check.check(data, log_time)
+        if not pending:
+            yield state
+            continue
+        wrong = [tick for tick, _ in pending if tick != check.previous_tick]
+        if wrong:
+            raise RecordingError(
+                f"recording {recording.path}: /instructor at tick {wrong[0]} precedes "
+                f"/input tick {check.previous_tick}"
+            )
+        yield Instructed(tuple(action for _, action in pending), state)
+        pending = []
+    if pending:
+        yield Instructed(tuple(action for _, action in pending), None)
 
 
 def checked_input_stream(recording: IndexedRecording) -> InputCheck:
     """Every /input message of a recording checked (RecordingError at the first bad one);
-    the check holds their count, last time and digest. What ``report`` and the viewer run
+    the check holds their count, last time and digest (instructor's actions included). What ``report`` and the viewer run
     before they use a recording, as ``grade --pilot`` and ``--verify`` do as they fly it."""
     check = InputCheck(recording.path)
     for _state in recorded_inputs(recording, check):

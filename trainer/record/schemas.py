@@ -12,6 +12,7 @@ recording without this package.
 | `/events`     | when something happens            | time_s, kind and the kind's fields           |
 | `/checkpoint` | at a fixed interval of steps      | tick, time_s, physics step, state digest     |
 | `/tf`         | with every /state message         | foxglove.FrameTransforms (trainer/record/foxglove.py; frames: trainer/sim/frames.py) |
+| `/instructor` | when an instructor acts (live)    | tick, time_s, action and its fields (trainer/record/instructor.py) |
 
 Metadata (MCAP metadata is str → str: every value JSON-encoded, strings included):
 ``canadarm-trainer``, written at open (``format``, ``trainer_version``,
@@ -37,6 +38,13 @@ from trainer.control.telemetry import Frame, ModeName, RateScale, WarningKind
 from trainer.input.state import Button
 from trainer.record.foxglove import JSON_SCHEMA_DRAFT
 from trainer.record.foxglove import TF_SCHEMA as TF_SCHEMA  # re-exported: a channel's schema
+from trainer.record.instructor_schema import ACTIONS as ACTIONS  # re-exported, as the others
+from trainer.record.instructor_schema import CAMERAS as CAMERAS
+from trainer.record.instructor_schema import FAULTS as FAULTS
+from trainer.record.instructor_schema import INSTRUCTOR_SCHEMA as INSTRUCTOR_SCHEMA
+from trainer.record.instructor_schema import INSTRUCTOR_TOPIC as INSTRUCTOR_TOPIC
+from trainer.record.instructor_schema import MAX_CLIENT as MAX_CLIENT
+from trainer.record.instructor_schema import VOICE_NAMES as VOICE_NAMES
 from trainer.sim.capture_state import CaptureState
 from trainer.sim.joints import JOINT_NAMES
 from trainer.sim.metrics import CAPTURE_QUANTITIES
@@ -419,6 +427,7 @@ EVENT_SCHEMA: dict[str, Any] = {
     "oneOf": [_event_variant(*variant) for variant in EVENT_KINDS],
 }
 
+
 CHECKPOINT_SCHEMA: dict[str, Any] = _message(
     "canadarm_trainer.Checkpoint",
     "Hash of the full physics state, so a replay can prove it matches.",
@@ -437,6 +446,7 @@ CHANNELS: tuple[tuple[str, dict[str, Any]], ...] = (
     (EVENTS_TOPIC, EVENT_SCHEMA),
     (CHECKPOINT_TOPIC, CHECKPOINT_SCHEMA),
     (TF_TOPIC, TF_SCHEMA),
+    (INSTRUCTOR_TOPIC, INSTRUCTOR_SCHEMA),
 )
 """Topic and schema of every channel, in the order the writer registers them."""
 

@@ -10,6 +10,7 @@ that re-simulates a session and records it again writes the same messages.
 | `write_event`      | `/events`     | ``{"time_s", "kind", **payload}``                    |
 | `write_checkpoint` | `/checkpoint` | ``{"tick", "time_s", "step", "digest"}``             |
 | `write_tf`         | `/tf`         | ``{"transforms": [foxglove.FrameTransform ...]}``    |
+| `write_instructor` | `/instructor` | ``{"tick", "time_s", **payload}`` (an instructor's action) |
 
 Crash safety: messages go into zstd-compressed chunks; the chunk in progress is written
 and the file flushed (to the operating system, not fsynced) whenever a message's time
@@ -50,6 +51,7 @@ from trainer.record.schemas import (
     FORMAT,
     INPUT_FIELDS,
     INPUT_TOPIC,
+    INSTRUCTOR_TOPIC,
     MESSAGE_ENCODING,
     METADATA_NAME,
     PROFILE,
@@ -143,6 +145,13 @@ def tf_message(time_s: float, transforms: Sequence[Mapping[str, Any]]) -> dict[s
     ns = _seconds_to_ns(time_s)
     stamp = {"sec": ns // NS_PER_S, "nsec": ns % NS_PER_S}
     return {"transforms": [{"timestamp": stamp, **t} for t in transforms]}
+
+
+def instructor_message(tick: int, time_s: float, payload: Mapping[str, Any]) -> dict[str, Any]:
+    """The /instructor message of an action (its payload without tick and time_s)."""
+    if "tick" in payload or "time_s" in payload:
+        raise ValueError("/instructor payload must not hold tick or time_s")
+    return {"tick": tick, "time_s": time_s, **payload}
 
 
 class InputEncoder:
@@ -244,6 +253,7 @@ class RecordingWriter:
         self._events_id = channel_ids[EVENTS_TOPIC]
         self._checkpoint_id = channel_ids[CHECKPOINT_TOPIC]
         self._tf_id = channel_ids[TF_TOPIC]
+        self._instructor_id = channel_ids[INSTRUCTOR_TOPIC]
         self._sequence = dict.fromkeys(channel_ids.values(), 0)
         self._next_flush_ns = NS_PER_S
         self._closed = False
@@ -269,7 +279,8 @@ class RecordingWriter:
 
     @property
     def input_digest(self) -> str:
-        """Hash of every /input message written so far, as stored (``InputCheck.digest``):
+        """Hash of every /input and /instructor message written so far, as stored, in their
+        order (``InputCheck.digest``):
         ``grade`` keeps it in the summary, so that ``report`` sees inputs changed later."""
         return self._input_hash.hexdigest()
 
@@ -300,6 +311,15 @@ class RecordingWriter:
         ``translation`` {x, y, z} and ``rotation`` {x, y, z, w}; the writer stamps each with
         the simulation time as ``timestamp`` {sec, nsec} (foxglove.FrameTransform)."""
         self._write(self._tf_id, _seconds_to_ns(time_s), tf_message(time_s, transforms))
+
+    def write_instructor(self, tick: int, time_s: float, payload: Mapping[str, Any]) -> None:
+        """An instructor's action, applied before tick ``tick``'s input: ``payload`` is
+        ``InstructorAction.record()`` (trainer/record/instructor.py)."""
+        data = encode_json_bytes(instructor_message(tick, time_s, payload))
+        self._write_encoded(self._instructor_id, _seconds_to_ns(time_s), data)
+        # an input of the session too: in the digest, in the file's order (inputs.py)
+        self._input_hash.update(len(data).to_bytes(8, "little"))
+        self._input_hash.update(data)
 
     def _write(self, channel_id: int, log_time_ns: int, message: Mapping[str, Any]) -> None:
         if self._closed:

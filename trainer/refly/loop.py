@@ -16,23 +16,32 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from trainer.input.state import HandControllerState
 from trainer.record.decode import recording_info
-from trainer.record.inputs import recorded_inputs
+from trainer.record.inputs import Instructed, TickFeed, recorded_inputs
+
+__all__ = ["TickFeed", "fly", "fly_again", "recorded_end_reason"]
 from trainer.record.seek import IndexedRecording
 from trainer.scoring.report import build_report
 from trainer.session import Session
 
 
-def fly(session: Session, inputs: Iterable[HandControllerState]) -> bool:
-    """Tick ``session`` once with each state of ``inputs`` until it ends; True when the
-    inputs ran out first (the session still runs: the caller stops it, saying why)."""
+def fly(session: Session, inputs: Iterable[TickFeed]) -> bool:
+    """Tick ``session`` once with each state of ``inputs`` until it ends, an instructor's
+    actions applied before the tick they were recorded before (docs/DESIGN.md §12); True
+    when the inputs ran out first (the session still runs: the caller stops it, saying
+    why)."""
     states = iter(inputs)
     while not session.finished:  # no input is read (nor checked) after the end
-        state = next(states, None)
-        if state is None:
+        item = next(states, None)
+        if isinstance(item, Instructed):
+            for action in item.actions:
+                session.instruct(action)
+            if session.finished:
+                return False
+            item = item.state
+        if item is None:
             return True
-        session.tick(state)
+        session.tick(item)
     return False
 
 

@@ -24,9 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from trainer.errors import RecordingError, TrainerError
-from trainer.input.state import HandControllerState
 from trainer.record.decode import checked_metadata
-from trainer.record.inputs import InputCheck, recorded_inputs
+from trainer.record.inputs import InputCheck, TickFeed, recorded_inputs
 from trainer.record.seek import open_recording
 from trainer.scenario.loader import scenario_from_json
 from trainer.scenario.model import Scenario
@@ -37,7 +36,7 @@ class RecordedInputs:
     """A recording's checked /input stream and what ``grade`` needs to know of it."""
 
     path: Path
-    states: list[HandControllerState]
+    states: list[TickFeed]  # an instructor's actions with their tick's state
     metadata: dict[str, Any]
     notice: str | None  # why the recording ends early, None when it is whole
     last_input_time_s: float

@@ -10,7 +10,9 @@ bit for bit. The first difference stops the replay and is reported with its tick
 simulation time, the quantity (a path such as ``joints.angles_rad[3]``) and both values.
 
 Every channel is compared (/input's mode and frame come from the control layer, /state
-and /tf from the physics, /events from capture and scoring); the /checkpoint digests hash
+and /tf from the physics, /events from capture and scoring, /instructor from the
+instructor's actions of a live session, fed back at the ticks they were applied before:
+trainer/refly/loop.py); the /checkpoint digests hash
 the full physics state once per simulated second, so a difference that the 10 Hz
 telemetry rounds away still shows there.
 
@@ -53,11 +55,17 @@ from trainer.record.schemas import (
     CHECKPOINT_TOPIC,
     EVENTS_TOPIC,
     INPUT_TOPIC,
+    INSTRUCTOR_TOPIC,
     STATE_TOPIC,
     TF_TOPIC,
 )
 from trainer.record.seek import IndexedRecording, RecordedMessage, open_recording
-from trainer.record.writer import InputEncoder, encode_json_bytes, tf_message
+from trainer.record.writer import (
+    InputEncoder,
+    encode_json_bytes,
+    instructor_message,
+    tf_message,
+)
 from trainer.refly.loop import fly, fly_again, recorded_end_reason
 from trainer.refly.verdict import (
     ResultComparison,
@@ -67,7 +75,7 @@ from trainer.refly.verdict import (
 )
 from trainer.session import Session
 
-TOPICS = (INPUT_TOPIC, STATE_TOPIC, EVENTS_TOPIC, CHECKPOINT_TOPIC, TF_TOPIC)
+TOPICS = (INPUT_TOPIC, STATE_TOPIC, EVENTS_TOPIC, CHECKPOINT_TOPIC, TF_TOPIC, INSTRUCTOR_TOPIC)
 
 
 @dataclass(frozen=True)
@@ -228,6 +236,9 @@ class VerifyingSink:
 
     def write_tf(self, time_s: float, transforms: Sequence[Mapping[str, Any]]) -> None:
         self._compare(TF_TOPIC, time_s, tf_message(time_s, transforms))
+
+    def write_instructor(self, tick: int, time_s: float, payload: Mapping[str, Any]) -> None:
+        self._compare(INSTRUCTOR_TOPIC, time_s, instructor_message(tick, time_s, payload))
 
     def flush(self) -> None:
         pass

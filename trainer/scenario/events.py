@@ -132,6 +132,17 @@ def _params(problems: Problems, kind: str, node: dict[str, Any], path: str) -> d
     return out
 
 
+def check_event(
+    problems: Problems, kind: str, node: dict[str, Any], path: str, extra: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """One event of ``kind``, its parameters given in ``node``, checked as a timeline's are
+    (no other key but the caller's ``extra``); returns the good parameters. The instructor's
+    faults and calls are checked by it (trainer/record/instructor.py, docs/DESIGN.md §12)."""
+    required, optional = EVENT_PARAMS[kind]
+    checks.mapping(problems, node, path, required, (*optional, *extra))
+    return _params(problems, kind, node, path)
+
+
 def parse_timeline(problems: Problems, node: Any, path: str = "timeline") -> list[dict[str, Any]]:
     """Check the timeline list; returns its events as ``{time_s, event, **params}`` dicts."""
     if node is checks.MISSING:

@@ -10,7 +10,8 @@ controller and steps the world, advances the LEE's snares, fires the scenario's 
 contacts (``contacts``: the impact rule ends any task), builds the tick's ``Telemetry``,
 shows it to the task and the listeners (the recorder, ``recorder``) and asks the task
 whether the episode has ended. Pilots (a person's device, the autopilot, a recording)
-only hand it ``HandControllerState`` values.
+only hand it ``HandControllerState`` values; an instructor's actions come between ticks
+(``instruct``, docs/DESIGN.md §12), recorded like the inputs.
 """
 
 from __future__ import annotations
@@ -29,12 +30,14 @@ from trainer.errors import SimulationDivergedError
 from trainer.fixedmath import norm3
 from trainer.input.state import Button, ButtonEdges, HandControllerState, TickInput
 from trainer.observation import build_telemetry
-from trainer.record.sink import RecordingSink
+from trainer.record.instructor import InstructorAction
+from trainer.record.sink import RecordingSink, TeeSink
 from trainer.scenario.build import initial_world_spec, scenario_to_json
 from trainer.scenario.model import Scenario
 from trainer.scoring.report import SessionFacts
 from trainer.session.contacts import ContactWatch
 from trainer.session.events import SessionEvent, SessionListener
+from trainer.session.instructor import apply_instruction
 from trainer.session.recorder import SessionRecorder, open_writer
 from trainer.session.timeline import ZERO, Timeline, Vec3
 from trainer.sim.capture import CaptureEvent, LeeCapture
@@ -50,7 +53,7 @@ INTERRUPTED = "interrupted"
 class Session:
     """One attempt at a scenario's task, ticked by a pilot. See the module docstring.
 
-    Public surface: ``tick(hc) -> Telemetry``, ``finished``, ``outcome``,
+    Public surface: ``tick(hc) -> Telemetry``, ``instruct(action)``, ``finished``, ``outcome``,
     ``stop(reason)``, ``close(summary)``, ``facts(recording)``, ``events`` (the log so far),
     ``listeners`` (callables given every event as it happens), ``last_telemetry``,
     ``task``."""
@@ -64,6 +67,7 @@ class Session:
         recording_path: Path | None = None,
         extra_metadata: dict[str, Any] | None = None,
         recording_sink: RecordingSink | None = None,
+        mirror: RecordingSink | None = None,
     ) -> None:
         self.scenario = scenario
         self.seed = seed
@@ -80,6 +84,7 @@ class Session:
         self.cameras_lost: set[str] = set()
         self.tick_count = 0
         self.paused = False
+        self.frozen = False  # by the instructor: the trainee's PAUSE cannot resume it
         self._connected = True
         self._edges = ButtonEdges()  # the one place a tick's presses are found
         self._bias: tuple[Vec3, Vec3] = (ZERO, ZERO)
@@ -88,19 +93,20 @@ class Session:
         self._tick_listeners: list[SessionListener] = []
         # ``recording_sink`` stands in for the file: the replay verifier compares instead
         sink = recording_sink
+        self.metadata: dict[str, Any] = {}  # the recording's (a live server hands it on)
         if sink is None and recording_path is not None:
-            sink = open_writer(
-                recording_path,
-                {
-                    "scenario_id": scenario.id,
-                    "scenario_version": scenario.version,
-                    "scenario": scenario_to_json(scenario),
-                    "seed": seed,
-                    "pilot": pilot,
-                    "start_time_utc": datetime.now(UTC).isoformat(timespec="seconds"),
-                    **(extra_metadata or {}),
-                },
-            )
+            self.metadata = {
+                "scenario_id": scenario.id,
+                "scenario_version": scenario.version,
+                "scenario": scenario_to_json(scenario),
+                "seed": seed,
+                "pilot": pilot,
+                "start_time_utc": datetime.now(UTC).isoformat(timespec="seconds"),
+                **(extra_metadata or {}),
+            }
+            sink = open_writer(recording_path, self.metadata)
+        if sink is not None and mirror is not None:
+            sink = TeeSink(sink, mirror)  # fly --live streams what is recorded (§12)
         if sink is not None:
             frames = FrameTree(self.world)
             self.recorder = SessionRecorder(
@@ -125,7 +131,7 @@ class Session:
         for listener in self._tick_listeners:
             listener.on_input(self.tick_count, self.time_s, hc, self.last_telemetry.control)
         self._device(hc.connected)
-        if Button.PAUSE in pressed:
+        if Button.PAUSE in pressed and not self.frozen:
             self.paused = not self.paused
             self.event("pause" if self.paused else "resume")
         effective = self._biased(hc)
@@ -163,6 +169,15 @@ class Session:
             # (after a fault the physics state is not to be trusted: the last good one stays)
             self.recorder.on_end(telemetry)
         return telemetry
+
+    def instruct(self, action: InstructorAction) -> None:
+        """An instructor's action, at this tick boundary (before the next tick's input):
+        recorded on /instructor, then applied (trainer/session/instructor.py)."""
+        if self.finished:
+            return
+        for listener in self._tick_listeners:
+            listener.on_instruction(self.tick_count, self.time_s, action)
+        apply_instruction(self, action)
 
     def _advance(self) -> None:
         """Simulated time moves on by one tick: physics, capture, timeline, contacts."""

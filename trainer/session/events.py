@@ -11,6 +11,7 @@ from typing import Any, Protocol
 
 from trainer.control.telemetry import ControlTelemetry
 from trainer.input.state import HandControllerState
+from trainer.record.instructor import InstructorAction
 from trainer.telemetry import Telemetry
 
 
@@ -29,12 +30,15 @@ class SessionEvent:
 
 class SessionListener(Protocol):
     """Follows every tick of a session (the recorder is one). Called in this order within
-    a tick: ``on_input`` before anything moves, ``on_event`` for each event as it
-    happens, ``on_tick`` with the tick's snapshot."""
+    a tick: ``on_instruction`` for each instructor's action applied before it
+    (docs/DESIGN.md §12), ``on_input`` before anything moves, ``on_event`` for each event
+    as it happens, ``on_tick`` with the tick's snapshot."""
 
     def on_input(
         self, tick: int, time_s: float, hc: HandControllerState, control: ControlTelemetry | None
     ) -> None: ...
+
+    def on_instruction(self, tick: int, time_s: float, action: InstructorAction) -> None: ...
 
     def on_event(self, event: SessionEvent) -> None: ...
 

@@ -1,5 +1,5 @@
 """The session's recording (docs/DESIGN.md §7): a listener of the tick that writes every
-input, every event, the state and the /tf frame tree at 10 Hz and once more at the
+input, every instructor's action, every event, the state and the /tf frame tree at 10 Hz and once more at the
 session's end, and a physics-state checkpoint every simulated second into an MCAP file through
 ``trainer.record.writer.RecordingWriter``, or into any other `RecordingSink` (the replay
 verifier compares each message instead of writing it, trainer/refly/verify.py).
@@ -14,6 +14,7 @@ from typing import Any
 from trainer.clock import CHECKPOINT_EVERY_TICKS, STATE_EVERY_TICKS
 from trainer.control.telemetry import ControlTelemetry
 from trainer.input.state import HandControllerState
+from trainer.record.instructor import InstructorAction
 from trainer.record.sink import RecordingSink
 from trainer.record.writer import RecordingWriter
 from trainer.session.events import SessionEvent
@@ -75,6 +76,9 @@ class SessionRecorder:
                 "rate_scale": key[3],
             }
         self.writer.write_input(tick, time_s, self._input_payload)
+
+    def on_instruction(self, tick: int, time_s: float, action: InstructorAction) -> None:
+        self.writer.write_instructor(tick, time_s, action.record())
 
     def on_event(self, event: SessionEvent) -> None:
         self.writer.write_event(event.time_s, event.kind, event.detail)

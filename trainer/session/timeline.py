@@ -4,7 +4,9 @@ scenario may hold are checked when it is loaded, docs/DESIGN.md §8).
 The session's own kinds, the calls and faults, have one handler each here, acting through
 the small ``TimelineHost`` surface: a call, a camera lost or restored, a brake stuck, the
 hand controllers biased; each is logged as an event. Every other kind belongs to the
-scenario's task and goes to it (``task_event``, docs/DESIGN.md §11).
+scenario's task and goes to it (``task_event``, docs/DESIGN.md §11). An instructor's
+fault or call runs the same handler, at once or added to the timeline for later
+(trainer/session/instructor.py, docs/DESIGN.md §12).
 """
 
 from __future__ import annotations
@@ -86,6 +88,14 @@ class Timeline:
     def __init__(self, events: tuple[TimelineEvent, ...]) -> None:
         self._events = sorted(events, key=lambda e: e.time_s)
         self._next = 0
+
+    def add(self, event: TimelineEvent) -> None:
+        """Schedule one more event (an instructor's, docs/DESIGN.md §12): after the events
+        not yet fired that are due no later than it, so equal times keep their order."""
+        index = self._next
+        while index < len(self._events) and self._events[index].time_s <= event.time_s:
+            index += 1
+        self._events.insert(index, event)
 
     def fire(self, now_s: float, host: TimelineHost) -> None:
         """Run the handler of every event due by ``now_s`` (and not yet fired)."""

@@ -13,7 +13,9 @@ Window rules (the brief of docs/DESIGN.md §9 and the bad-input issue):
 - a late frame is caught up tick by tick (bounded, ``pacing.py``); beyond the bound the
   simulation slows and a ``realtime_slowed`` event goes into the recording;
 - quitting, a reset, a window close and SIGTERM/SIGHUP/SIGINT all finalize the recording
-  and write the report (``finish_attempt``).
+  and write the report (``finish_attempt``);
+- with ``--live`` the session is streamed and an instructor's actions are applied between
+  two ticks (trainer/ui/live.py, docs/DESIGN.md §12).
 """
 
 from __future__ import annotations
@@ -51,6 +53,7 @@ from trainer.ui.attempt import (
 from trainer.ui.audio import AlarmTone
 from trainer.ui.calls import M2Caller
 from trainer.ui.feeds import CAMERAS
+from trainer.ui.live import FROZEN_BANNER, LiveLink
 from trainer.ui.pacing import Due, FrameSchedule, Pacer
 from trainer.ui.screens import StartChoice, draw_end, draw_help, draw_start
 from trainer.ui.theme import CYAN, Fonts
@@ -72,6 +75,8 @@ class FlyOptions:
     seed: int | None = None
     size: tuple[int, int] = REFERENCE_SIZE
     data_dir: Path | None = None  # where per-session folders go without --out
+    live: tuple[str, int] | None = None  # fly --live ADDRESS:PORT (trainer/ui/live.py)
+    live_camera_hz: float = 5.0  # the LEE camera's JPEG rate on the stream
 
 
 class FlyApp:
@@ -100,6 +105,8 @@ class FlyApp:
             pygame.init()
         # The device first: ``--input gamepad`` with none plugged in fails before a window opens.
         self.source = input_source if input_source is not None else make_input(options.input_kind)
+        # Then the live server: an address it cannot listen on fails before a window opens.
+        self.live = LiveLink(*options.live, options.live_camera_hz) if options.live else None
         pygame.display.set_caption("Canadarm2 capture trainer")
         self.screen = pygame.display.set_mode(options.size, pygame.RESIZABLE)
         self.windowed_size = options.size
@@ -167,6 +174,7 @@ class FlyApp:
             seed,
             pilot="autopilot" if autopilot else f"trainee:{self.options.input_kind}",
             recording_path=out_dir / "session.mcap",
+            mirror=self.live.server if self.live is not None else None,  # streamed (§12)
             extra_metadata={
                 "aids": aids.value,
                 "trainee": trainee,
@@ -181,6 +189,10 @@ class FlyApp:
         self.telemetry = session.last_telemetry
         self._close_feed()
         feed, self.feed_label = self._feed_factory(session, lambda: self.telemetry)
+        if self.live is not None:
+            self.live.begin(session)
+            feed = self.live.feed(feed, lambda: self.telemetry)
+            attempt.log_line(self.live.line, CYAN)
         self.workstation = Workstation(feed, self.screen.get_size())
         self.alarm = MasterAlarm()
         self.tone.stop()
@@ -200,6 +212,8 @@ class FlyApp:
             self._slowed(attempt, force=True)  # the recording says by how much in all
         if not session.finished:
             session.stop(reason or "stopped by the trainee")
+        if self.live is not None:
+            self.live.end()
         attempt.finalize()
         if attempt.lock is not None:
             attempt.lock.release()
@@ -344,6 +358,10 @@ class FlyApp:
         if due.dropped_s > 0.0:
             self._slowed(attempt)
         for _ in range(due.ticks):
+            if self.live is not None:  # the instructor's actions, at a tick boundary (§12)
+                self.live.before_tick(session)
+                if session.finished:
+                    break
             ticked = session.tick(self._next_state(attempt))
             self.telemetry = ticked
             if Button.CAMERA in session.last_input.pressed:  # the window's own button
@@ -377,6 +395,9 @@ class FlyApp:
             slowed_s=self.pacer.slowed_s,
             feed_label=self.feed_label,
             banner=self._banner(t),
+            paused_text="FROZEN  (the instructor resumes)"
+            if session.frozen
+            else "PAUSED  (P resumes)",
         )
         self.workstation.draw(self.screen, t, state)
         if not self._warm:
@@ -408,6 +429,8 @@ class FlyApp:
             attempt.last_slow_event_s = session.time_s
 
     def _banner(self, t: Telemetry) -> str | None:
+        if self.attempt is not None and self.attempt.session.frozen:
+            return FROZEN_BANNER
         if not t.hand_controller.connected:
             return "HAND CONTROLLER LOST: ARM STOPPED\nplug it back in, or press RETURN to fly on the keyboard"
         if not self.focused and self.attempt is not None and self.attempt.pilot is None:
@@ -434,4 +457,6 @@ class FlyApp:
     def close(self) -> None:
         self._close_feed()
         self.tone.stop()
+        if self.live is not None:
+            self.live.close()
         pygame.quit()

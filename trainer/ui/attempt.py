@@ -26,7 +26,7 @@ from trainer.telemetry import Telemetry
 from trainer.ui.aids import AidLevel
 from trainer.ui.calls import M2Caller
 from trainer.ui.feeds import CameraFeed, RenderedFeed, SchematicFeed
-from trainer.ui.theme import AMBER, READOUT, RED, TEXT, Colour
+from trainer.ui.theme import AMBER, CYAN, READOUT, RED, TEXT, Colour
 
 LOG_LINES = 200
 FeedFactory = Callable[[Session, Callable[[], Telemetry | None]], tuple[CameraFeed, str]]
@@ -86,7 +86,8 @@ class Attempt:
 def event_line(ev: SessionEvent) -> tuple[str, Colour] | None:
     """What the call log shows of a session event (None: nothing)."""
     if ev.kind == "call":
-        return str(ev.detail.get("text", "")), TEXT
+        text = str(ev.detail.get("text", ""))
+        return text, CYAN if text.startswith("M2: ") else TEXT  # an instructor's M2 call
     if ev.kind in ("fault", "fault_cleared"):
         what = ", ".join(f"{k} {v}" for k, v in ev.detail.items())
         return f"{'FAULT' if ev.kind == 'fault' else 'cleared'}: {what}", AMBER

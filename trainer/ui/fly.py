@@ -56,6 +56,7 @@ def run_fly(
     pilot: str | None = None,
     out: Path | None = None,
     seed: int | None = None,
+    live: tuple[str, int] | None = None,
 ) -> int:
     if scenario is not None:
         load_scenario(scenario)  # bad input fails here, before a window opens
@@ -80,6 +81,7 @@ def run_fly(
         pilot=pilot,
         out=out,
         seed=seed,
+        live=live,
     )
     app = FlyApp(options)
     try:

@@ -89,6 +89,7 @@ class FrameState:
     slowed_s: float = 0.0
     feed_label: str = ""
     banner: str | None = None
+    paused_text: str = "PAUSED  (P resumes)"  # an instructor's freeze says who resumes
 
 
 @dataclass
@@ -193,7 +194,7 @@ class Workstation:
         if main and t.paused:
             fonts.text(
                 surface,
-                "PAUSED  (P resumes)",
+                state.paused_text,
                 (rect.centerx, rect.h * 0.72),
                 40,
                 AMBER,

@@ -6,7 +6,8 @@ once), ``scan_states`` reads every /state (10 Hz; seconds for a 30-minute sessio
 window runs it in the background and ``absorb``s the result). Together they give:
 
 - the event markers of the timeline (free drift, calls, trigger, contacts, snare and
-  rigidize phases, faults, abort, caution and warning alarms, pauses, the end);
+  rigidize phases, faults, abort, caution and warning alarms, pauses, the end) and the
+  instructor's actions of a live session (/instructor, docs/DESIGN.md §12);
 - the call log as the window wrote it: Houston's calls and the session's events from
   /events, and M2's calls re-derived from each /state snapshot exactly as ``fly`` makes
   them (M2 reads the displays at 10 Hz, trainer/ui/calls.py; none with aids ``none``);
@@ -32,7 +33,8 @@ import numpy.typing as npt
 from trainer.clock import CONTROL_TICK_S
 from trainer.input.state import HandControllerState
 from trainer.record.decode import NS_PER_S, aid_level
-from trainer.record.schemas import STATE_TOPIC
+from trainer.record.instructor import describe as action_text
+from trainer.record.schemas import INSTRUCTOR_TOPIC, STATE_TOPIC
 from trainer.record.seek import IndexedRecording
 from trainer.record.snapshot import shaft_tip_offset_from_tf, snapshot_from_state
 from trainer.scenario.model import Scenario
@@ -57,6 +59,7 @@ CATEGORIES: tuple[str, ...] = (
     "end",
     "other",
     "note",
+    "instructor",
 )
 _EVENT_CATEGORY = {
     "free_drift_start": "drift",
@@ -235,6 +238,9 @@ def _event_text(event: dict[str, Any]) -> tuple[str, str]:
     return f"{kind.replace('_', ' ').upper()} {detail}".strip(), "capture"
 
 
+event_text = _event_text  # the live console's call log reads events the same way
+
+
 def _intervals(
     events: Sequence[dict[str, Any]], start: str, stop: str, end_s: float
 ) -> list[tuple[float, float]]:
@@ -264,6 +270,16 @@ def _camera_loss(events: Sequence[dict[str, Any]], end_s: float) -> list[tuple[s
             out.append((camera, lost.pop(camera), float(e["time_s"])))
     out.extend((camera, since, end_s + 1.0) for camera, since in lost.items())
     return out
+
+
+def instructor_actions(recording: IndexedRecording) -> list[dict[str, Any]]:
+    """The /instructor messages of a recording (an instructor acted in a live session);
+    the /input check has refused a recording whose actions are not the schema's."""
+    return [
+        m.payload
+        for m in recording.messages([INSTRUCTOR_TOPIC])
+        if isinstance(m.payload.get("time_s"), int | float)
+    ]
 
 
 def aid_level_of(metadata: dict[str, Any]) -> AidLevel:
@@ -300,6 +316,8 @@ def open_model(recording: IndexedRecording, scenario: Scenario) -> ReplayModel:
         if kind not in NOT_MARKED:
             markers.append(Marker(float(e["time_s"]), category, text))
             log.append(LogLine(float(e["time_s"]), text, log_category))
+    for action in instructor_actions(recording):  # a live session's (docs/DESIGN.md §12)
+        markers.append(Marker(float(action["time_s"]), "instructor", action_text(action)))
     empty = np.zeros(0)
     return ReplayModel(
         recording=recording,

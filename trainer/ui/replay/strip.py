@@ -48,13 +48,14 @@ MARKER_COLOURS: dict[str, Colour] = {
     "end": CYAN,
     "other": (160, 160, 170),
     "note": NOTE,
+    "instructor": (255, 150, 220),
 }
 # Lanes of the timeline, top to bottom: (title, categories drawn in it).
 LANES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("EVENTS", ("drift", "trigger", "capture", "abort", "end", "pause", "other")),
     ("CALLS", ("call",)),
     ("C&W / FAULTS", ("alarm", "fault", "contact")),
-    ("NOTES", ("note",)),
+    ("INSTRUCTOR", ("note", "instructor")),
 )
 LABEL_W = 96  # reference pixels for the lane titles at the left
 BAND_FULL: Colour = (24, 70, 40)

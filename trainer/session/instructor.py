@@ -1,0 +1,46 @@
+"""An instructor's action applied to the session (docs/DESIGN.md §12), at a tick boundary:
+the action is checked (trainer/record/instructor.py) and recorded before it gets here.
+
+Faults and calls go through the scenario timeline's own handlers (trainer/session/
+timeline.py), at once or added to the timeline when the action names a time, so that an
+injected fault is the same fault a scenario schedules. A freeze pauses the session as the
+trainee's PAUSE does, but only the instructor's resume ends it; the end stops the attempt
+as a quit does (outcome ``interrupted``).
+"""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+from typing import TYPE_CHECKING
+
+from trainer.record.instructor import END_REASON, InstructorAction
+from trainer.scenario.model import TimelineEvent
+from trainer.session.timeline import HANDLERS
+
+if TYPE_CHECKING:
+    from trainer.session.core import Session
+
+
+def apply_instruction(session: Session, action: InstructorAction) -> None:
+    """Do what ``action`` says (the table of trainer/record/instructor.py)."""
+    if action.action in ("fault", "call"):
+        kind, params = action.timeline_event()
+        at_s = action.at_s
+        if at_s is None:
+            HANDLERS[kind](session, params)
+        else:  # at its time, or at the next tick when that time has passed
+            session.timeline.add(TimelineEvent(at_s, kind, MappingProxyType(params)))
+    elif action.action == "freeze":
+        if not session.frozen:
+            session.frozen = True
+            if not session.paused:
+                session.paused = True
+                session.event("pause")
+    elif action.action == "resume":
+        if session.frozen:
+            session.frozen = False
+            if session.paused:
+                session.paused = False
+                session.event("resume")
+    elif action.action == "end":
+        session.stop(END_REASON)

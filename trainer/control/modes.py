@@ -34,6 +34,7 @@ from trainer.control.kinematics import (
 from trainer.control.params import ControlParameters
 from trainer.control.resolved_rate import ResolvedRateSolver
 from trainer.control.telemetry import ControlWarning, Frame, ModeName, WarningKind
+from trainer.fixedmath import norm3, rows3_mul, rows3_times
 from trainer.input.state import HandControllerState
 from trainer.sim.world import JOINT_NAMES
 
@@ -101,21 +102,14 @@ def _capped_warning(scale: float) -> ControlWarning:
     )
 
 
-def _norm(v: Vector3) -> float:
-    return math.sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2])
+_norm = norm3  # trainer/fixedmath.py: the same fixed-order arithmetic
 
 
 def _scaled(v: Vector3, k: float) -> Vector3:
     return (v[0] * k, v[1] * k, v[2] * k)
 
 
-def _mat_vec(m: Matrix3, v: Vector3) -> Vector3:
-    a, b, c = m
-    return (
-        a[0] * v[0] + a[1] * v[1] + a[2] * v[2],
-        b[0] * v[0] + b[1] * v[1] + b[2] * v[2],
-        c[0] * v[0] + c[1] * v[1] + c[2] * v[2],
-    )
+_mat_vec = rows3_times
 
 
 def _slew(target: Vector3, previous: Vector3, max_step: float) -> Vector3:
@@ -145,24 +139,7 @@ def _rotate_by(rotation_vector: Vector3, m: Matrix3) -> Matrix3:
     r20 = -s * ky + c1 * kx * kz
     r21 = s * kx + c1 * ky * kz
     r22 = 1.0 - c1 * (kx * kx + ky * ky)
-    (a0, a1, a2), (b0, b1, b2), (c0, c1_, c2) = m
-    return (
-        (
-            r00 * a0 + r01 * b0 + r02 * c0,
-            r00 * a1 + r01 * b1 + r02 * c1_,
-            r00 * a2 + r01 * b2 + r02 * c2,
-        ),
-        (
-            r10 * a0 + r11 * b0 + r12 * c0,
-            r10 * a1 + r11 * b1 + r12 * c1_,
-            r10 * a2 + r11 * b2 + r12 * c2,
-        ),
-        (
-            r20 * a0 + r21 * b0 + r22 * c0,
-            r20 * a1 + r21 * b1 + r22 * c1_,
-            r20 * a2 + r21 * b2 + r22 * c2,
-        ),
-    )
+    return rows3_mul(((r00, r01, r02), (r10, r11, r12), (r20, r21, r22)), m)
 
 
 def _attitude_error(reference: Matrix3, actual: Matrix3) -> Vector3:

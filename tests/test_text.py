@@ -91,7 +91,7 @@ def test_history_shows_stored_text_escaped_and_capped(tmp_path: Path) -> None:
     assert shown.returncode == 0, shown.stderr
     assert "\x1b" not in shown.stdout and "\\x1b[2J" in shown.stdout
     row = [line for line in shown.stdout.splitlines() if line.strip().startswith("1 ")]
-    assert len(row) == 1 and "cap\\x0atu…" in row[0]  # one row, not split by the newline
+    assert len(row) == 1 and "cap\\x0atur…" in row[0]  # one row, not split by the newline
     hint = cli("history", "--trainee", "nobody", env=env)
     assert hint.returncode == 0, hint.stderr
     assert "\x1b" not in hint.stdout and "\x07" not in hint.stdout

@@ -4,7 +4,7 @@ person's gamepad does (docs/DESIGN.md §2), after seeing only the telemetry a cr
 | pilot       | what it does                                                        |
 |-------------|---------------------------------------------------------------------|
 | `none`      | hands off: centred controllers, no buttons (the vehicle just drifts)|
-| `autopilot` | closed-loop capture through the hand controllers (autopilot.py)     |
+| `autopilot` | closed-loop capture through the hand controllers (autopilot.py); a berthing's (berthing_autopilot.py), crew or ground; a capture then berthing, one then the other |
 | RECORDING   | replays the /input stream of a recorded session, tick for tick      |
 """
 
@@ -70,6 +70,11 @@ def make_pilot(name: str, scenario: Scenario) -> Pilot:
         return NonePilot()
     if name == "autopilot":
         from trainer.pilots.autopilot import Autopilot
+        from trainer.pilots.berthing_autopilot import BerthingAutopilot, CaptureThenBerth
 
+        if scenario.task == "berthing":
+            return BerthingAutopilot()
+        if scenario.task == "capture-and-berth":
+            return CaptureThenBerth(Autopilot(scenario), BerthingAutopilot())
         return Autopilot(scenario)
     raise ValueError(f"unknown pilot {name!r}")

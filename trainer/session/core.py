@@ -132,6 +132,7 @@ class Session:
             self.event("pause" if self.paused else "resume")
         effective = self._biased(hc)
         if not self.paused:
+            effective = self.task.uplink(effective)  # the ground's round trip, if any
             self.task.on_buttons(pressed)
         control: ControlTelemetry | None = None
         try:
@@ -159,7 +160,7 @@ class Session:
         if self.finished and self.recorder is not None and self.outcome != "fault":
             # (after a fault the physics state is not to be trusted: the last good one stays)
             self.recorder.on_end(telemetry)
-        return telemetry
+        return self.task.downlink(telemetry)  # what the workstation sees (docs/DESIGN.md §11)
 
     def _advance(self) -> None:
         """Simulated time moves on by one tick: physics, capture, timeline, contacts."""
@@ -173,6 +174,7 @@ class Session:
                     "contact", bodies=pair.bodies, speed_m_s=pair.speed_m_s, force_n=pair.force_n
                 )
                 self.task.on_contact(pair.bodies, pair.speed_m_s)
+            self.task.on_contact_force(pair.bodies, pair.force_n)
             if pair.impact is not None:
                 self._finish("collision", pair.impact)
 
@@ -311,4 +313,5 @@ class Session:
             paused=self.paused,
             cameras_lost=tuple(sorted(self.cameras_lost)),
             messages=tuple(self.messages[-5:]),
+            berthing=self.task.berthing_status(),
         )

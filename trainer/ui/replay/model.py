@@ -90,6 +90,13 @@ _EVENT_CATEGORY = {
     "procedure_violation": "fault",
     "arm_safed": "fault",
     "offset_grapple": "capture",
+    # a berthing (trainer/tasks/berthing.py): its steps, the RTLs, the bolts, an abort
+    "berthing_phase": "drift",
+    "berthing_handover": "drift",
+    "rtl_made": "trigger",
+    "rtl": "trigger",
+    "bolt_driven": "capture",
+    "berthing_abort": "abort",
 }
 NOT_MARKED = frozenset({"realtime_slowed"})  # the window's pacing, not the trainee's session
 

@@ -4,7 +4,11 @@ capture_ready: the LEE mouth 2.0 m straight above the FRGF ball of a Dragon held
 capture point of robots/station/mounts.yaml, boresight nadir, LEE +z = FRGF +z.
 captured: the LEE seated on that fixture (the pose the capture ends in, where a berthing
 starts): solved from capture_ready by the same damped least squares, so the arm arrives
-there the way a capture brings it, and written to 1e-4° (0.03 mm at the LEE). Solved by
+there the way a capture brings it, and written to 1e-4° (0.03 mm at the LEE).
+berth_pre_install: the LEE seated on the FRGF of the berthing Dragon (robots/dragon_cbm)
+held at pre-install, 1.5 m below Harmony's nadir port, nose up: solved by continuation
+from captured along the straight path in pose the berthing autopilot flies (every step
+checked clear of the station and Dragon), written to 1e-4°. Solved by
 damped least squares on pybullet's Jacobian from seeded random starts (numpy Generator,
 seed 20200309), keeping the solution with every joint ≥ 30° from ±270°, then the best
 conditioned one (elbow and wrist pitch well bent, large manipulability) that keeps ≥ 2 m
@@ -210,6 +214,42 @@ def find_captured(cid, station, arm, dragon, capture_ready_q):
     return q, check(arm, station, dragon, q, cid)
 
 
+PRE_INSTALL_COM = (8.6, 0.0, -5.9)  # the port at z = -2.4 (mounts.yaml), 1.5 m + 2.0 m
+BERTHED_RPY = (0.0, -90.0, 0.0)  # nose (body +x) up, FRGF (body +z) aft
+
+
+def find_pre_install(cid, station, arm, captured_q):
+    """Continuation from captured: Dragon moved in 40 steps from the capture point to
+    pre-install (position and attitude together), the arm solved at each."""
+    mounts = yaml.safe_load((ROBOTS / "station/mounts.yaml").read_text())
+    start = mounts["capture_point"]
+    berthing = p.loadURDF(
+        str(ROBOTS / "dragon_cbm/dragon_cbm.urdf"),
+        start["dragon_com_m"],
+        quat_rpy_deg(start["dragon_rpy_deg"]),
+        flags=p.URDF_USE_INERTIA_FROM_FILE,
+        physicsClientId=cid,
+    )
+    tip = link_index(arm, "tip_lee", cid)
+    q = np.array(captured_q, dtype=float)
+    worst: dict[str, float] = {}
+    steps = 40
+    for k in range(1, steps + 1):
+        s = k / steps
+        pos = [a + (b - a) * s for a, b in zip(start["dragon_com_m"], PRE_INSTALL_COM, strict=True)]
+        rpy = [a + (b - a) * s for a, b in zip(start["dragon_rpy_deg"], BERTHED_RPY, strict=True)]
+        p.resetBasePositionAndOrientation(berthing, pos, quat_rpy_deg(rpy), physicsClientId=cid)
+        p_t, r_t = seated_pose(berthing, cid)
+        q, ep, er = solve(arm, tip, q, p_t, r_t, cid)
+        if ep > 1e-6 or er > 1e-6:
+            sys.exit(f"no berth_pre_install solution at step {k}")
+        c = check(arm, station, berthing, q, cid)
+        for key in ("margin_deg", "station_beyond_shoulder_m", "dragon_booms_m"):
+            worst[key] = min(worst.get(key, math.inf), c[key])
+    p.removeBody(berthing, physicsClientId=cid)
+    return q, worst
+
+
 def find_capture_ready(cid, station, arm, dragon, starts=300):
     tip = link_index(arm, "tip_lee", cid)
     p_t, r_t = target_pose(dragon, cid)
@@ -272,11 +312,18 @@ def main() -> None:
         "angle error deg",
         math.degrees(np.linalg.norm(rot_error(r_s, rot))),
     )
+    q_pre, worst = find_pre_install(cid, station, arm, np.radians(cap_deg))
+    pre_deg = [round(math.degrees(a), 4) for a in q_pre]
+    print("berth_pre_install", dict(zip(JOINTS, pre_deg, strict=True)), "worst on the way", worst)
     if "--write" in sys.argv:
-        write_poses(dict(zip(JOINTS, q_deg, strict=True)), dict(zip(JOINTS, cap_deg, strict=True)))
+        write_poses(
+            dict(zip(JOINTS, q_deg, strict=True)),
+            dict(zip(JOINTS, cap_deg, strict=True)),
+            dict(zip(JOINTS, pre_deg, strict=True)),
+        )
 
 
-def write_poses(capture_ready, captured):
+def write_poses(capture_ready, captured, berth_pre_install):
     def block(d):
         return "\n".join(f"  {k}: {v}" for k, v in d.items())
 
@@ -307,6 +354,14 @@ capture_ready:
 # 0.03 mm of the seated pose.
 captured:
 {block(captured)}
+
+# berth_pre_install: the LEE seated on the FRGF of the berthing Dragon (robots/dragon_cbm)
+# held at pre-install, 1.5 m below Harmony's nadir port, nose up (docs/REFERENCE.md §10.2):
+# solved by find_poses.py by continuation from captured along the straight path in pose
+# the berthing autopilot flies; on the way every joint >= 82 deg from its stops, the booms
+# >= 0.73 m from Dragon, the links beyond the shoulder >= 0.81 m from the station.
+berth_pre_install:
+{block(berth_pre_install)}
 """
     (ROBOTS / "ssrms/poses.yaml").write_text(text, encoding="utf-8")
     print("wrote poses.yaml")

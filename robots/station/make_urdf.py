@@ -148,8 +148,8 @@ def build() -> str:
 
 def cbm_links() -> list[str]:
     """The active CBM on Harmony's nadir port (trainer/sim/cbm_geometry.py gives every
-    number and its source): the ring, four alignment guides, four RTL switches and four
-    capture latches, each its own fixed link so a contact names the part it touches, and
+    number and its source): the ring, its hatch, four alignment guides, four RTL switches
+    and four capture latches, each its own fixed link so a contact names the part, and
     the CBCS camera's frame behind the hatch window. Each link's frame is the port frame
     (mounts.yaml harmony_nadir_cbm), so the shapes are placed in port coordinates."""
     mount = MOUNTS["harmony_nadir_cbm"]
@@ -186,9 +186,13 @@ def cbm_links() -> list[str]:
             (a - math.pi / 2, 0, 0),
             collide=False,
         )
-    ring.add(cyl(cbm.RING_INNER_RADIUS_M, 0.02), (-0.11, 0, 0), along, "grey", collide=False)
-    ring.add(cyl(0.12, 0.01), (-0.10, 0, 0), along, "window", collide=False, comment="hatch window")
     attach(ring)
+    # The hatch and its window, behind the face: their own link, which the CBCS (behind
+    # the window) does not draw (trainer/render/cameras.py).
+    hatch = Link("cbm_hatch", colour="grey")
+    hatch.add(cyl(cbm.RING_INNER_RADIUS_M, 0.02), (-0.11, 0, 0), along, collide=False)
+    hatch.add(cyl(0.12, 0.01), (-0.10, 0, 0), along, "window", collide=False, comment="window")
+    attach(hatch)
     for k, azimuth in enumerate(cbm.GUIDE_AZIMUTH_DEG, start=1):
         guide = Link(f"cbm_guide_{k}", colour="cbm_metal")
         # A plate leaning outward: its inner face runs from the base clearance to the tip

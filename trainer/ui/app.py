@@ -181,7 +181,11 @@ class FlyApp:
         self.telemetry = session.last_telemetry
         self._close_feed()
         feed, self.feed_label = self._feed_factory(session, lambda: self.telemetry)
-        self.workstation = Workstation(feed, self.screen.get_size())
+        if hasattr(feed, "ghost"):  # the predictive display, at the aid levels that show it
+            feed.ghost = aids.predictive_display
+        self.workstation = Workstation(
+            feed, self.screen.get_size(), cbcs=scenario.berthing is not None
+        )
         self.alarm = MasterAlarm()
         self.tone.stop()
         attempt.log_line(f"{scenario.title}: seed {seed}, aids {aids.value}.", CYAN)

@@ -233,7 +233,10 @@ def _event_text(event: dict[str, Any]) -> tuple[str, str]:
     detail = next(
         (
             str(event[k])
-            for k in ("reason", "tier", "outcome", "decision", "cue", "answer", "command", "cause")
+            for k in (
+                *("reason", "tier", "outcome", "decision", "cue", "answer", "command", "cause"),
+                *("phase", "switch", "bolt"),  # a berthing's (trainer/tasks/berthing.py)
+            )
             if event.get(k)
         ),
         "",

@@ -27,6 +27,7 @@ from trainer.grade import check_output_folder
 from trainer.record.seek import IndexedRecording, open_recording
 from trainer.replay.source import replay_source
 from trainer.safeio import FolderLock, make_folder, remove_leftovers, write_together
+from trainer.scenario.model import Scenario
 
 NOT_RECORDED = "not recorded"
 
@@ -72,6 +73,8 @@ def build_debrief(recording: IndexedRecording) -> tuple[dict[str, Any], str]:
         Figure(key, plots.envelope_plot(series, key, scenario.envelope, trigger, drift_s))
         for key in METRIC_KEYS
     ]
+    if isinstance(report.get("berthing"), dict):
+        figures = _berthing_figures(recording, report, scenario, figures if trigger else [])
     figures.append(Figure("Joint angles", plots.joints_plot(series, trigger, drift_s)))
     figures.append(
         Figure("Hand controllers", plots.hand_controller_plot(series, trigger, drift_s), wide=True)
@@ -126,6 +129,29 @@ def build_debrief(recording: IndexedRecording) -> tuple[dict[str, Any], str]:
         )
     )
     return full, page
+
+
+def _berthing_figures(
+    recording: IndexedRecording,
+    report: dict[str, Any],
+    scenario: Scenario,
+    capture: list[Figure],
+) -> list[Figure]:
+    """A berthing's figures (trainer/debrief/berthing.py) after the capture's, if any."""
+    from trainer.debrief import berthing
+
+    block = report["berthing"]
+    series = berthing.read_berthing_series(recording)
+    figures = [*capture]
+    figures.append(
+        Figure("Berthing: separation", berthing.separation_plot(series, block), wide=True)
+    )
+    if scenario.berthing is not None:
+        figures += [
+            Figure(label, berthing.rtl_plot(series, q, scenario.berthing.envelope, block))
+            for q, label, _unit in berthing.QUANTITIES
+        ]
+    return figures
 
 
 REPORT_NAMES = ("report.json", "debrief.html")

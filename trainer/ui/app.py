@@ -176,6 +176,8 @@ class FlyApp:
 
     def _start(self, attempt: Attempt, scenario: Scenario, seed: int, aids: AidLevel) -> None:
         session = attempt.session
+        for event in session.events:  # what the task and timeline said at t = 0, before us
+            attempt.on_event(event)
         session.listeners.append(attempt.on_event)
         self.attempt = attempt
         self.telemetry = session.last_telemetry

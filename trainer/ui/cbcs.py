@@ -29,6 +29,9 @@ from trainer.ui.aids import AidLevel
 from trainer.ui.theme import AMBER, DIM, GREEN, OVERLAY, READOUT, TIER_COLOURS, Colour, Fonts
 
 RTL_OFF: Colour = (40, 48, 44)
+# The RTL envelope's tier colours the numbers only in the last stretch (E: twice the
+# guides' 0.35 m): farther out the envelope judges nothing, and red there would alarm.
+COLOUR_WITHIN_M = 2.0 * geo.GUIDE_HEIGHT_M
 
 
 def target_pixel(t: Telemetry, size: tuple[int, int]) -> tuple[float, float] | None:
@@ -97,7 +100,9 @@ def draw_cbcs_overlay(
             (f"CLOSE {m.closing_speed_m_s * 100:+6.2f} cm/s", OVERLAY),
         ]
         if aids.capture_numbers:
-            coloured = aids.tier_colours and envelope is not None
+            coloured = (
+                aids.tier_colours and envelope is not None and m.separation_m < COLOUR_WITHIN_M
+            )
 
             def colour_of(value: float, name: str) -> Colour:
                 if not coloured or envelope is None:
@@ -192,7 +197,7 @@ def berthing_rows(
     envelope = spec.envelope if spec is not None else None
 
     def col(value: float, name: str) -> Colour:
-        if envelope is None or not aids.tier_colours:
+        if envelope is None or not aids.tier_colours or m.separation_m >= COLOUR_WITHIN_M:
             return READOUT
         tier = getattr(envelope, name)
         return TIER_COLOURS[_tier(value, tier.full, tier.allowed)]

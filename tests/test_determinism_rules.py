@@ -41,6 +41,7 @@ SIMULATION_PATH = (
     "input",
     "telemetry.py",
     "observation.py",
+    "prediction.py",
     "clock.py",
     "grade.py",
     "fixedmath.py",

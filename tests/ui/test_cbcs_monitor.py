@@ -160,3 +160,19 @@ def test_the_replay_viewer_shows_the_cbcs_monitor_lit_at_rtl(
         viewer.close()
         rec.close()
         pygame.quit()
+
+
+@pytest.mark.parametrize(("aids", "ghost"), [("guided", True), ("crew", True), ("none", False)])
+def test_the_ghost_is_switched_by_the_aid_level(tmp_path: Path, aids: str, ghost: bool) -> None:
+    from trainer.ui.aids import AidLevel
+
+    from .helpers import make_app
+
+    app, _clock = make_app(tmp_path / "out", scenario="crs20-berthing-ground", aids=AidLevel(aids))
+    try:
+        ws = app.workstation
+        assert ws is not None and ws.cbcs  # the berthing's fourth monitor
+        assert getattr(ws.feed, "ghost", None) is ghost
+    finally:
+        app.quit("test over")
+        app.close()

@@ -139,7 +139,10 @@ def grade_berthing(facts: SessionFacts) -> tuple[list[str], list[str], dict[str,
             "first stage went ahead on three RTL indicators, the CBCS confirming the alignment"
         )
     acc = facts.accumulator
-    d["contacts"] = WEIGHTS["contacts"] * _clamp01(len(acc.contacts) / CONTACTS_FOR_FULL_DEDUCTION)
+    # The berthing's own counts (a capture and berth's accumulator holds both halves).
+    contacts = int(log.get("contacts", len(acc.contacts)))
+    reversals = int(log.get("reversals", acc.reversals))
+    d["contacts"] = WEIGHTS["contacts"] * _clamp01(contacts / CONTACTS_FOR_FULL_DEDUCTION)
     if outcome == "collision":
         d["contacts"] = WEIGHTS["contacts"]
     peak = float(log.get("peak_guide_force_n", 0.0))
@@ -157,10 +160,10 @@ def grade_berthing(facts: SessionFacts) -> tuple[list[str], list[str], dict[str,
     if rejections:
         notes.append(f"{rejections} RTL(s) made outside the envelope and re-approached")
     d["reversals"] = WEIGHTS["reversals"] * _clamp01(
-        (acc.reversals - FREE_REVERSALS) / REVERSALS_FOR_FULL_DEDUCTION
+        (reversals - FREE_REVERSALS) / REVERSALS_FOR_FULL_DEDUCTION
     )
-    if acc.reversals > FREE_REVERSALS:
-        notes.append(f"{acc.reversals} hand-controller reversals (past ±{REVERSAL_THRESHOLD})")
+    if reversals > FREE_REVERSALS:
+        notes.append(f"{reversals} hand-controller reversals (past ±{REVERSAL_THRESHOLD})")
     d["procedure"] = min(
         WEIGHTS["procedure"], PROCEDURE_DEDUCTION_EACH * len(log.get("violations", []))
     )

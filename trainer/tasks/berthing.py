@@ -211,6 +211,8 @@ class BerthingTask(Task):
         if self._outcome is None or self._reason is None:
             raise RuntimeError("the session has not ended: stop it before grading")
         abort = self.log.abort
+        self.log.contacts = len(self.score.contacts)
+        self.log.reversals = self.score.reversals
         return SessionFacts(
             scenario=self.host.scenario,
             seed=seed,

@@ -69,6 +69,10 @@ class BerthingLog:
     go_for_release_s: float | None = None
     released_s: float | None = None
     guide_contacts: int = 0
+    # The berthing's own contacts (any pair) and hand-controller reversals, set when the
+    # facts are taken (a capture and berth's top-level metrics hold both halves').
+    contacts: int = 0
+    reversals: int = 0
     peak_guide_contact_speed_m_s: float = 0.0
     peak_guide_force_n: float = 0.0
     faults: list[str] = field(default_factory=list)
@@ -105,6 +109,8 @@ class BerthingLog:
             "brakes_on_s": self.brakes_on_s,
             "go_for_release_s": self.go_for_release_s,
             "released_s": self.released_s,
+            "contacts": self.contacts,
+            "reversals": self.reversals,
             "guide_contacts": self.guide_contacts,
             "peak_guide_contact_speed_m_s": self.peak_guide_contact_speed_m_s,
             "peak_guide_force_n": self.peak_guide_force_n,

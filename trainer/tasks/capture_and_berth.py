@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 from trainer.input.state import Button, HandControllerState
+from trainer.scoring.accumulate import ScoreAccumulator
 from trainer.scoring.report import SessionFacts
 from trainer.sim.capture import CaptureEvent
 from trainer.sim.cbm_state import BerthingStatus
@@ -140,9 +141,36 @@ class CaptureAndBerthTask(Task):
         # procedure stay (the scoring grades both halves: trainer/scoring/berthing.py).
         return dataclasses.replace(
             capture,
+            accumulator=_merged(capture.accumulator, berthing.accumulator),
             outcome=berthing.outcome,
             outcome_reason=berthing.outcome_reason,
             aborted_at_s=berthing.aborted_at_s,
             abort_correct=berthing.abort_correct,
             berthing={**self.berthing.log.to_dict(), "capture_outcome": capture.outcome},
         )
+
+
+def _merged(first: ScoreAccumulator, second: ScoreAccumulator) -> ScoreAccumulator:
+    """The session's running metrics over both halves (the report's ``contacts`` and
+    ``metrics``): counts and durations added, peaks the larger, contacts in order."""
+    return dataclasses.replace(
+        first,
+        reversals=first.reversals + second.reversals,
+        peak_joint_torque_nm=max(first.peak_joint_torque_nm, second.peak_joint_torque_nm),
+        peak_tip_speed_near_vehicle_m_s=max(
+            first.peak_tip_speed_near_vehicle_m_s, second.peak_tip_speed_near_vehicle_m_s
+        ),
+        near_vehicle_exceedance_s=first.near_vehicle_exceedance_s
+        + second.near_vehicle_exceedance_s,
+        min_manipulability=min(first.min_manipulability, second.min_manipulability),
+        post_capture_peak_joint_torque_nm=max(
+            first.post_capture_peak_joint_torque_nm, second.post_capture_peak_joint_torque_nm
+        ),
+        post_capture_peak_force_n=max(
+            first.post_capture_peak_force_n, second.post_capture_peak_force_n
+        ),
+        post_capture_peak_torque_nm=max(
+            first.post_capture_peak_torque_nm, second.post_capture_peak_torque_nm
+        ),
+        contacts=[*first.contacts, *second.contacts],
+    )

@@ -127,3 +127,22 @@ def test_the_predictor_uses_the_controllers_own_caps() -> None:
         == prediction.TIP_ANGULAR_ACCELERATION_RAD_S2
     )
     assert DEFAULT_PARAMETERS.payload_reference_mass_kg == prediction.PAYLOAD_REFERENCE_MASS_KG
+
+
+def test_a_button_reaches_the_arm_after_the_delay_too() -> None:
+    """FRAME from the ground switches the controller's frame of resolution one uplink later,
+    and not before, tick by tick (the edge travels with the command)."""
+    session = Session(load_scenario("crs20-berthing-ground"), 1)
+    up, _down = split_round_trip(7.0)
+    frames: list[str] = []
+    try:
+        for tick in range(up + 40):
+            buttons = frozenset({Button.FRAME}) if 10 <= tick < 13 else frozenset()
+            session.tick(HandControllerState(buttons=buttons))
+            control = session.last_telemetry.control
+            assert control is not None
+            frames.append(control.frame.value)
+    finally:
+        session.close()
+    assert set(frames[: 10 + up]) == {"base"}
+    assert frames[10 + up] == "lee" and set(frames[10 + up :]) == {"lee"}

@@ -132,7 +132,8 @@ class Session:
             self.event("pause" if self.paused else "resume")
         effective = self._biased(hc)
         if not self.paused:
-            effective = self.task.uplink(effective)  # the ground's round trip, if any
+            # The ground's round trip, if any: the command and its button edges that land now.
+            effective, pressed = self.task.uplink(effective, pressed)
             self.task.on_buttons(pressed)
         control: ControlTelemetry | None = None
         try:

@@ -19,7 +19,7 @@ hooks and knows no task by name (trainer/tasks/__init__.py picks the scenario's)
 | ``on_capture_event(ev)``  | the LEE's snares report a phase, before it is logged   |
 | ``on_contact(bodies, speed)`` | a new contact between two bodies                   |
 | ``on_contact_force(bodies, force)`` | every tick a pair touches: its force (new: the impact's) |
-| ``uplink(hc)``            | each tick not paused, before the buttons and the controller: the command that reaches the arm now (a ground link delays it) |
+| ``uplink(hc, pressed)``   | each tick not paused, before the buttons and the controller: the command and the button edges that reach the arm now (a ground link delays both) |
 | ``downlink(telemetry)``   | every tick: the snapshot the workstation and the pilot see (a ground link's is older) |
 | ``berthing_status()``     | each snapshot: a berthing's mechanism state for the displays, else None |
 | ``after_step(telemetry)`` | each tick not paused and not ended, after the physics  |
@@ -96,8 +96,10 @@ class Task:
     def on_contact_force(self, bodies: str, force_n: float) -> None:
         pass
 
-    def uplink(self, hc: HandControllerState) -> HandControllerState:
-        return hc
+    def uplink(
+        self, hc: HandControllerState, pressed: frozenset[Button]
+    ) -> tuple[HandControllerState, frozenset[Button]]:
+        return hc, pressed
 
     def downlink(self, telemetry: Telemetry) -> Telemetry:
         return telemetry

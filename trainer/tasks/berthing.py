@@ -105,24 +105,23 @@ class BerthingTask(Task):
             self.host.say(str(call))
 
     # ------------------------------------------------------------------ the link
-    def uplink(self, hc: HandControllerState) -> HandControllerState:
+    def uplink(
+        self, hc: HandControllerState, pressed: frozenset[Button]
+    ) -> tuple[HandControllerState, frozenset[Button]]:
         link = self.link
         if link is None:
-            return hc
+            return hc, pressed
         landed = link.uplink(hc)
-        # The ground's buttons act when they land, as its sticks do.
-        self._buttons(landed.buttons - self._delayed_buttons)
+        # The ground's buttons act when they land, as its sticks do: the edges of the
+        # delayed stream (the arm's controller and this task see the same).
+        edges = landed.buttons - self._delayed_buttons
         self._delayed_buttons = landed.buttons
-        return landed
+        return landed, edges
 
     def downlink(self, telemetry: Telemetry) -> Telemetry:
         return telemetry if self.link is None else self.link.downlink(telemetry)
 
     def on_buttons(self, pressed: frozenset[Button]) -> None:
-        if self.link is None:
-            self._buttons(pressed)
-
-    def _buttons(self, pressed: frozenset[Button]) -> None:
         if Button.RELEASE in pressed:
             self.steps.release()
         if Button.ABORT in pressed:

@@ -58,8 +58,10 @@ class CaptureAndBerthTask(Task):
     def on_buttons(self, pressed: frozenset[Button]) -> None:
         self.current.on_buttons(pressed)
 
-    def uplink(self, hc: HandControllerState) -> HandControllerState:
-        return self.current.uplink(hc)
+    def uplink(
+        self, hc: HandControllerState, pressed: frozenset[Button]
+    ) -> tuple[HandControllerState, frozenset[Button]]:
+        return self.current.uplink(hc, pressed)
 
     def downlink(self, telemetry: Telemetry) -> Telemetry:
         return self.current.downlink(telemetry)

@@ -216,7 +216,7 @@ class CaptureEnv(gymnasium.Env[dict[str, Any], dict[str, Any]]):
         self._guard = HoldGuard(_device_guards()) if self.button_guard else None
         self._last_hc = None
         self._reward = EnvelopeReward(self.scenario)
-        t = self.telemetry = self.session.last_telemetry
+        t = self.telemetry = self.session.seen_telemetry
         self._phi, tier = self._reward.potential(t)
         self._deductions = 0.0
         return self._observation(t), self._info(t, tier)

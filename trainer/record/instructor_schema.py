@@ -16,7 +16,7 @@ _TICK = {"type": "integer", "minimum": 0, "description": "control tick (1/60 s) 
 INSTRUCTOR_TOPIC = "/instructor"
 ACTIONS: tuple[str, ...] = ("fault", "call", "freeze", "resume", "end")
 FAULTS: tuple[str, ...] = ("camera_loss", "camera_restore", "brake_stuck", "hand_controller_bias")
-CAMERAS: tuple[str, ...] = ("lee", "elbow", "external")
+CAMERAS: tuple[str, ...] = ("lee", "elbow", "external", "cbcs")
 """trainer/scenario/events.py's (kept equal by a test: the reader imports no scenario code)"""
 VOICE_NAMES: tuple[str, ...] = ("houston", "m2")
 MAX_CLIENT = 2**32 - 1

@@ -30,7 +30,7 @@ from trainer.errors import SimulationDivergedError
 from trainer.fixedmath import norm3
 from trainer.input.state import Button, ButtonEdges, HandControllerState, TickInput
 from trainer.observation import build_telemetry
-from trainer.record.instructor import InstructorAction
+from trainer.record.instructor import InstructorAction, check_for_task
 from trainer.record.sink import RecordingSink, TeeSink
 from trainer.scenario.build import initial_world_spec, scenario_to_json
 from trainer.scenario.model import Scenario
@@ -179,9 +179,13 @@ class Session:
 
     def instruct(self, action: InstructorAction) -> None:
         """An instructor's action, at this tick boundary (before the next tick's input):
-        recorded on /instructor, then applied (trainer/session/instructor.py)."""
+        recorded on /instructor, then applied (trainer/session/instructor.py). A fault of
+        another task than this session's is refused before it is recorded (``ActionError``:
+        the live server refuses it before it is queued; a recording that holds one is
+        refused by the loop that flies it again)."""
         if self.finished:
             return
+        check_for_task(action, self.scenario.task)
         for listener in self._tick_listeners:
             listener.on_instruction(self.tick_count, self.time_s, action)
         apply_instruction(self, action)

@@ -65,7 +65,10 @@ def grade(scenario_id: str, seeds: int, out: Path) -> tuple[float, float, list[s
     t0 = time.perf_counter()
     subprocess.run(command, check=True, capture_output=True)
     wall = time.perf_counter() - t0
-    reports = [json.loads(p.read_text()) for p in sorted(out.glob("seed-*/report.json"))]
+    # one seed is graded straight into the folder, several as a campaign into seed-N/
+    # (docs/DESIGN.md §12)
+    found = sorted(out.glob("seed-*/report.json")) or sorted(out.glob("report.json"))
+    reports = [json.loads(p.read_text()) for p in found]
     simulated = sum(r["metrics"]["session_end_s"] for r in reports)
     return wall, simulated, [r["outcome"] for r in reports]
 

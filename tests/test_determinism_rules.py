@@ -41,6 +41,7 @@ SIMULATION_PATH = (
     "input",
     "telemetry.py",
     "observation.py",
+    "prediction.py",
     "clock.py",
     "grade.py",
     "graded.py",  # run_graded: every graded session, one `grade` or a campaign's job

@@ -54,9 +54,10 @@ class GradeResult:
 
 
 def _flown_by(pilot: Pilot, session: Session) -> Iterator[HandControllerState]:
-    """A scripted pilot's states, each decided from the latest snapshot; never ends."""
+    """A scripted pilot's states, each decided from the latest snapshot it can see (a
+    ground link's is older: ``Session.seen_telemetry``); never ends."""
     while True:
-        yield pilot.next_state(session.last_telemetry)
+        yield pilot.next_state(session.seen_telemetry)
 
 
 def run_graded(

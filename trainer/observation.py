@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from trainer.control.telemetry import ControlTelemetry
 from trainer.input.state import HandControllerState
 from trainer.sim.capture_state import CaptureState
+from trainer.sim.cbm_state import BerthingStatus
 from trainer.telemetry import Telemetry
 
 if TYPE_CHECKING:
@@ -39,6 +40,7 @@ def build_telemetry(
     paused: bool,
     cameras_lost: tuple[str, ...],
     messages: tuple[str, ...],
+    berthing: BerthingStatus | None = None,
 ) -> Telemetry:
     """The tick's snapshot; ``drift_origin_m`` is the shaft tip at free-drift start.
 
@@ -90,4 +92,5 @@ def build_telemetry(
         paused=paused,
         cameras_lost=cameras_lost,
         messages=messages,
+        berthing=berthing,
     )

@@ -50,6 +50,8 @@ of the FRGF shaft (docs/DESIGN.md §4). "tip" never names anything else in the s
 | paused                                  |        |       | the session clock is stopped             |
 | cameras_lost                            |        |       | cameras whose video is lost (sorted names) |
 | messages                                |        |       | the last five calls heard (oldest first) |
+| berthing                                |        |       | a berthing's mechanism and procedure (``BerthingStatus``, trainer/sim/cbm_state.py); None in other tasks |
+| ground                                  |        |       | flown from the ground: the link's delay and the predictive display (``GroundView``, trainer/prediction.py); None from the Cupola |
 
 Derived on first use (``view``, ``metrics`` and the properties below), from the fields:
 
@@ -71,11 +73,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from trainer.control.telemetry import ControlTelemetry
 from trainer.input.state import HandControllerState
 from trainer.sim.capture_state import CaptureState
+from trainer.sim.cbm_state import BerthingStatus
 from trainer.sim.metrics import (
     CaptureMetrics,
     Pose,
@@ -85,6 +88,9 @@ from trainer.sim.metrics import (
     sub,
     to_frame,
 )
+
+if TYPE_CHECKING:
+    from trainer.prediction import GroundView
 
 Vec3 = tuple[float, float, float]
 Quat = tuple[float, float, float, float]
@@ -136,6 +142,8 @@ class Telemetry:
     paused: bool = False
     cameras_lost: tuple[str, ...] = ()
     messages: tuple[str, ...] = ()
+    berthing: BerthingStatus | None = None
+    ground: GroundView | None = None
     _view: CameraView | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
@@ -213,7 +221,7 @@ class Telemetry:
             "constraint_force_n": self.constraint_force_n,
             "constraint_torque_nm": self.constraint_torque_nm,
             "control": None if self.control is None else self.control.to_dict(),
-        }
+        } | ({} if self.berthing is None else {"berthing": self.berthing.to_dict()})
 
 
 def _camera_view(t: Telemetry) -> CameraView:

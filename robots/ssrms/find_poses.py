@@ -1,7 +1,14 @@
 """Find the named poses of poses.yaml with pybullet and check them (print, or --write).
 
 capture_ready: the LEE mouth 2.0 m straight above the FRGF ball of a Dragon held at the
-capture point of robots/station/mounts.yaml, boresight nadir, LEE +z = FRGF +z. Solved by
+capture point of robots/station/mounts.yaml, boresight nadir, LEE +z = FRGF +z.
+captured: the LEE seated on that fixture (the pose the capture ends in, where a berthing
+starts): solved from capture_ready by the same damped least squares, so the arm arrives
+there the way a capture brings it, and written to 1e-4° (0.03 mm at the LEE).
+berth_pre_install: the LEE seated on the FRGF of the berthing Dragon (robots/dragon_cbm)
+held at pre-install, 1.5 m below Harmony's nadir port, nose up: solved by continuation
+from captured along the straight path in pose the berthing autopilot flies (every step
+checked clear of the station and Dragon), written to 1e-4°. Solved by
 damped least squares on pybullet's Jacobian from seeded random starts (numpy Generator,
 seed 20200309), keeping the solution with every joint ≥ 30° from ±270°, then the best
 conditioned one (elbow and wrist pitch well bent, large manipulability) that keeps ≥ 2 m
@@ -188,6 +195,61 @@ def self_contacts(arm, cid):
     return hits
 
 
+def seated_pose(dragon: int, cid: int):
+    """LEE mouth position and rotation for the LEE seated on the FRGF (docs/DESIGN.md §3)."""
+    frgf = link_index(dragon, "frgf", cid)
+    s = p.getLinkState(dragon, frgf, computeForwardKinematics=True, physicsClientId=cid)
+    r_frgf = np.array(p.getMatrixFromQuaternion(s[1])).reshape(3, 3)
+    x_lee = -r_frgf[:, 0]
+    z_lee = r_frgf[:, 2]
+    return np.array(s[0]), np.column_stack([x_lee, np.cross(z_lee, x_lee), z_lee])
+
+
+def find_captured(cid, station, arm, dragon, capture_ready_q):
+    tip = link_index(arm, "tip_lee", cid)
+    p_t, r_t = seated_pose(dragon, cid)
+    q, ep, er = solve(arm, tip, capture_ready_q, p_t, r_t, cid)
+    if ep > 1e-6 or er > 1e-6:
+        sys.exit("no captured solution")
+    return q, check(arm, station, dragon, q, cid)
+
+
+PRE_INSTALL_COM = (8.6, 0.0, -5.9)  # the port at z = -2.4 (mounts.yaml), 1.5 m + 2.0 m
+BERTHED_RPY = (0.0, -90.0, 0.0)  # nose (body +x) up, FRGF (body +z) aft
+
+
+def find_pre_install(cid, station, arm, captured_q):
+    """Continuation from captured: Dragon moved in 40 steps from the capture point to
+    pre-install (position and attitude together), the arm solved at each."""
+    mounts = yaml.safe_load((ROBOTS / "station/mounts.yaml").read_text())
+    start = mounts["capture_point"]
+    berthing = p.loadURDF(
+        str(ROBOTS / "dragon_cbm/dragon_cbm.urdf"),
+        start["dragon_com_m"],
+        quat_rpy_deg(start["dragon_rpy_deg"]),
+        flags=p.URDF_USE_INERTIA_FROM_FILE,
+        physicsClientId=cid,
+    )
+    tip = link_index(arm, "tip_lee", cid)
+    q = np.array(captured_q, dtype=float)
+    worst: dict[str, float] = {}
+    steps = 40
+    for k in range(1, steps + 1):
+        s = k / steps
+        pos = [a + (b - a) * s for a, b in zip(start["dragon_com_m"], PRE_INSTALL_COM, strict=True)]
+        rpy = [a + (b - a) * s for a, b in zip(start["dragon_rpy_deg"], BERTHED_RPY, strict=True)]
+        p.resetBasePositionAndOrientation(berthing, pos, quat_rpy_deg(rpy), physicsClientId=cid)
+        p_t, r_t = seated_pose(berthing, cid)
+        q, ep, er = solve(arm, tip, q, p_t, r_t, cid)
+        if ep > 1e-6 or er > 1e-6:
+            sys.exit(f"no berth_pre_install solution at step {k}")
+        c = check(arm, station, berthing, q, cid)
+        for key in ("margin_deg", "station_beyond_shoulder_m", "dragon_booms_m"):
+            worst[key] = min(worst.get(key, math.inf), c[key])
+    p.removeBody(berthing, physicsClientId=cid)
+    return q, worst
+
+
 def find_capture_ready(cid, station, arm, dragon, starts=300):
     tip = link_index(arm, "tip_lee", cid)
     p_t, r_t = target_pose(dragon, cid)
@@ -238,11 +300,30 @@ def main() -> None:
     )
     stowed = np.radians([STOWED_DEG[j] for j in JOINTS])
     print("stowed", check(arm, station, dragon, stowed, cid))
+    q_cap, c_cap = find_captured(cid, station, arm, dragon, q_round)
+    cap_deg = [round(math.degrees(a), 4) for a in q_cap]
+    set_q(arm, np.radians(cap_deg), cid)
+    pos, rot = lee_pose(arm, tip, cid)
+    p_s, r_s = seated_pose(dragon, cid)
+    print("captured", dict(zip(JOINTS, cap_deg, strict=True)), c_cap)
+    print(
+        "rounded: position error m",
+        np.linalg.norm(pos - p_s),
+        "angle error deg",
+        math.degrees(np.linalg.norm(rot_error(r_s, rot))),
+    )
+    q_pre, worst = find_pre_install(cid, station, arm, np.radians(cap_deg))
+    pre_deg = [round(math.degrees(a), 4) for a in q_pre]
+    print("berth_pre_install", dict(zip(JOINTS, pre_deg, strict=True)), "worst on the way", worst)
     if "--write" in sys.argv:
-        write_poses(dict(zip(JOINTS, q_deg, strict=True)))
+        write_poses(
+            dict(zip(JOINTS, q_deg, strict=True)),
+            dict(zip(JOINTS, cap_deg, strict=True)),
+            dict(zip(JOINTS, pre_deg, strict=True)),
+        )
 
 
-def write_poses(capture_ready):
+def write_poses(capture_ready, captured, berth_pre_install):
     def block(d):
         return "\n".join(f"  {k}: {v}" for k, v in d.items())
 
@@ -266,6 +347,21 @@ stowed:
 # rounding to 0.01° moves the mouth by < 1 cm.
 capture_ready:
 {block(capture_ready)}
+
+# captured: the LEE seated on Dragon's FRGF at the capture point, solved by find_poses.py
+# from capture_ready (the way a capture brings the arm there); where a berthing session
+# starts, Dragon rigidized (docs/REFERENCE.md §10). Written to 1e-4 deg: the LEE within
+# 0.03 mm of the seated pose.
+captured:
+{block(captured)}
+
+# berth_pre_install: the LEE seated on the FRGF of the berthing Dragon (robots/dragon_cbm)
+# held at pre-install, 1.5 m below Harmony's nadir port, nose up (docs/REFERENCE.md §10.2):
+# solved by find_poses.py by continuation from captured along the straight path in pose
+# the berthing autopilot flies; on the way every joint >= 82 deg from its stops, the booms
+# >= 0.73 m from Dragon, the links beyond the shoulder >= 0.81 m from the station.
+berth_pre_install:
+{block(berth_pre_install)}
 """
     (ROBOTS / "ssrms/poses.yaml").write_text(text, encoding="utf-8")
     print("wrote poses.yaml")

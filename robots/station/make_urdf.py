@@ -15,7 +15,8 @@ from pathlib import Path
 
 import yaml
 
-from trainer.urdf import Link, box, cyl, inertial, material
+from trainer.sim import cbm_geometry as cbm
+from trainer.urdf import Link, box, cyl, fixed_joint, inertial, material
 
 HERE = Path(__file__).resolve().parent
 MOUNTS = yaml.safe_load((HERE / "mounts.yaml").read_text(encoding="utf-8"))
@@ -57,6 +58,8 @@ COLOURS = {
     "window": (0.05, 0.08, 0.15, 1.0),
     "russian": (0.82, 0.82, 0.74, 1.0),
     "dark": (0.12, 0.12, 0.14, 1.0),
+    "cbm_metal": (0.72, 0.72, 0.74, 1.0),
+    "rtl_amber": (0.85, 0.55, 0.1, 1.0),
 }
 ROT = {"x": (0.0, math.pi / 2, 0.0), "y": (math.pi / 2, 0.0, 0.0), "z": (0.0, 0.0, 0.0)}
 
@@ -138,8 +141,144 @@ def build() -> str:
     ]
     out += [material(n, c) for n, c in COLOURS.items()]
     out.append(link.xml(inertial(0.0)))
+    out += cbm_links()
     out.append("</robot>")
     return "\n".join(out) + "\n"
+
+
+def cbm_links() -> list[str]:
+    """The active CBM on Harmony's nadir port (trainer/sim/cbm_geometry.py gives every
+    number and its source): the ring, its hatch, four alignment guides, four RTL switches
+    and four capture latches, each its own fixed link so a contact names the part, and
+    the CBCS camera's frame behind the hatch window. Each link's frame is the port frame
+    (mounts.yaml harmony_nadir_cbm), so the shapes are placed in port coordinates."""
+    mount = MOUNTS["harmony_nadir_cbm"]
+    port_xyz = mount["position_m"]
+    port_rpy = [math.radians(a) for a in mount["rpy_deg"]]
+    along = (0.0, math.pi / 2, 0.0)  # a URDF cylinder's axis (z) onto the port's +x
+    out: list[str] = []
+
+    def attach(link: Link, xyz: list[float] = port_xyz, rpy: list[float] = port_rpy) -> None:
+        out.append(link.xml(inertial(0.0)))
+        out.append(fixed_joint(f"{link.name}_joint", "station", link.name, xyz, rpy))
+
+    h = cbm.ACBM_RING_HEIGHT_M
+    ring = Link("cbm_ring", colour="cbm_metal")
+    # Collision: one solid cylinder whose face is the sealing face; it reaches 0.1 m back
+    # into Harmony's skin. Visual: the ring as 16 staves around an open hatchway, the
+    # hatch with its window recessed behind it.
+    ring.add(
+        cyl(cbm.RING_RADIUS_M, h + 0.1),
+        (-(h + 0.1) / 2, 0, 0),
+        along,
+        vis=False,
+        comment=f"ACBM ring: r {cbm.RING_RADIUS_M} m (S), {h} m proud of the skin (E)",
+    )
+    staves = 16
+    width = cbm.RING_RADIUS_M - cbm.RING_INNER_RADIUS_M
+    mid = (cbm.RING_RADIUS_M + cbm.RING_INNER_RADIUS_M) / 2
+    chord = 2 * cbm.RING_RADIUS_M * math.sin(math.pi / staves) + 0.01
+    for k in range(staves):
+        a = 2 * math.pi * k / staves
+        ring.add(
+            box(h + 0.1, width, chord),
+            (-(h + 0.1) / 2, mid * math.cos(a), mid * math.sin(a)),
+            (a - math.pi / 2, 0, 0),
+            collide=False,
+        )
+    attach(ring)
+    # The hatch and its window, behind the face: their own link, which the CBCS (behind
+    # the window) does not draw (trainer/render/cameras.py).
+    hatch = Link("cbm_hatch", colour="grey")
+    hatch.add(cyl(cbm.RING_INNER_RADIUS_M, 0.02), (-0.11, 0, 0), along, collide=False)
+    hatch.add(cyl(0.12, 0.01), (-0.10, 0, 0), along, "window", collide=False, comment="window")
+    attach(hatch)
+    for k, azimuth in enumerate(cbm.GUIDE_AZIMUTH_DEG, start=1):
+        guide = Link(f"cbm_guide_{k}", colour="cbm_metal")
+        # A plate leaning outward: its inner face runs from the base clearance to the tip
+        # clearance (D/E, cbm_geometry) over the guide's height.
+        r0 = cbm.RING_RADIUS_M + cbm.GUIDE_BASE_CLEARANCE_M
+        r1 = cbm.RING_RADIUS_M + cbm.GUIDE_TIP_CLEARANCE_M
+        lean = math.atan2(r1 - r0, cbm.GUIDE_HEIGHT_M)
+        length = math.hypot(cbm.GUIDE_HEIGHT_M, r1 - r0)
+        t = cbm.GUIDE_THICKNESS_M
+        r_mid = (r0 + r1) / 2 + t / 2 * math.cos(lean)
+        guide.add(
+            box(length, t, cbm.GUIDE_WIDTH_M),
+            (cbm.GUIDE_HEIGHT_M / 2 - t / 2 * math.sin(lean), r_mid, 0),
+            (0, 0, lean),
+            comment=f"alignment guide {k}: {cbm.GUIDE_HEIGHT_M} m tall (E), at {azimuth:g} deg",
+        )
+        attach(guide, rpy=_about_port_x(port_rpy, azimuth))
+    for k, azimuth in enumerate(cbm.RTL_AZIMUTH_DEG, start=1):
+        rtl = Link(f"cbm_rtl_{k}", colour="rtl_amber")
+        rtl.add(
+            box(0.04, 0.05, 0.05),
+            (0.02, cbm.RTL_RADIUS_M, 0),
+            collide=False,
+            comment=f"ready-to-latch switch {k} (E: plunger, {cbm.RTL_TRAVEL_M} m travel)",
+        )
+        attach(rtl, rpy=_about_port_x(port_rpy, azimuth))
+    for k, azimuth in enumerate(cbm.LATCH_AZIMUTH_DEG, start=1):
+        latch = Link(f"cbm_latch_{k}", colour="dark")
+        latch.add(
+            box(0.12, 0.06, 0.08),
+            (0.06, cbm.RING_RADIUS_M - 0.04, 0),
+            collide=False,
+            comment=f"capture latch {k} (E)",
+        )
+        attach(latch, rpy=_about_port_x(port_rpy, azimuth))
+    camera = Link("cbcs_camera")
+    camera.add(
+        box(0.08, 0.06, 0.06),
+        (-0.04, 0, 0),
+        colour="dark",
+        collide=False,
+        comment=f"CBCS camera, {cbm.CBCS_BEHIND_FACE_M} m behind the face (E); frame = optics",
+    )
+    attach(camera, xyz=_port_point(mount, (-cbm.CBCS_BEHIND_FACE_M, 0.0, 0.0)))
+    return out
+
+
+def _rpy_matrix(rpy: list[float]) -> list[list[float]]:
+    r, p, y = rpy
+    cr, sr, cp, sp, cy, sy = (
+        math.cos(r),
+        math.sin(r),
+        math.cos(p),
+        math.sin(p),
+        math.cos(y),
+        math.sin(y),
+    )
+    return [
+        [cy * cp, cy * sp * sr - sy * cr, cy * sp * cr + sy * sr],
+        [sy * cp, sy * sp * sr + cy * cr, sy * sp * cr - cy * sr],
+        [-sp, cp * sr, cp * cr],
+    ]
+
+
+def _about_port_x(port_rpy: list[float], azimuth_deg: float) -> list[float]:
+    """URDF rpy of the port frame turned by ``azimuth_deg`` about its own +x (so a part
+    built at azimuth 0, on +y, lands at that azimuth)."""
+    m = _rpy_matrix(port_rpy)
+    a = math.radians(azimuth_deg)
+    c, s = math.cos(a), math.sin(a)
+    rx = [[1.0, 0.0, 0.0], [0.0, c, -s], [0.0, s, c]]
+    r = [[sum(m[i][k] * rx[k][j] for k in range(3)) for j in range(3)] for i in range(3)]
+    pitch = math.asin(max(-1.0, min(1.0, -r[2][0])))
+    if abs(math.cos(pitch)) > 1e-9:
+        roll = math.atan2(r[2][1], r[2][2])
+        yaw = math.atan2(r[1][0], r[0][0])
+    else:  # gimbal lock (the nadir port's pitch is 90°): put the whole turn in roll
+        roll = math.atan2(-r[1][2], r[1][1])
+        yaw = 0.0
+    return [roll, pitch, yaw]
+
+
+def _port_point(mount: dict[str, list[float]], point: tuple[float, float, float]) -> list[float]:
+    m = _rpy_matrix([math.radians(a) for a in mount["rpy_deg"]])
+    p = mount["position_m"]
+    return [p[i] + sum(m[i][k] * point[k] for k in range(3)) for i in range(3)]
 
 
 if __name__ == "__main__":

@@ -119,7 +119,7 @@ def test_report_json_carries_the_debrief(
 ) -> None:
     report = json.loads((debrief / "report.json").read_text())
     report_schema(report)  # docs/report.schema.json, the debrief block included
-    assert report["format"] == "canadarm-trainer/report@2"
+    assert report["format"] == "canadarm-trainer/report@3"
     assert report["outcome"] == "captured" and report["passed"] is True
     d = report["debrief"]
     assert d["aids"] == "not recorded"

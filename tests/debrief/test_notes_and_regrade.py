@@ -108,3 +108,27 @@ def test_a_report_at_format_1_stored_in_a_recording_is_still_read(
     assert report["outcome_reason"] == "rigidized (graded by an older trainer)"
     assert report["debrief"]["report_source"] == "recording summary"
     assert "CAPTURED: PASS" in page
+
+
+def test_a_report_at_format_2_stored_in_a_recording_is_still_read(
+    graded_recording: Path, tmp_path: Path
+) -> None:
+    """report@3 added the berthed outcome and the berthing block: a report@2 (no
+    ``berthing`` key at all) debriefs from the recording as it is (docs/DESIGN.md §6)."""
+    from refly.recordings import copy_recording  # tests/refly/recordings.py
+
+    def to_format_2(summary: dict[str, Any]) -> dict[str, Any]:
+        report = {k: v for k, v in summary["report"].items() if k != "berthing"}
+        report["format"] = "canadarm-trainer/report@2"
+        report["outcome_reason"] = "rigidized (graded before berthing)"
+        return {**summary, "report": report}
+
+    old = tmp_path / "old.mcap"
+    copy_recording(graded_recording, old, alter_summary=to_format_2)
+    with open_recording(old) as rec:
+        report, page = build_debrief(rec)
+    assert report["format"] == "canadarm-trainer/report@2"
+    assert "berthing" not in report
+    assert report["outcome_reason"] == "rigidized (graded before berthing)"
+    assert report["debrief"]["report_source"] == "recording summary"
+    assert "CAPTURED: PASS" in page

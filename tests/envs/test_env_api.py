@@ -209,6 +209,15 @@ def test_reset_options_and_arguments_are_checked(make_env: MakeEnv) -> None:
         CaptureEnv(render_camera="top")  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize("scenario", ["crs20-berthing", "crs20-capture-and-berth"])
+def test_a_berthing_has_no_environment_yet(scenario: str) -> None:
+    """Its observation and reward would be the capture's: refused at once, naming what a
+    Berthing-v0 needs (docs/ENVIRONMENT.md §11), never a capture's reward for a berthing."""
+    with pytest.raises(ValueError, match=r"task has no environment yet.*Berthing-v0"):
+        CaptureEnv(scenario)
+    assert not any("Berthing" in env_id for env_id in ENV_IDS)
+
+
 def test_a_finished_episode_must_be_reset(make_env: MakeEnv) -> None:
     env = make_env(time_limit_s=0.05)  # three ticks
     env.reset(seed=0)

@@ -10,15 +10,31 @@ from typing import Any
 import jsonschema
 import pytest
 
-from trainer.record.instructor import VOICES, ActionError, parse_action, parse_recorded
-from trainer.record.instructor_schema import CAMERAS, FAULTS, INSTRUCTOR_SCHEMA, VOICE_NAMES
+from trainer.record.instructor import (
+    VOICES,
+    ActionError,
+    check_for_task,
+    parse_action,
+    parse_recorded,
+)
+from trainer.record.instructor_schema import (
+    CAMERAS,
+    CBM_UNITS,
+    FAULTS,
+    INSTRUCTOR_SCHEMA,
+    VOICE_NAMES,
+)
 from trainer.scenario import events
 from trainer.session.timeline import HANDLERS
 
 
 def test_the_schema_names_what_the_scenario_language_knows() -> None:
     assert CAMERAS == events.CAMERAS
-    assert set(FAULTS) | {"call"} == set(events.SESSION_EVENT_KINDS) == set(HANDLERS)
+    assert set(events.SESSION_EVENT_KINDS) == set(HANDLERS)
+    # the session's faults, and a berthing's (its task's timeline events)
+    berthing = set(events.TASK_EVENT_KINDS["berthing"])
+    assert set(FAULTS) | {"call"} == set(events.SESSION_EVENT_KINDS) | berthing
+    assert CBM_UNITS == events.CBM_UNITS
     assert tuple(VOICES) == VOICE_NAMES
 
 
@@ -35,6 +51,18 @@ def test_the_schema_names_what_the_scenario_language_knows() -> None:
             "fault",
             {"fault": "hand_controller_bias", "rhc": [0, 0.5, 0]},
             {"thc": [0.0, 0.0, 0.0], "rhc": [0.0, 0.5, 0.0], "at_s": None},
+        ),
+        ("fault", {"fault": "camera_loss", "camera": "cbcs"}, {"camera": "cbcs", "at_s": None}),
+        ("fault", {"fault": "rtl_fault", "switch": 2}, {"switch": 2, "at_s": None}),
+        (
+            "fault",
+            {"fault": "latch_stall", "latch": 3, "fraction": 0.5, "at_s": 40},
+            {"latch": 3, "fraction": 0.5, "at_s": 40.0},
+        ),
+        (
+            "fault",
+            {"fault": "latch_stall", "latch": 1},
+            {"latch": 1, "fraction": None, "at_s": None},
         ),
         (
             "call",
@@ -91,3 +119,38 @@ def test_a_fault_becomes_the_timeline_event_a_scenario_would_hold() -> None:
     call = parse_action("call", {"voice": "houston", "text": "GO for capture."})
     assert call.timeline_event() == ("call", {"text": "Station, Houston: GO for capture."})
     assert isinstance(call.fields, MappingProxyType)
+
+
+def test_a_berthing_fault_becomes_its_tasks_timeline_event() -> None:
+    stall = parse_action("fault", {"fault": "latch_stall", "latch": 2})
+    assert stall.timeline_event() == ("latch_stall", {"latch": 2})  # the task's default
+    rtl = parse_action("fault", {"fault": "rtl_fault", "switch": 4, "at_s": 12.0})
+    assert rtl.timeline_event() == ("rtl_fault", {"switch": 4})
+
+
+@pytest.mark.parametrize(
+    ("body", "why"),
+    [
+        ({"fault": "rtl_fault", "switch": 5}, "switch"),
+        ({"fault": "rtl_fault", "switch": True}, "switch"),
+        ({"fault": "rtl_fault"}, "switch"),
+        ({"fault": "latch_stall", "latch": 1, "fraction": 1.0}, "fraction"),
+        ({"fault": "latch_stall", "latch": 1, "call": "latch 1 stalled"}, "call"),
+    ],
+)
+def test_a_berthing_fault_is_checked_as_its_timeline_event_is(
+    body: dict[str, Any], why: str
+) -> None:
+    with pytest.raises(ActionError, match=why):
+        parse_action("fault", body)
+
+
+def test_a_tasks_fault_suits_only_that_task() -> None:
+    rtl = parse_action("fault", {"fault": "rtl_fault", "switch": 1})
+    for task in ("berthing", "capture-and-berth"):
+        check_for_task(rtl, task)
+    with pytest.raises(ActionError, match="rtl_fault is a fault of the berthing or "):
+        check_for_task(rtl, "capture")
+    for task in events.TASKS:  # the session's own faults and the other actions: any task
+        check_for_task(parse_action("fault", {"fault": "camera_loss", "camera": "lee"}), task)
+        check_for_task(parse_action("freeze", {}), task)

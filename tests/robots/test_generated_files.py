@@ -23,7 +23,7 @@ def _load(path: Path) -> ModuleType:
     return module
 
 
-@pytest.mark.parametrize("robot", ["ssrms", "dragon", "station"])
+@pytest.mark.parametrize("robot", ["ssrms", "dragon", "dragon_cbm", "station"])
 def test_each_urdf_is_what_its_generator_writes(robot: str) -> None:
     generator = _load(ROBOTS / robot / "make_urdf.py")
     committed = (ROBOTS / robot / f"{robot}.urdf").read_text(encoding="utf-8")

@@ -261,7 +261,7 @@ def test_error_wording_is_pinned(tmp_path: Path) -> None:
         f"{path}: timeline[1].event: unknown event kind 'free_drfit' (did you mean "
         "'free_drift'?); known: go_for_capture, free_drift, call, camera_loss, camera_restore, "
         "brake_stuck, hand_controller_bias, crew_free_drift, approach, retreat_cue, "
-        "offset_grapple"
+        "offset_grapple, rtl_fault, latch_stall"
     ]
 
 

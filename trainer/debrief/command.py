@@ -35,6 +35,7 @@ from trainer.safeio import (
     remove_leftovers,
     write_together,
 )
+from trainer.scenario.model import Scenario
 
 
 def inputs_changed_remark(recording: IndexedRecording, report: dict[str, Any]) -> str:
@@ -76,6 +77,8 @@ def build_debrief(recording: IndexedRecording) -> tuple[dict[str, Any], str]:
         Figure(key, plots.envelope_plot(series, key, scenario.envelope, trigger, drift_s))
         for key in METRIC_KEYS
     ]
+    if isinstance(report.get("berthing"), dict):
+        figures = _berthing_figures(recording, report, scenario, figures if trigger else [])
     figures.append(Figure("Joint angles", plots.joints_plot(series, trigger, drift_s)))
     figures.append(
         Figure("Hand controllers", plots.hand_controller_plot(series, trigger, drift_s), wide=True)
@@ -139,6 +142,29 @@ def build_debrief(recording: IndexedRecording) -> tuple[dict[str, Any], str]:
         )
     )
     return full, page
+
+
+def _berthing_figures(
+    recording: IndexedRecording,
+    report: dict[str, Any],
+    scenario: Scenario,
+    capture: list[Figure],
+) -> list[Figure]:
+    """A berthing's figures (trainer/debrief/berthing.py) after the capture's, if any."""
+    from trainer.debrief import berthing
+
+    block = report["berthing"]
+    series = berthing.read_berthing_series(recording)
+    figures = [*capture]
+    figures.append(
+        Figure("Berthing: separation", berthing.separation_plot(series, block), wide=True)
+    )
+    if scenario.berthing is not None:
+        figures += [
+            Figure(label, berthing.rtl_plot(series, q, scenario.berthing.envelope, block))
+            for q, label, _unit in berthing.QUANTITIES
+        ]
+    return figures
 
 
 REPORT_NAMES = ("report.json", "debrief.html")

@@ -205,6 +205,15 @@ def _quantity_tier(scenario: Scenario, quantity: str, value: float) -> str:
 
 
 def _trigger(f: PageFacts) -> str:
+    if f.report.get("berthing"):  # a berthing's section (and the capture's, when it had one)
+        from trainer.debrief.berthing import berthing_html
+
+        capture = _capture_trigger(f) if isinstance(f.report.get("trigger"), dict) else ""
+        return capture + berthing_html(f.report, f.scenario)
+    return _capture_trigger(f)
+
+
+def _capture_trigger(f: PageFacts) -> str:
     trig = f.report.get("trigger")
     if not isinstance(trig, dict):
         return "<h2>The trigger</h2><p>The capture trigger was never pulled.</p>"
@@ -239,7 +248,15 @@ def _deduction(value: object) -> str:
 
 def _score(f: PageFacts) -> str:
     comps = (f.report.get("score") or {}).get("components") or {}
-    weights = dict(f.scenario.scoring_weights)
+    weights: dict[str, object] = dict(f.scenario.scoring_weights)
+    if f.report.get("berthing"):  # a berthing's components (trainer/scoring/berthing.py)
+        from trainer.scoring.berthing import WEIGHTS
+
+        if f.report.get("trigger") is None:
+            weights = dict(WEIGHTS)
+        else:  # a capture and berth: each half at half weight
+            weights = {f"capture_{k}": v / 2 for k, v in f.scenario.scoring_weights.items()}
+            weights |= {f"berthing_{k}": v / 2 for k, v in WEIGHTS.items()}
     rows = "".join(
         f"<tr><td>{_e(name.replace('_', ' '))}</td><td class='num'>{_deduction(value)}</td>"
         f"<td class='num'>{_e(weights.get(name, '—'))}</td></tr>"

@@ -212,6 +212,22 @@ def _task(report: dict[str, Any], scenario: Scenario) -> tuple[Metric, ...]:
         )
     ]
     trigger = report.get("trigger")
+    if report.get("berthing"):  # the berthing's marks; the capture's too when it had one
+        from trainer.debrief.berthing import berthing_task_metrics
+
+        metrics += berthing_task_metrics(report, scenario)
+        if not isinstance(trigger, dict):
+            return tuple(metrics)
+        tier = trigger.get("tier")
+        metrics.append(
+            Metric(
+                "envelope tier at the trigger",
+                str(tier),
+                {"full": GOOD, "allowed": SATISFACTORY}.get(str(tier), NEEDS_WORK),
+                "good full credit, satisfactory allowed",
+            )
+        )
+        return tuple(metrics)
     if report.get("outcome") == "aborted" and passed:
         metrics.append(Metric("envelope at the trigger", "aborted", NOT_APPLICABLE, ""))
     else:

@@ -41,11 +41,17 @@ from trainer.scoring.report import build_report
 from trainer.session import Session
 from trainer.session.reports import closing_summary, session_facts, write_reports
 from trainer.sim.joints import JOINT_NAMES
+from trainer.tasks import TASKS
 from trainer.tasks.capture import CaptureTask
 from trainer.telemetry import Telemetry
 
 RenderMode = Literal["rgb_array"]
 EPISODE_FOLDER = re.compile(r"episode-(\d{6})")
+# The tasks an environment takes: those judged as the capture is (its reward's envelope);
+# not a berthing (docs/ENVIRONMENT.md §11).
+CAPTURE_TASKS: frozenset[str] = frozenset(
+    name for name, task in TASKS.items() if issubclass(task, CaptureTask)
+)
 
 
 class CaptureEnv(gymnasium.Env[dict[str, Any], dict[str, Any]]):
@@ -132,6 +138,11 @@ class CaptureEnv(gymnasium.Env[dict[str, Any], dict[str, Any]]):
         renderer: Literal["gl", "cpu"] = "gl",
     ) -> None:
         self.scenario = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+        if self.scenario.task not in CAPTURE_TASKS:
+            raise ValueError(
+                f"the {self.scenario.task} task has no environment yet: its observation and "
+                "reward are the capture's (docs/ENVIRONMENT.md §11 says what Berthing-v0 needs)"
+            )
         if render_mode is not None and render_mode not in self.metadata["render_modes"]:
             raise ValueError(f"render_mode must be None or 'rgb_array', got {render_mode!r}")
         if render_camera not in CAMERAS:
@@ -216,7 +227,7 @@ class CaptureEnv(gymnasium.Env[dict[str, Any], dict[str, Any]]):
         self._guard = HoldGuard(_device_guards()) if self.button_guard else None
         self._last_hc = None
         self._reward = EnvelopeReward(self.scenario)
-        t = self.telemetry = self.session.last_telemetry
+        t = self.telemetry = self.session.seen_telemetry
         self._phi, tier = self._reward.potential(t)
         self._deductions = 0.0
         return self._observation(t), self._info(t, tier)

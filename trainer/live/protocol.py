@@ -10,7 +10,7 @@ Services (request and response JSON; every request of an action carries ``token`
 
 | service                | request fields                                   | does                     |
 |------------------------|--------------------------------------------------|--------------------------|
-| `/instructor/fault`    | token, fault, camera / joint / thc, rhc, at_s     | injects a fault          |
+| `/instructor/fault`    | token, fault, camera / joint / thc, rhc / switch / latch, fraction, at_s | injects a fault (a berthing's RTL fault and latch stall only in a berthing) |
 | `/instructor/call`     | token, voice (houston, m2), text, at_s           | a call in the call log   |
 | `/instructor/freeze`   | token                                            | freezes the simulation   |
 | `/instructor/resume`   | token                                            | ends a freeze            |

@@ -5,7 +5,8 @@ A request is refused (``RefusedError``, one line that the server logs and answer
 it is larger than ``MAX_REQUEST_BYTES``, not in the ``json`` encoding, not one JSON object,
 lacks the session's token or holds another one (compared in constant time), or when the
 action's fields are not exactly what an action may hold (trainer/record/instructor.py: the
-scenario language's own checks of a fault or a call). A note's text and author are
+scenario language's own checks of a fault or a call), or when it is a fault of another task
+than the attempt's (a berthing's RTL fault in a capture). A note's text and author are
 checked as the notes file bounds them (trainer/record/notes.py).
 
 | request           | becomes                                   |
@@ -30,7 +31,7 @@ from trainer.live.protocol import (
     MAX_REQUEST_BYTES,
     NOTE_SERVICE,
 )
-from trainer.record.instructor import ActionError, InstructorAction, parse_action
+from trainer.record.instructor import ActionError, InstructorAction, check_for_task, parse_action
 from trainer.record.notes import MAX_NAME_CHARS, MAX_TEXT_CHARS
 from trainer.text import terminal_text
 
@@ -87,8 +88,16 @@ def _text(value: object, what: str, limit: int) -> str:
     return value
 
 
-def check_request(service: str, payload: bytes, encoding: str, token: str, client: int) -> Request:
-    """The checked request (see the module docstring), or ``RefusedError``."""
+def check_request(
+    service: str,
+    payload: bytes,
+    encoding: str,
+    token: str,
+    client: int,
+    task: str | None = None,
+) -> Request:
+    """The checked request (see the module docstring), or ``RefusedError``; a fault of a
+    task other than ``task`` (the attempt's, when one is flown) is refused too."""
     if service not in ACTION_SERVICES and service not in (NOTE_SERVICE, INFO_SERVICE):
         raise RefusedError(f"unknown service {terminal_text(service, 60)!r}")
     body = _body(payload, encoding)
@@ -103,6 +112,9 @@ def check_request(service: str, payload: bytes, encoding: str, token: str, clien
         author = _text(body.get("author", "instructor"), "author", MAX_NAME_CHARS)
         return NoteRequest(text, author, client)
     try:
-        return parse_action(ACTION_SERVICES[service], body, client)
+        action = parse_action(ACTION_SERVICES[service], body, client)
+        if task is not None:
+            check_for_task(action, task)
+        return action
     except ActionError as exc:
         raise RefusedError(terminal_text(str(exc), 200)) from None

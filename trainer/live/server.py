@@ -138,6 +138,7 @@ class LiveServer:
         self._history: list[dict[str, Any]] = []
         self._metadata: dict[str, Any] = {}
         self._recording: Path | None = None
+        self._task: str | None = None  # the attempt's task: its faults only (a berthing's)
         self.accepting = False
         self.time_s = 0.0
         self.refused = 0
@@ -188,6 +189,9 @@ class LiveServer:
         with self._lock:  # (the history already holds the events of its t = 0)
             self._metadata = dict(metadata)
             self._recording = recording
+            scenario = metadata.get("scenario")
+            task = scenario.get("task") if isinstance(scenario, Mapping) else None
+            self._task = task if isinstance(task, str) else None
             self.accepting = True
         self._server.clear_session()
 
@@ -225,6 +229,7 @@ class LiveServer:
                 request.encoding,
                 self.token,
                 request.client_id,
+                self._task,
             )
             if checked is INFO:
                 return self._info()

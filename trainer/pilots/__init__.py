@@ -4,7 +4,7 @@ person's gamepad does (docs/DESIGN.md §2), after seeing only the telemetry a cr
 | pilot       | what it does                                                        |
 |-------------|---------------------------------------------------------------------|
 | `none`      | hands off: centred controllers, no buttons (the vehicle just drifts)|
-| `autopilot` | closed-loop capture through the hand controllers (autopilot.py)     |
+| `autopilot` | closed-loop capture through the hand controllers (autopilot.py); a berthing's (berthing_autopilot.py), crew or ground; a capture then berthing, one then the other |
 
 A recording's /input stream (``grade --pilot RECORDING``) is the same stream of states,
 but read, not decided: it is flown by the loop that flies a recording again
@@ -43,6 +43,11 @@ def make_pilot(name: str, scenario: Scenario) -> Pilot:
         return NonePilot()
     if name == "autopilot":
         from trainer.pilots.autopilot import Autopilot
+        from trainer.pilots.berthing_autopilot import BerthingAutopilot, CaptureThenBerth
 
+        if scenario.task == "berthing":
+            return BerthingAutopilot()
+        if scenario.task == "capture-and-berth":
+            return CaptureThenBerth(Autopilot(scenario), BerthingAutopilot())
         return Autopilot(scenario)
     raise ValueError(f"unknown pilot {name!r}")

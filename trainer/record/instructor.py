@@ -11,9 +11,11 @@ it) and ``replay --verify`` reproduces a live session bit for bit.
 | action   | its fields (besides ``tick``, ``time_s``, ``action``, ``client``)    | the session  |
 |----------|----------------------------------------------------------------------|--------------|
 | `fault`  | ``fault``: a fault of the scenario language (camera_loss,             | that kind's  |
-|          | camera_restore, brake_stuck, hand_controller_bias) and its parameters | timeline     |
-|          | (``camera``; ``joint``; ``thc`` and ``rhc``), ``at_s``: null (now) or | handler, now |
-|          | a simulation time                                                     | or at at_s   |
+|          | camera_restore, brake_stuck, hand_controller_bias; a berthing's       | timeline     |
+|          | rtl_fault and latch_stall) and its parameters (``camera``; ``joint``; | handler (the |
+|          | ``thc`` and ``rhc``; ``switch``; ``latch`` and ``fraction``, null for | task's for a |
+|          | the task's default), ``at_s``: null (now) or a simulation time        | berthing's), |
+|          |                                                                       | now or at_s  |
 | `call`   | ``voice``: houston or m2, ``text``, ``at_s``                          | a call       |
 | `freeze` | –                                                                     | pauses; the trainee cannot resume |
 | `resume` | –                                                                     | ends a freeze |
@@ -22,7 +24,9 @@ it) and ``replay --verify`` reproduces a live session bit for bit.
 ``client`` is the number the live server gave the WebSocket client that sent it. The
 parameters are checked by the scenario language's own checks (trainer/scenario/events.py
 ``check_event``): an instructor can inject exactly what a scenario's timeline can hold. A
-failed check raises `ActionError`, one line naming the field.
+failed check raises `ActionError`, one line naming the field. A berthing's faults belong to
+its task (docs/DESIGN.md §11): ``check_for_task`` refuses them for a session of another
+task (the live server before it queues one, the session before it records one).
 """
 
 from __future__ import annotations
@@ -77,7 +81,9 @@ class InstructorAction:
         """A fault or a call as the scenario timeline's kind and parameters."""
         if self.action == "call":
             return "call", {"text": VOICES[str(self.fields["voice"])] + str(self.fields["text"])}
-        params = {k: v for k, v in self.fields.items() if k not in ("fault", "at_s")}
+        params = {
+            k: v for k, v in self.fields.items() if k not in ("fault", "at_s") and v is not None
+        }  # (a latch stall's null fraction: the task's default)
         return str(self.fields["fault"]), params
 
 
@@ -112,12 +118,22 @@ def _fault(body: Mapping[str, Any]) -> dict[str, Any]:
         raise ActionError(f"fault: one of {', '.join(FAULTS)}, got {_show(fault)}")
     problems = Problems(f"fault {fault}", raise_as=ActionError)
     node = {k: v for k, v in body.items() if k not in ("fault", "at_s")}
+    if fault == "latch_stall" and "fraction" in node and node["fraction"] is None:
+        del node["fraction"]  # null: the task's default, as a timeline without one
+    if "call" in node:  # (a berthing fault's call in a timeline; an instructor calls apart)
+        raise ActionError("call: an instructor's call is an action of its own")
     params = check_event(problems, str(fault), node, "")
     fields: dict[str, Any] = {"fault": fault}
     if fault in ("camera_loss", "camera_restore"):
         fields["camera"] = params["camera"]
     elif fault == "brake_stuck":
         fields["joint"] = params["joint"]
+    elif fault == "rtl_fault":
+        fields["switch"] = params["switch"]
+    elif fault == "latch_stall":
+        fields["latch"] = params["latch"]
+        fraction = params.get("fraction")
+        fields["fraction"] = None if fraction is None else float(fraction)
     else:
         fields["thc"] = [float(v) for v in params.get("thc", _ZERO)]
         fields["rhc"] = [float(v) for v in params.get("rhc", _ZERO)]
@@ -158,6 +174,20 @@ def parse_action(action: object, body: Mapping[str, Any], client: int = 0) -> In
     return InstructorAction(str(action), MappingProxyType(fields), client)
 
 
+def check_for_task(action: InstructorAction, task: str) -> None:
+    """ActionError when ``action`` is a fault of a task other than ``task`` (an RTL fault
+    in a capture): the session's own faults and every other action suit any task."""
+    if action.action != "fault":
+        return
+    from trainer.scenario.events import SESSION_EVENT_KINDS, TASK_EVENT_KINDS
+
+    fault = str(action.fields.get("fault"))
+    if fault in SESSION_EVENT_KINDS or fault in TASK_EVENT_KINDS.get(task, ()):
+        return
+    owners = " or ".join(t for t, kinds in TASK_EVENT_KINDS.items() if fault in kinds)
+    raise ActionError(f"fault: {fault} is a fault of the {owners} task, not of {task!r}")
+
+
 def parse_recorded(payload: Mapping[str, Any]) -> tuple[int, InstructorAction]:
     """A recorded /instructor message: its tick and its action (ActionError if it is not
     exactly what the writer writes)."""
@@ -187,6 +217,9 @@ def describe(message: Mapping[str, Any]) -> str:
     when = f" at {float(at):.1f} s" if isinstance(at, int | float) else ""
     if name == "fault":
         what = next((str(message[k]) for k in ("camera", "joint") if k in message), "")
+        for unit in ("switch", "latch"):  # a berthing's RTL indicator or capture latch
+            if unit in message:
+                what = f"{unit} {message[unit]}"
         if message.get("fault") == "hand_controller_bias":
             what = f"THC {message.get('thc')} RHC {message.get('rhc')}"
         return f"INSTRUCTOR: {message.get('fault', '?')} {what}{when}".strip()

@@ -15,9 +15,18 @@ _TICK = {"type": "integer", "minimum": 0, "description": "control tick (1/60 s) 
 
 INSTRUCTOR_TOPIC = "/instructor"
 ACTIONS: tuple[str, ...] = ("fault", "call", "freeze", "resume", "end")
-FAULTS: tuple[str, ...] = ("camera_loss", "camera_restore", "brake_stuck", "hand_controller_bias")
-CAMERAS: tuple[str, ...] = ("lee", "elbow", "external")
+FAULTS: tuple[str, ...] = (
+    "camera_loss",
+    "camera_restore",
+    "brake_stuck",
+    "hand_controller_bias",
+    "rtl_fault",  # a berthing's (its task's timeline events, trainer/tasks/berthing.py)
+    "latch_stall",
+)
+CAMERAS: tuple[str, ...] = ("lee", "elbow", "external", "cbcs")
 """trainer/scenario/events.py's (kept equal by a test: the reader imports no scenario code)"""
+CBM_UNITS = 4
+"""The CBM's RTL switches and capture latches, numbered 1 to 4 (trainer/scenario/events.py's)"""
 VOICE_NAMES: tuple[str, ...] = ("houston", "m2")
 MAX_CLIENT = 2**32 - 1
 
@@ -82,6 +91,28 @@ INSTRUCTOR_SCHEMA: dict[str, Any] = {
         _variant(
             "fault",
             {"fault": {"const": "hand_controller_bias"}, "thc": _AXES, "rhc": _AXES, "at_s": _AT},
+        ),
+        _variant(
+            "fault",
+            {
+                "fault": {"const": "rtl_fault"},
+                "switch": {"type": "integer", "minimum": 1, "maximum": CBM_UNITS},
+                "at_s": _AT,
+            },
+        ),
+        _variant(
+            "fault",
+            {
+                "fault": {"const": "latch_stall"},
+                "latch": {"type": "integer", "minimum": 1, "maximum": CBM_UNITS},
+                "fraction": {
+                    "type": ["number", "null"],
+                    "exclusiveMinimum": 0,
+                    "exclusiveMaximum": 1,
+                    "description": "where the latch stalls in its travel; null: the task's default",
+                },
+                "at_s": _AT,
+            },
         ),
         _variant(
             "call",

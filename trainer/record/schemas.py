@@ -248,6 +248,28 @@ STATE_SCHEMA: dict[str, Any] = _message(
         "control": {"anyOf": [CONTROL_SCHEMA, {"type": "null"}]},
     },
 )
+# A berthing's mechanism and procedure (trainer/sim/cbm_state.py BerthingStatus): written
+# only in a berthing's /state, so every other recording's messages are as they were (and
+# recordings made before it replay bit for bit); the one field the writer does not always
+# write.
+STATE_OPTIONAL_FIELDS = frozenset({"berthing"})
+STATE_SCHEMA["properties"]["berthing"] = _object(
+    "the berthing's procedure step and mechanism (trainer/sim/cbm_state.py)",
+    {
+        "phase": _string("the procedure's step"),
+        "rtl_made": {
+            "type": "array",
+            "items": {"type": "boolean"},
+            "minItems": 4,
+            "maxItems": 4,
+            "description": "the four ready-to-latch indicators as lit",
+        },
+        "latches": _vector(4, "each capture latch's travel, 0 open to 1 closed"),
+        "bolts_driven": {"type": "integer", "minimum": 0, "maximum": 16},
+        "arm_limp": {"type": "boolean", "description": "the arm's drives yield"},
+        "round_trip_s": _number("the ground's command-to-video delay (0 from the Cupola)"),
+    },
+)
 
 _METRIC_FIELDS = STATE_SCHEMA["properties"]["metrics"]["properties"]
 _VEC3 = _vector(3, "x, y, z")
@@ -262,6 +284,7 @@ OUTCOMES = (
     "retreated",
     "aligned",
     "interrupted",
+    "berthed",
 )
 RETREAT_CUES = ("closing_too_fast", "loss_of_comm", "fault")
 EVENT_KINDS: tuple[tuple[str, dict[str, Any], dict[str, Any]], ...] = (
@@ -272,6 +295,15 @@ EVENT_KINDS: tuple[tuple[str, dict[str, Any], dict[str, Any]], ...] = (
     ("fault", {"fault": "camera_loss"}, {"camera": _string("camera whose video is lost")}),
     ("fault", {"fault": "brake_stuck"}, {"joint": _enum(JOINT_NAMES, "joint braked")}),
     ("fault", {"fault": "hand_controller_bias"}, {"thc": _VEC3, "rhc": _VEC3}),
+    ("fault", {"fault": "rtl_fault"}, {"switch": {"type": "integer", "minimum": 1, "maximum": 4}}),
+    (
+        "fault",
+        {"fault": "latch_stall"},
+        {
+            "latch": {"type": "integer", "minimum": 1, "maximum": 4},
+            "fraction": _number("of its travel where the latch stops"),
+        },
+    ),
     ("fault_cleared", {"fault": "camera_loss"}, {"camera": _string("camera restored")}),
     ("device_unplugged", {}, {}),
     ("device_plugged", {}, {}),
@@ -389,6 +421,53 @@ EVENT_KINDS: tuple[tuple[str, dict[str, Any], dict[str, Any]], ...] = (
         "procedure_violation",
         {"rule": "free_drift_gate"},
         {"range_m": _number("LEE origin to the shaft tip before free drift was confirmed")},
+    ),
+    (
+        "procedure_violation",
+        {"rule": "guides_before_go"},
+        {"separation_m": _number("PCBM face to the ACBM face when it entered the guides")},
+    ),
+    (
+        "procedure_violation",
+        {"rule": "guides_without_cbcs"},
+        {"separation_m": _number("PCBM face to the ACBM face when it entered the guides")},
+    ),
+    ("procedure_violation", {"rule": "release_without_go"}, {}),
+    # A berthing's (trainer/tasks/berthing.py):
+    ("berthing_phase", {}, {"phase": _string("the procedure's step now")}),
+    ("berthing_handover", {}, {"capture_reason": _string("how the capture ended")}),
+    ("rtl_made", {}, {"switch": {"type": "integer", "minimum": 1, "maximum": 4}}),
+    (
+        "rtl",
+        {},
+        {
+            "tier": _enum(("full", "allowed", "outside"), "the RTL envelope's tier"),
+            "on_three_rtls": {"type": "boolean", "description": "one indicator had failed"},
+            **{
+                name: _number(what)
+                for name, what in (
+                    ("separation_m", "PCBM face to the ACBM face along the port axis"),
+                    ("lateral_offset_m", "PCBM face centre from the port axis"),
+                    ("tilt_deg", "port axis to the PCBM's reversed axis"),
+                    ("roll_deg", "about the port axis"),
+                    (
+                        "axial_speed_m_s",
+                        "along the port's axis, toward the port (> 0 the rings closing)",
+                    ),
+                    ("lateral_speed_m_s", "across the port axis"),
+                    ("rate_deg_s", "the vehicle's angular rate"),
+                )
+            },
+        },
+    ),
+    ("bolt_driven", {}, {"bolt": {"type": "integer", "minimum": 1, "maximum": 16}}),
+    (
+        "berthing_abort",
+        {},
+        {
+            "cause": _string("commanded, or the fault that forced it"),
+            "correct": {"type": "boolean", "description": "a fault made the abort right"},
+        },
     ),
     (
         "end",

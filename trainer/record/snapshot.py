@@ -16,6 +16,7 @@ control field of the snapshot. What it does not hold is derived here:
 | hand_controller              | the /input message at or before the instant, decoded by   |
 |                              | the caller (``IndexedRecording.input_at``); centred if none |
 | paused, cameras_lost         | given by the caller (the /events of pauses and faults)     |
+| berthing                     | a berthing's /state ``berthing`` field (absent elsewhere: None) |
 
 A field missing from an older trainer's message reads as zero (or None / "open"), so an
 older recording still shows what it has.
@@ -39,6 +40,7 @@ from trainer.control.telemetry import (
 from trainer.fixedmath import norm3
 from trainer.input.state import HandControllerState
 from trainer.sim.capture_state import CaptureState
+from trainer.sim.cbm_state import BerthingStatus
 from trainer.sim.rotation import rows_from_quat
 from trainer.telemetry import Quat, Telemetry, Vec3
 
@@ -207,4 +209,15 @@ def snapshot_from_state(
         constraint_torque_nm=_num(state.get("constraint_torque_nm")),
         paused=paused,
         cameras_lost=cameras_lost,
+        berthing=_berthing(state.get("berthing")),
     )
+
+
+def _berthing(data: Any) -> BerthingStatus | None:
+    """A berthing's /state field (trainer/sim/cbm_state.py); None when absent or unreadable."""
+    if not isinstance(data, dict):
+        return None
+    try:
+        return BerthingStatus.from_dict(data)
+    except (KeyError, TypeError, ValueError, IndexError):
+        return None

@@ -16,8 +16,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from trainer.errors import RecordingError
 from trainer.record.decode import recording_info
 from trainer.record.inputs import Instructed, TickFeed, recorded_inputs
+from trainer.record.instructor import ActionError
 
 __all__ = ["TickFeed", "fly", "fly_again", "recorded_end_reason"]
 from trainer.record.seek import IndexedRecording
@@ -35,7 +37,13 @@ def fly(session: Session, inputs: Iterable[TickFeed]) -> bool:
         item = next(states, None)
         if isinstance(item, Instructed):
             for action in item.actions:
-                session.instruct(action)
+                try:
+                    session.instruct(action)
+                except ActionError as exc:  # a fault of another task (a berthing's)
+                    raise RecordingError(
+                        f"an /instructor action before tick {session.tick_count} cannot act "
+                        f"on this session: {exc}"
+                    ) from None
             if session.finished:
                 return False
             item = item.state

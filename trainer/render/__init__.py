@@ -33,7 +33,9 @@ Public API (stable; the window and the replay viewer call exactly this)::
 | ``poses_from_world(world, scene)`` | link poses of a live world (named accessors)         |
 | ``poses_from_state(state, scene)`` | link poses of a ``/state`` message (FK of the joints) |
 | ``poses_from_joints(scene, ...)``  | link poses from base mount, joints and vehicle pose   |
-| ``CAMERA_NAMES``            | ``"lee"``, ``"elbow"``, ``"external"``                      |
+| ``CAMERA_NAMES``            | ``"lee"``, ``"elbow"``, ``"external"``; and ``"cbcs"``, the berthing camera behind Harmony's nadir hatch window |
+| ``ghost_poses(scene, seen, lee pose, vehicle pose)`` | the predictive display's ghost links (trainer/prediction.py) |
+| ``renderer.render(cam, poses, size, light, ghost=...)`` | the ghost drawn translucent over the picture (GL only) |
 | ``camera(name, poses)``     | the named camera's ``CameraSpec`` (pose, field of view, lamps) |
 | ``orbit_camera(target, azimuth_deg, elevation_deg, distance_m)`` | the free camera |
 | ``CameraSpec.project(point, size)`` | pixel of a world point (for overlays)               |
@@ -61,6 +63,7 @@ from trainer.render.lighting import Lighting, SpotLight, lighting_for, lighting_
 from trainer.render.poses import (
     LinkPose,
     ScenePoses,
+    ghost_poses,
     poses_from_joints,
     poses_from_state,
     poses_from_telemetry,
@@ -81,6 +84,7 @@ __all__ = [
     "ScenePoses",
     "SpotLight",
     "camera",
+    "ghost_poses",
     "lighting_for",
     "lighting_for_recorded",
     "look_at",

@@ -10,6 +10,7 @@ with the focal length f = (H/2) / tan(fov_y/2).
 | ``lee``    | ``arm/lee_camera`` (robots/ssrms, on the tip LEE, 0.34 m above the boresight) | along the LEE +x |
 | ``elbow``  | ``arm/elbow_camera`` (on boom B by the elbow) | pan-tilt aimed between the LEE and the fixture |
 | ``external`` | fixed on the station (E, forward, port, below) | the arm and the capture point |
+| ``cbcs``   | ``station/cbcs_camera`` (behind Harmony's nadir hatch window, robots/station) | out along the port's axis (docs/REFERENCE.md §10.2) |
 | free       | ``orbit_camera(target, azimuth, elevation, distance)`` (the replay viewer) | the target |
 
 Fields of view are estimates (E): the real cameras zoom; these are the settings a crew
@@ -29,7 +30,9 @@ from trainer.render.geometry import FloatArray, Vec3, quat_to_matrix
 from trainer.render.lighting import SpotLight
 from trainer.render.poses import ScenePoses
 
-CameraName = Literal["lee", "elbow", "external"]
+CameraName = Literal["lee", "elbow", "external", "cbcs"]
+# The arm's and the station's capture cameras; the berthing camera (``cbcs``) is drawn on
+# the berthing's own monitor (trainer/ui/workstation.py).
 CAMERA_NAMES: tuple[CameraName, ...] = ("lee", "elbow", "external")
 
 # The LEE camera looks past its own LEE (E: the simplified LEE model's end ring, 0.31 m
@@ -59,6 +62,16 @@ ELBOW_LAMP_HALF_ANGLE_DEG = 30.0
 ELBOW_LAMP_INTENSITY = 0.5
 ELBOW_LAMP_HALF_M = 6.0
 
+# The CBCS (docs/REFERENCE.md §10.2, E): 40° vertical field of view; it looks through the
+# hatch window, so the hatch (its own link) is not drawn, nor its own housing. Its lamp is
+# on day and night (E: Dragon's hatch faces the station and lies in its shadow whatever
+# the sun does; rendered without it the target is black on black): a 25° cone, bright
+# enough for the target from 4 m.
+CBCS_HIDDEN = frozenset({"station/cbm_hatch", "station/cbcs_camera"})
+CBCS_LAMP_HALF_ANGLE_DEG = 25.0
+CBCS_LAMP_INTENSITY = 0.8
+CBCS_LAMP_HALF_M = 3.0
+
 # Station camera (E: below the forward end of the station, port side, looking aft and
 # down, framing the SSRMS and Dragon at the capture point, mounts.yaml).
 EXTERNAL_POSITION_M: Vec3 = (16.0, 10.0, -3.0)
@@ -78,6 +91,8 @@ class CameraSpec:
     far_m: float = FAR_M
     lamps: tuple[SpotLight, ...] = ()
     hidden: frozenset[str] = frozenset()
+    # The lamps are on whatever the light (the CBCS's: its target is in the station's shadow)
+    lamps_always: bool = False
 
     def focal_px(self, height_px: int) -> float:
         return (height_px / 2.0) / math.tan(math.radians(self.fov_y_deg) / 2.0)
@@ -152,6 +167,24 @@ def camera(name: CameraName, poses: ScenePoses) -> CameraSpec:
     if name == "external":
         rot = look_at(EXTERNAL_POSITION_M, EXTERNAL_TARGET_M)
         return CameraSpec(EXTERNAL_POSITION_M, rot, EXTERNAL_FOV_Y_DEG, near_m=0.5)
+    if name == "cbcs":
+        from trainer.sim.cbm_geometry import CBCS_FOV_DEG
+
+        mount = poses["station/cbcs_camera"]
+        rot = quat_to_matrix(mount.orientation_xyzw)
+        pos = np.asarray(mount.position_m)
+        lamp = _lamp(
+            pos, rot[:, 0], CBCS_LAMP_HALF_ANGLE_DEG, CBCS_LAMP_INTENSITY, CBCS_LAMP_HALF_M
+        )
+        return CameraSpec(
+            mount.position_m,
+            rot,
+            CBCS_FOV_DEG,
+            near_m=0.05,
+            lamps=(lamp,),
+            hidden=CBCS_HIDDEN,
+            lamps_always=True,
+        )
     raise KeyError(f"unknown camera {name!r}; known: {', '.join(CAMERA_NAMES)}")
 
 

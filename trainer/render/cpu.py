@@ -67,7 +67,12 @@ class CPUBackend:
                     self._bodies.append((mesh.key, int(body)))
 
     def render(
-        self, cam: CameraSpec, poses: ScenePoses, size: tuple[int, int], lighting: Lighting
+        self,
+        cam: CameraSpec,
+        poses: ScenePoses,
+        size: tuple[int, int],
+        lighting: Lighting,
+        ghost: ScenePoses | None = None,  # not drawn by pybullet's renderer
     ) -> npt.NDArray[np.uint8]:
         c = self._client
         w, h = size

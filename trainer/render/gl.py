@@ -41,7 +41,10 @@ from trainer.render.shadows import SunShadows
 from trainer.sim.orbit import EARTH_RADIUS_M
 
 _NADIR = np.array([0.0, 0.0, -1.0])
-_FBO_CACHE = 4  # image sizes kept (three monitors and a resize)
+_FBO_CACHE = 5  # image sizes kept (four monitors and a resize)
+# The ghost of the predictive display (E: a pale cyan at 35 %, the colour of the overlay's
+# cues on a camera image, see-through so the delayed picture stays readable).
+GHOST_RGBA = (0.45, 0.85, 1.0, 0.35)
 # Light scattered off the station and arm into shadowed parts (E: keeps shadowed sides
 # dark grey rather than black, as the real camera video shows).
 AMBIENT = 0.035
@@ -136,6 +139,9 @@ class GLBackend:
         self._day_u = _uniforms(self._day_prog)
         self._depth_u = _uniforms(self._depth_prog)
         self._sky_u = _uniforms(self._sky_prog)
+        self._ghost_prog = ctx.program(shaders.GHOST_VS, shaders.GHOST_FS)
+        self._ghost_u = _uniforms(self._ghost_prog)
+        self._ghost_vaos: dict[str, Any] = {}
         self._links: list[tuple[str, Any, Any, Any]] = []
         for mesh in scene.meshes:
             vertices = np.hstack([mesh.positions, mesh.normals, mesh.colors]).astype("f4")
@@ -148,6 +154,9 @@ class GLBackend:
                     ctx.vertex_array(self._day_prog, layout),
                     ctx.vertex_array(self._depth_prog, [(vbo, "3f 6x4", "in_pos")]),
                 )
+            )
+            self._ghost_vaos[mesh.key] = ctx.vertex_array(
+                self._ghost_prog, [(vbo, "3f 6x4", "in_pos")]
             )
         self._sun_shadows = SunShadows(ctx, self._depth_u["light_mvp"])
         self._depth_vaos = [(key, depth_vao) for key, _, _, depth_vao in self._links]
@@ -186,7 +195,12 @@ class GLBackend:
         return fbos
 
     def render(
-        self, cam: CameraSpec, poses: ScenePoses, size: tuple[int, int], lighting: Lighting
+        self,
+        cam: CameraSpec,
+        poses: ScenePoses,
+        size: tuple[int, int],
+        lighting: Lighting,
+        ghost: ScenePoses | None = None,
     ) -> npt.NDArray[np.uint8]:
         ctx = self.ctx
         w, h = size
@@ -204,7 +218,7 @@ class GLBackend:
         view[:3, 3] = -r_view @ np.asarray(cam.position_m)
 
         floods = list(lighting.floodlights)[:MAX_FLOODS]
-        lamp = cam.lamps[0] if lighting.camera_lights and cam.lamps else None
+        lamp = cam.lamps[0] if (lighting.camera_lights or cam.lamps_always) and cam.lamps else None
         prog = self._lamp_u if lamp is not None else self._day_u
         prog["proj"].write(_f4(_perspective(cam.fov_y_deg, w / h, cam.near_m, cam.far_m)))
         prog["sun_dir"].value = tuple(float(v) for v in r_view @ lighting.sun_direction)
@@ -263,6 +277,8 @@ class GLBackend:
         self._albedo.use(0)
         sky["albedo"].value = 0
         self._sky_vao.render(moderngl.TRIANGLES)
+        if ghost is not None:
+            self._ghost(ghost, view, cam, w / h, target)
 
         if resolve is not None:
             ctx.copy_framebuffer(resolve, target)
@@ -270,6 +286,34 @@ class GLBackend:
         data = target.read(components=3, alignment=1)
         image = np.frombuffer(data, dtype=np.uint8).reshape(h, w, 3)
         return np.ascontiguousarray(image[::-1])  # OpenGL's row 0 is the bottom
+
+    def _ghost(
+        self, ghost: ScenePoses, view: FloatArray, cam: CameraSpec, aspect: float, target: Any
+    ) -> None:
+        """The ghost's links over the picture: depth-tested against it (the real vehicle
+        hides what lies behind it) but not written, blended at ``GHOST_RGBA``."""
+        ctx = self.ctx
+        u = self._ghost_u
+        u["proj"].write(_f4(_perspective(cam.fov_y_deg, aspect, cam.near_m, cam.far_m)))
+        u["colour"].value = GHOST_RGBA
+        ctx.enable(moderngl.BLEND)
+        ctx.blend_func = moderngl.SRC_ALPHA, moderngl.ONE_MINUS_SRC_ALPHA
+        target.depth_mask = False
+        # Pulled toward the camera by a few depth units: where the ghost's surface lies in
+        # the real one's (a ghost just ahead along a cylinder's axis), it wins evenly
+        # instead of striping.
+        ctx.polygon_offset = (-1.0, -4.0)
+        try:
+            for key, pose in ghost.links.items():
+                vao = self._ghost_vaos.get(key)
+                if vao is None or key in cam.hidden:
+                    continue
+                u["mv"].write(_f4(view @ pose.matrix()))
+                vao.render(moderngl.TRIANGLES)
+        finally:
+            target.depth_mask = True
+            ctx.polygon_offset = (0.0, 0.0)
+            ctx.disable(moderngl.BLEND)
 
     def close(self) -> None:
         self.ctx.release()

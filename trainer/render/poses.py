@@ -202,3 +202,30 @@ def poses_from_state(
         )
     except (KeyError, TypeError) as exc:
         raise ValueError(f"/state message lacks {exc}") from None
+
+
+def ghost_poses(
+    scene: Scene,
+    seen: ScenePoses,
+    lee_position_m: Sequence[float],
+    lee_orientation_xyzw: Sequence[float],
+    vehicle_position_m: Sequence[float],
+    vehicle_orientation_xyzw: Sequence[float],
+) -> ScenePoses:
+    """The predictive display's ghost (trainer/prediction.py): the vehicle's links at its
+    predicted centre-of-mass pose and the LEE's (its housing and frame) moved with the
+    predicted LEE frame, from the poses of the snapshot ``seen``."""
+    out: dict[str, LinkPose] = {}
+    if scene.has("vehicle"):
+        body = scene.body("vehicle")
+        com = pose_matrix(vehicle_position_m, vehicle_orientation_xyzw)
+        for link, m in body_link_frames(body, com @ invert_rigid(body.root_inertial), {}).items():
+            out[body.key(link)] = _pose(m)
+    if "arm/tip_lee" in seen:
+        move = pose_matrix(lee_position_m, lee_orientation_xyzw) @ invert_rigid(
+            seen["arm/tip_lee"].matrix()
+        )
+        for key in ("arm/tip_lee_housing", "arm/tip_lee"):
+            if key in seen:
+                out[key] = _pose(move @ seen[key].matrix())
+    return ScenePoses(out)

@@ -27,7 +27,12 @@ class _Backend(Protocol):
     name: str
 
     def render(
-        self, cam: CameraSpec, poses: ScenePoses, size: tuple[int, int], lighting: Lighting
+        self,
+        cam: CameraSpec,
+        poses: ScenePoses,
+        size: tuple[int, int],
+        lighting: Lighting,
+        ghost: ScenePoses | None = None,
     ) -> Image: ...
 
     def close(self) -> None: ...
@@ -113,8 +118,10 @@ class Renderer:
         poses: ScenePoses,
         size: tuple[int, int],
         lighting: Lighting,
+        ghost: ScenePoses | None = None,
     ) -> Image:
-        """An (H, W, 3) uint8 RGB image, row 0 at the top, of ``image_size(size)``.
+        """An (H, W, 3) uint8 RGB image, row 0 at the top, of ``image_size(size)``;
+        ``ghost``: links drawn translucent over it (the predictive display's, OpenGL only).
 
         Should OpenGL fail mid-session (a driver error, a lost context), the renderer
         switches to the CPU fallback for good and says why in ``fallback_reason``: the
@@ -122,7 +129,7 @@ class Renderer:
         spec = cam if isinstance(cam, CameraSpec) else camera(cam, poses)
         if self.fallback_reason is None:
             try:
-                return self._backend.render(spec, poses, self.image_size(size), lighting)
+                return self._backend.render(spec, poses, self.image_size(size), lighting, ghost)
             except Exception as exc:  # moderngl.Error and the driver's own: see the docstring
                 self._switch_to_cpu(f"OpenGL failed: {_first_line(exc)}")
         return self._backend.render(spec, poses, self.image_size(size), lighting)

@@ -160,6 +160,27 @@ void main() {
 }
 """
 
+# The predictive display's ghost (trainer/prediction.py): the vehicle and the LEE where
+# the commands sent will take them, one translucent colour, no lighting.
+GHOST_VS = """
+#version 330
+uniform mat4 mv;
+uniform mat4 proj;
+in vec3 in_pos;
+void main() {
+    gl_Position = proj * mv * vec4(in_pos, 1.0);
+}
+"""
+
+GHOST_FS = """
+#version 330
+uniform vec4 colour;
+out vec4 f_color;
+void main() {
+    f_color = colour;
+}
+"""
+
 SKY_VS = """
 #version 330
 uniform mat3 eye_to_world;

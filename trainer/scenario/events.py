@@ -13,6 +13,8 @@
 | ``approach``           | ``to_m``: [3]; ``go``: bool, ``speed_m_s`` > 0, ``call``, optional | go/no-go: with go, Dragon flies to ``to_m`` and holds |
 | ``retreat_cue``        | ``cue``: closing_too_fast, loss_of_comm or fault; ``window_s`` > 0; ``call`` | answer with RETREAT or ABORT within the window |
 | ``offset_grapple``     | ``hold_s`` > 0, optional; ``call``           | the offset-grapple drill: snares disabled, graded on alignment |
+| ``rtl_fault``          | ``switch``: 1-4; ``call``, optional          | that ready-to-latch indicator never makes (berthing) |
+| ``latch_stall``        | ``latch``: 1-4; ``fraction`` in (0, 1), optional; ``call`` | that capture latch stalls part way through first stage (berthing) |
 
 Times are seconds of simulation time from the start of the session, non-decreasing.
 
@@ -25,6 +27,11 @@ Who handles a kind (docs/DESIGN.md §11): the session itself the calls and fault
 | ``capture``            | ``go_for_capture``, ``free_drift``                    | otherwise                             |
 | ``approach``           | those, ``crew_free_drift``, ``approach``, ``retreat_cue`` | the timeline holds one of these three |
 | ``offset-grapple-drill`` | ``offset_grapple``                                  | the timeline holds ``offset_grapple`` |
+| ``berthing``           | ``rtl_fault``, ``latch_stall``                        | never: named by ``task:``             |
+| ``capture-and-berth``  | the capture's and the berthing's                      | never: named by ``task:``             |
+
+``camera_loss`` and ``camera_restore`` name the LEE, elbow or external camera, or the CBCS
+(the berthing camera at Harmony's hatch window, docs/REFERENCE.md §10).
 """
 
 from __future__ import annotations
@@ -35,7 +42,9 @@ from trainer.scenario import checks
 from trainer.scenario.checks import Problems
 from trainer.sim.joints import JOINT_NAMES
 
-CAMERAS: tuple[str, ...] = ("lee", "elbow", "external")
+CAMERAS: tuple[str, ...] = ("lee", "elbow", "external", "cbcs")
+# The berthing mechanism's four RTL switches and four capture latches (trainer/sim/cbm_geometry.py).
+CBM_UNITS = 4
 
 # kind -> (required parameters, optional parameters)
 EVENT_PARAMS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -50,6 +59,8 @@ EVENT_PARAMS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "approach": (("to_m",), ("go", "speed_m_s", "call")),
     "retreat_cue": (("cue", "window_s"), ("call",)),
     "offset_grapple": ((), ("hold_s", "call")),
+    "rtl_fault": (("switch",), ("call",)),
+    "latch_stall": (("latch",), ("fraction", "call")),
 }
 RETREAT_CUES: tuple[str, ...] = ("closing_too_fast", "loss_of_comm", "fault")
 EVENT_KINDS: tuple[str, ...] = tuple(EVENT_PARAMS)
@@ -62,14 +73,24 @@ SESSION_EVENT_KINDS: tuple[str, ...] = (
 )
 _CAPTURE_EVENTS = ("go_for_capture", "free_drift")
 _APPROACH_EVENTS = ("crew_free_drift", "approach", "retreat_cue")
+_BERTHING_EVENTS = ("rtl_fault", "latch_stall")
 # task -> the timeline kinds it handles (the contract trainer/tasks/ implements)
 TASK_EVENT_KINDS: dict[str, tuple[str, ...]] = {
     "capture": _CAPTURE_EVENTS,
     "approach": _CAPTURE_EVENTS + _APPROACH_EVENTS,
     "offset-grapple-drill": ("offset_grapple",),
+    "berthing": _BERTHING_EVENTS,
+    "capture-and-berth": _CAPTURE_EVENTS + _BERTHING_EVENTS,
 }
 TASKS: tuple[str, ...] = tuple(TASK_EVENT_KINDS)
-_ONCE_ONLY = ("go_for_capture", "free_drift", "crew_free_drift", "offset_grapple")
+_ONCE_ONLY = (
+    "go_for_capture",
+    "free_drift",
+    "crew_free_drift",
+    "offset_grapple",
+    "rtl_fault",
+    "latch_stall",
+)
 
 
 def _params(problems: Problems, kind: str, node: dict[str, Any], path: str) -> dict[str, Any]:
@@ -97,6 +118,20 @@ def _params(problems: Problems, kind: str, node: dict[str, Any], path: str) -> d
             value = checks.number(problems, node[key], checks.join(path, key), sign="positive")
             if value is not None:
                 out[key] = value
+    for key in ("switch", "latch"):
+        if key in node:
+            unit = node[key]
+            if isinstance(unit, bool) or not isinstance(unit, int) or not 1 <= unit <= CBM_UNITS:
+                checks.wrong(problems, checks.join(path, key), f"an integer 1 to {CBM_UNITS}", unit)
+            else:
+                out[key] = unit
+    if "fraction" in node:
+        fraction = checks.number(
+            problems, node["fraction"], checks.join(path, "fraction"), within=(0.0, 1.0),
+            open_high=True, sign="positive",
+        )  # fmt: skip
+        if fraction is not None:
+            out["fraction"] = fraction
     if "go" in node:
         go = checks.boolean(problems, node["go"], checks.join(path, "go"))
         if go is not None:

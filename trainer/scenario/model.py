@@ -108,6 +108,29 @@ class LightingSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class BerthingEnvelope:
+    """The ready-to-latch envelope (docs/REFERENCE.md §10; trainer/scenario/berthing.py)."""
+
+    lateral_offset_m: Tier
+    tilt_deg: Tier
+    roll_deg: Tier
+    axial_speed_m_s: Tier
+    rate_deg_s: Tier
+
+
+@dataclass(frozen=True, slots=True)
+class BerthingSpec:
+    """How a berthing is flown and judged (the ``berthing`` section, trainer/scenario/berthing.py)."""
+
+    flown_from: str
+    round_trip_s: float
+    envelope: BerthingEnvelope
+    full_credit_s: float | None
+    penalty_until_s: float | None
+    hard_limit_s: float
+
+
+@dataclass(frozen=True, slots=True)
 class Scenario:
     id: str
     version: int
@@ -124,6 +147,7 @@ class Scenario:
     abort: AbortSpec
     scoring_weights: MappingProxyType[str, float]
     lighting: LightingSpec = field(default_factory=LightingSpec)
+    berthing: BerthingSpec | None = None  # only a berthing task's (scenario/berthing.py)
     source_path: Path | None = None
     raw: MappingProxyType[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 

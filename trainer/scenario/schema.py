@@ -19,6 +19,7 @@ Top-level keys (docs/DESIGN.md §8; units in the key names, degrees only where t
 | abort         | no       | closing speed limit 0.02 m/s, expected false when omitted      |
 | scoring       | no       | ``weights``: the 13 components, summing to 100                 |
 | lighting      | no       | ``orbit_phase_deg``, ``beta_deg``, ``night`` (mid-morning when omitted) |
+| berthing      | no       | a berthing task's operator, delay, RTL envelope and time limits (trainer/scenario/berthing.py) |
 
 A section, once present, must be complete: partial sections silently mixing the file's and
 the default numbers would hide which numbers a scenario really flies with.
@@ -35,6 +36,7 @@ from types import MappingProxyType
 from typing import Any
 
 from trainer.scenario import checks, defaults
+from trainer.scenario.berthing import build_berthing, parse_berthing
 from trainer.scenario.checks import MISSING, Problems
 from trainer.scenario.events import parse_task, parse_timeline
 from trainer.scenario.model import (
@@ -63,6 +65,7 @@ TOP_OPTIONAL = (
     "abort",
     "scoring",
     "lighting",
+    "berthing",
 )
 # |beta| of the ISS orbit stays within about 75° (S: the ISS beta angle range).
 BETA_MAX_DEG = 75.0
@@ -396,6 +399,7 @@ def _build(raw: dict[str, Any], source_path: Path | None) -> Scenario:
         abort=AbortSpec(**raw["abort"]),
         scoring_weights=MappingProxyType(dict(raw["scoring"]["weights"])),
         lighting=LightingSpec(**raw["lighting"]),
+        berthing=build_berthing(raw.get("berthing")),
         source_path=source_path,
         raw=MappingProxyType(raw),
     )
@@ -416,6 +420,9 @@ def parse(p: Problems, data: Any, ctx: Context, source_path: Path | None = None)
     raw["abort"] = _abort(p, top.get("abort", MISSING))
     raw["scoring"] = _scoring(p, top.get("scoring", MISSING))
     raw["lighting"] = _lighting(p, top.get("lighting", MISSING), raw["orbit"]["altitude_km"])
+    berthing = parse_berthing(p, top.get("berthing", MISSING), raw.get("task"))
+    if berthing is not None:  # only a berthing task's: other scenarios resolve as before
+        raw["berthing"] = berthing
     if p:
         return None
     checks.check_bounds(p, raw)  # only once every value has its type: plausibility

@@ -20,7 +20,9 @@ from trainer.scoring.envelope import FULL, OUTSIDE, QUANTITIES, EnvelopeJudgemen
 from trainer.sim.joints import JOINT_TORQUE_LIMIT_NM
 from trainer.sim.metrics import CAPTURE_QUANTITIES, CaptureMetrics
 
-REPORT_FORMAT = "canadarm-trainer/report@2"  # @2: the interrupted outcome (docs/DESIGN.md §6)
+# @2: the interrupted outcome; @3: a berthing's ``berthed`` outcome and ``berthing`` block
+# (docs/DESIGN.md §6). Readers take older reports as they are.
+REPORT_FORMAT = "canadarm-trainer/report@3"
 # Score component for each envelope quantity (scenario scoring weights keys).
 ENVELOPE_COMPONENTS = {q.name: q.component for q in CAPTURE_QUANTITIES}
 # Deduction scales (E, documented in the Markdown report's legend):
@@ -68,6 +70,8 @@ class SessionFacts:
     # drill (trainer/tasks/drill.py), as plain data.
     procedure: dict[str, Any] | None = None
     drill: dict[str, Any] | None = None
+    # A berthing's log (trainer/tasks/berthing_log.py), graded by trainer/scoring/berthing.py.
+    berthing: dict[str, Any] | None = None
     notices: list[str] = field(default_factory=list)
     """What the grade rests on that the reader must know (a recording cut off by a crash,
     replayed on another scenario or seed): first in ``notes``, and in ``notices``."""
@@ -86,6 +90,17 @@ def _time_since_drift(facts: SessionFacts, t: float | None) -> float | None:
 
 
 def build_report(facts: SessionFacts) -> dict[str, Any]:
+    """report.json's content (docs/DESIGN.md §6): a berthing's by trainer/scoring/berthing.py,
+    every other task's here."""
+    if facts.berthing is not None:
+        from trainer.scoring.berthing import build_berthing_report
+
+        return build_berthing_report(facts)
+    return capture_report(facts)
+
+
+def capture_report(facts: SessionFacts) -> dict[str, Any]:
+    """The report of a capture (and of the capture half of a capture and berth)."""
     sc = facts.scenario
     weights = dict(sc.scoring_weights)
     reasons: list[str] = []
@@ -280,6 +295,7 @@ def build_report(facts: SessionFacts) -> dict[str, Any]:
         "recording": facts.recording,
         "aids": facts.aids,
         "trainee": facts.trainee,
+        "berthing": None,
     }
 
 
@@ -314,11 +330,16 @@ def report_markdown(
     explained = [n for n in report["notes"] if n not in notices]
     if explained:
         lines += ["## Deductions explained", ""] + [f"- {n}" for n in explained] + [""]
+    if report.get("berthing"):
+        from trainer.scoring.berthing import berthing_markdown
+
+        lines += berthing_markdown(report, scenario)
     trig = report["trigger"]
-    lines += ["## The trigger", ""]
-    if trig is None:
+    if trig is None and not report.get("berthing"):  # (a berthing begins rigidized)
+        lines += ["## The trigger", ""]
         lines += ["The capture trigger was never pulled.", ""]
-    else:
+    elif trig is not None:
+        lines += ["## The trigger", ""]
         lines += [
             f"Pulled at t = {trig['time_s']:.1f} s "
             f"({(trig['time_s'] - (report['free_drift_start_s'] or 0.0)):.1f} s after free drift began); "

@@ -30,7 +30,7 @@ from trainer.errors import SimulationDivergedError
 from trainer.fixedmath import norm3
 from trainer.input.state import Button, ButtonEdges, HandControllerState, TickInput
 from trainer.observation import build_telemetry
-from trainer.record.instructor import InstructorAction
+from trainer.record.instructor import InstructorAction, check_for_task
 from trainer.record.sink import RecordingSink, TeeSink
 from trainer.scenario.build import initial_world_spec, scenario_to_json
 from trainer.scenario.model import Scenario
@@ -55,8 +55,9 @@ class Session:
 
     Public surface: ``tick(hc) -> Telemetry``, ``instruct(action)``, ``finished``, ``outcome``,
     ``stop(reason)``, ``close(summary)``, ``facts(recording)``, ``events`` (the log so far),
-    ``listeners`` (callables given every event as it happens), ``last_telemetry``,
-    ``task``."""
+    ``listeners`` (callables given every event as it happens), ``last_telemetry`` (what
+    happened: recorded, judged), ``seen_telemetry`` (what the workstation and a pilot see:
+    the same, or through a ground link's downlink, docs/DESIGN.md §11), ``task``."""
 
     def __init__(
         self,
@@ -120,12 +121,13 @@ class Session:
         self.timeline.fire(self.time_s, self)
         self.last_input = TickInput(HandControllerState(), frozenset())
         self.last_telemetry = self._telemetry(HandControllerState(), None)
+        self.seen_telemetry = self.last_telemetry
 
     # ------------------------------------------------------------------ the tick
     def tick(self, hc: HandControllerState) -> Telemetry:
         """Advance one control tick with ``hc`` from the pilot; returns the new snapshot."""
         if self.finished:
-            return self.last_telemetry
+            return self.seen_telemetry
         tick_input = self.last_input = self._edges.next(hc)
         pressed = tick_input.pressed
         for listener in self._tick_listeners:
@@ -134,13 +136,16 @@ class Session:
         if Button.PAUSE in pressed and not self.frozen:
             self.paused = not self.paused
             self.event("pause" if self.paused else "resume")
-        effective = self._biased(hc)
+        effective = TickInput(self._biased(hc), pressed)
         if not self.paused:
-            self.task.on_buttons(pressed)
+            # The ground's round trip, if any: the command and its button edges that land
+            # now (docs/DESIGN.md §11); the task and the controller take the same.
+            effective = self.task.uplink(effective)
+            self.task.on_buttons(effective.pressed)
         control: ControlTelemetry | None = None
         try:
             output = self.controller.tick(
-                TickInput(effective, pressed),
+                effective,
                 self.world,
                 payload_mass_kg=self._payload_mass(),
                 paused=self.paused,
@@ -155,7 +160,7 @@ class Session:
         except SimulationDivergedError as exc:
             self._finish("fault", str(exc))
             control = None
-        telemetry = self.last_telemetry = self._telemetry(effective, control)
+        telemetry = self.last_telemetry = self._telemetry(effective.state, control)
         if not self.paused and not self.finished:
             self.task.after_step(telemetry)
         self.task.on_tick(telemetry)
@@ -168,13 +173,19 @@ class Session:
         if self.finished and self.recorder is not None and self.outcome != "fault":
             # (after a fault the physics state is not to be trusted: the last good one stays)
             self.recorder.on_end(telemetry)
-        return telemetry
+        # what the workstation and a pilot see (docs/DESIGN.md §11: a ground link's is older)
+        self.seen_telemetry = self.task.downlink(telemetry)
+        return self.seen_telemetry
 
     def instruct(self, action: InstructorAction) -> None:
         """An instructor's action, at this tick boundary (before the next tick's input):
-        recorded on /instructor, then applied (trainer/session/instructor.py)."""
+        recorded on /instructor, then applied (trainer/session/instructor.py). A fault of
+        another task than this session's is refused before it is recorded (``ActionError``:
+        the live server refuses it before it is queued; a recording that holds one is
+        refused by the loop that flies it again)."""
         if self.finished:
             return
+        check_for_task(action, self.scenario.task)
         for listener in self._tick_listeners:
             listener.on_instruction(self.tick_count, self.time_s, action)
         apply_instruction(self, action)
@@ -191,6 +202,7 @@ class Session:
                     "contact", bodies=pair.bodies, speed_m_s=pair.speed_m_s, force_n=pair.force_n
                 )
                 self.task.on_contact(pair.bodies, pair.speed_m_s)
+            self.task.on_contact_force(pair.bodies, pair.force_n)
             if pair.impact is not None:
                 self._finish("collision", pair.impact)
 
@@ -311,4 +323,5 @@ class Session:
             paused=self.paused,
             cameras_lost=tuple(sorted(self.cameras_lost)),
             messages=tuple(self.messages[-5:]),
+            berthing=self.task.berthing_status(),
         )

@@ -2,8 +2,9 @@
 the action is checked (trainer/record/instructor.py) and recorded before it gets here.
 
 Faults and calls go through the scenario timeline's own handlers (trainer/session/
-timeline.py), at once or added to the timeline when the action names a time, so that an
-injected fault is the same fault a scenario schedules. A freeze pauses the session as the
+timeline.py; a task's fault, a berthing's RTL fault or latch stall, to the task as its
+timeline's event), at once or added to the timeline when the action names a time, so
+that an injected fault is the same fault a scenario schedules. A freeze pauses the session as the
 trainee's PAUSE does, but only the instructor's resume ends it; the end stops the attempt
 as a quit does (outcome ``interrupted``).
 """
@@ -27,7 +28,11 @@ def apply_instruction(session: Session, action: InstructorAction) -> None:
         kind, params = action.timeline_event()
         at_s = action.at_s
         if at_s is None:
-            HANDLERS[kind](session, params)
+            handler = HANDLERS.get(kind)
+            if handler is None:  # a task's fault (a berthing's), as its timeline would
+                session.task_event(kind, params)
+            else:
+                handler(session, params)
         else:  # at its time, or at the next tick when that time has passed
             session.timeline.add(TimelineEvent(at_s, kind, MappingProxyType(params)))
     elif action.action == "freeze":

@@ -135,6 +135,18 @@ class LeeCapture:
         self.world.apply_vehicle_impulse([MISS_IMPULSE_N_S * d for d in direction], tip)
         return {"contact": True, "impulse_n_s": MISS_IMPULSE_N_S}
 
+    def hold_rigid(self, now_s: float) -> list[CaptureEvent]:
+        """The vehicle is already rigidized on the LEE when the session starts (a berthing
+        begins where a capture ends): the fixed constraint at the present pose, which is
+        the seated one, with no snare or draw. Ignored unless the LEE is open."""
+        if self.state is not CaptureState.OPEN:
+            return []
+        self.world.snare.attach(now_s)
+        self.world.snare.rigidize()
+        self.state = CaptureState.RIGID
+        self._phase_start_s = now_s
+        return [CaptureEvent("rigid", {})]
+
     def release(self, now_s: float) -> list[CaptureEvent]:
         """Open the snares and let the vehicle go."""
         if not self.holding:

@@ -36,6 +36,12 @@ BRAKE_SLIP_REARM_RAD = math.radians(0.05)
 # Keep a small margin from the hard stop: the rate command is cut so that one control tick
 # at full rate cannot cross it.
 JOINT_LIMIT_MARGIN_RAD = math.radians(0.5)
+# A limp arm (first-stage capture of a berthing, docs/REFERENCE.md §10): each free drive
+# holds zero rate with at most this torque, so it yields to any real load instead of
+# fighting the capture latches (E: 5 % of the 2,332 N·m drive torque keeps the joints
+# from wandering under the solver's noise; the latches need ≈ 15-60 N at the LEE, ≈ 8 m
+# from the shoulder, to move it).
+LIMP_TORQUE_NM = 0.05 * JOINT_TORQUE_LIMIT_NM
 
 
 class JointDrives:
@@ -50,6 +56,7 @@ class JointDrives:
         self._brakes = [False] * n
         self._brake_stuck = [False] * n
         self._brake_angle: list[float | None] = [None] * n
+        self._limp = False
         self._send()
 
     def command(self, q_rad: Sequence[float], rates_rad_s: Sequence[float]) -> None:
@@ -84,6 +91,16 @@ class JointDrives:
             self._brakes = flags
             self._send()
 
+    def set_limp(self, limp: bool) -> None:
+        """Make the free drives yield (``LIMP_TORQUE_NM``, zero rate) or drive again."""
+        if limp is not self._limp:
+            self._limp = limp
+            self._send()
+
+    @property
+    def limp(self) -> bool:
+        return self._limp
+
     def set_brake_stuck(self, joint: str, stuck: bool = True) -> None:
         self._brake_stuck[JOINT_NAMES.index(joint)] = stuck
         self._send()
@@ -94,7 +111,8 @@ class JointDrives:
     def commanded_rates(self) -> tuple[float, ...]:
         """The rate demand actually sent (after clamping and brakes)."""
         return tuple(
-            0.0 if b else r for r, b in zip(self._rate_command, self.engaged(), strict=True)
+            0.0 if b or self._limp else r
+            for r, b in zip(self._rate_command, self.engaged(), strict=True)
         )
 
     def _angles(self) -> list[float]:
@@ -114,7 +132,16 @@ class JointDrives:
         for i in free:
             self._brake_angle[i] = None
         c = self._client
-        if free:
+        if free and self._limp:
+            pb.setJointMotorControlArray(
+                self._arm,
+                [self._joints[i] for i in free],
+                pb.VELOCITY_CONTROL,
+                targetVelocities=[0.0] * len(free),
+                forces=[LIMP_TORQUE_NM] * len(free),
+                physicsClientId=c,
+            )
+        elif free:
             pb.setJointMotorControlArray(
                 self._arm,
                 [self._joints[i] for i in free],

@@ -77,6 +77,8 @@ class LoadedScene:
     frgf_tip_link: int
     vehicle_links: dict[str, int]  # link name -> index
     vehicle_mass_kg: float
+    # The station's own links (the CBM's parts, robots/station), name -> index.
+    station_links: dict[str, int] = field(default_factory=dict)
 
 
 def configure_engine(client: int) -> None:
@@ -218,6 +220,11 @@ def load_scene(client: int, spec: WorldSpec) -> LoadedScene:
         # The base LEE sits on the station's grapple fixture: that contact is the mount.
         for link in (-1, 0):
             pb.setCollisionFilterPair(station, arm, -1, link, 0, physicsClientId=client)
+    station_links: dict[str, int] = {}
+    if station is not None:
+        station_links = {
+            k: v for k, v in link_indices(client, station).items() if not k.startswith("joint:")
+        }
     return LoadedScene(
         station=station,
         arm=arm,
@@ -229,4 +236,5 @@ def load_scene(client: int, spec: WorldSpec) -> LoadedScene:
         frgf_tip_link=frgf_tip_link,
         vehicle_links={k: v for k, v in vehicle_links.items() if not k.startswith("joint:")},
         vehicle_mass_kg=float(pb.getDynamicsInfo(vehicle, -1, physicsClientId=client)[0]),
+        station_links=station_links,
     )

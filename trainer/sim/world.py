@@ -21,7 +21,7 @@ import contextlib
 import hashlib
 import struct
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -44,6 +44,16 @@ from trainer.sim.snare import SnareConstraint
 from trainer.sim.state import FramePose, Snapshot, TickStartMotion, VehicleState
 
 FloatArray = npt.NDArray[np.float64]
+
+
+class StepMechanism(Protocol):
+    """Something that must act before every physics step while ``moving`` (a constraint
+    whose held pose follows a motion: docs/PYBULLET_NOTES.md)."""
+
+    @property
+    def moving(self) -> bool: ...
+
+    def before_step(self, t_s: float) -> None: ...
 
 
 # The CW acceleration is re-evaluated once per control tick (4 steps) and applied before
@@ -104,6 +114,8 @@ class World:
         self.frgf_link = scene.frgf_link
         self.frgf_tip_link = scene.frgf_tip_link
         self.vehicle_mass_kg = scene.vehicle_mass_kg
+        self.vehicle_links = scene.vehicle_links
+        self.station_links = scene.station_links
         self._base_rotation = matrix_from_quat(spec.arm_base_orientation_xyzw)
         self._base_rotation_rows = rows_from_quat(spec.arm_base_orientation_xyzw)
         self._joint_states = pb.getJointStates(self.arm, self.joint_indices, physicsClientId=c)
@@ -123,6 +135,10 @@ class World:
         self.body_names: dict[int, str] = {self.arm: "ssrms", self.vehicle: spec.vehicle_model}
         if self.station is not None:
             self.body_names[self.station] = "station"
+            self.link_names[self.station] = {v: k for k, v in scene.station_links.items()}
+        # Mechanisms that act before every physics step while they move, besides the
+        # LEE's snare (the berthing mechanism, trainer/sim/cbm.py).
+        self.mechanisms: list[StepMechanism] = []
 
     def close(self) -> None:
         if not self._closed:
@@ -170,6 +186,11 @@ class World:
     def set_brakes(self, engaged: bool | Sequence[bool]) -> None:
         """Apply or release the joint brakes (all joints, or one flag per joint)."""
         self.drives.set_brakes(engaged)
+
+    def set_arm_limp(self, limp: bool) -> None:
+        """The free joint drives yield (a berthing's first stage) or drive again
+        (trainer/sim/drives.py ``LIMP_TORQUE_NM``)."""
+        self.drives.set_limp(limp)
 
     def set_brake_stuck(self, joint: str, stuck: bool = True) -> None:
         """Fault injection: ``joint``'s brake stays on (docs/REFERENCE.md §1: every joint has a brake)."""
@@ -247,6 +268,7 @@ class World:
         # A capture's grip forces are applied, and its held pose moved, before every step,
         # not once per 1/60 s tick (snare.py, grip.py).
         snare = self.snare if self.snare.moving else None
+        mechanisms = [m for m in self.mechanisms if m.moving] if self.mechanisms else None
         # While the snare acts, the tick's joint torques are the mean of its steps: the
         # solver puts the odd single-step spike into the drives there (measured: 2,099 N·m
         # for one 1/240 s step 0.13 s into a draw, 85 N·m on the steps either side; an
@@ -256,6 +278,9 @@ class World:
         for i in range(n_steps):
             if snare is not None:
                 snare.before_step((self._step_count + 1) * PHYSICS_STEP_S)
+            if mechanisms:
+                for mechanism in mechanisms:
+                    mechanism.before_step((self._step_count + 1) * PHYSICS_STEP_S)
             if free:
                 if i % CW_REEVALUATE_STEPS == 0:
                     pos, _orn = pb.getBasePositionAndOrientation(vehicle, physicsClientId=c)
@@ -370,6 +395,11 @@ class World:
     def shaft_tip(self) -> FramePose:
         """The ball centre at the end of the FRGF shaft."""
         return self._frame(self.vehicle, self.frgf_tip_link)
+
+    def vehicle_link(self, name: str) -> FramePose:
+        """Any named link frame of the vehicle whose inertial frame is its link frame
+        (``frgf``, ``frgf_tip``, a berthing Dragon's ``pcbm``)."""
+        return self._frame(self.vehicle, self.vehicle_links[name])
 
     def vehicle_motion(self) -> tuple[tuple[float, float, float], tuple[float, float, float]]:
         """Vehicle COM position and velocity as read after the last step (no query)."""

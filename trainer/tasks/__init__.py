@@ -6,6 +6,8 @@ trainer/scenario/events.py) and the session builds it here, knowing none by name
 | ``capture``              | ``capture.CaptureTask``                 | fly the LEE onto the fixture and trigger inside the envelope |
 | ``approach``             | ``approach.ApproachTask``               | the capture, with Dragon's approach, M2's free drift and retreat cues |
 | ``offset-grapple-drill`` | ``drill.OffsetGrappleDrillTask``        | align on a fixed fixture and hold, snares disabled |
+| ``berthing``             | ``berthing.BerthingTask``               | move a rigidized Dragon to Harmony nadir and berth it with the CBM |
+| ``capture-and-berth``    | ``capture_and_berth.CaptureAndBerthTask`` | the capture, then the berthing, in one session |
 
 The interface every task implements: trainer/tasks/base.py.
 """
@@ -14,11 +16,20 @@ from __future__ import annotations
 
 from trainer.tasks.approach import ApproachTask
 from trainer.tasks.base import Task, TaskHost
+from trainer.tasks.berthing import BerthingTask
 from trainer.tasks.capture import CaptureTask
+from trainer.tasks.capture_and_berth import CaptureAndBerthTask
 from trainer.tasks.drill import OffsetGrappleDrillTask
 
 TASKS: dict[str, type[Task]] = {
-    task.name: task for task in (CaptureTask, ApproachTask, OffsetGrappleDrillTask)
+    task.name: task
+    for task in (
+        CaptureTask,
+        ApproachTask,
+        OffsetGrappleDrillTask,
+        BerthingTask,
+        CaptureAndBerthTask,
+    )
 }
 
 

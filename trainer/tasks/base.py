@@ -18,6 +18,10 @@ hooks and knows no task by name (trainer/tasks/__init__.py picks the scenario's)
 | ``judge_trigger(metrics)``| the LEE's trigger is pulled: the envelope tier         |
 | ``on_capture_event(ev)``  | the LEE's snares report a phase, before it is logged   |
 | ``on_contact(bodies, speed)`` | a new contact between two bodies                   |
+| ``on_contact_force(bodies, force)`` | every tick a pair touches: its force (new: the impact's) |
+| ``uplink(tick_input)``    | each tick not paused, before the buttons and the controller: the ``TickInput`` (state and button edges) that reaches the arm now (a ground link delays the state and finds the edges of the delayed stream) |
+| ``downlink(telemetry)``   | every tick: the snapshot the workstation and the pilot see (a ground link's is older) |
+| ``berthing_status()``     | each snapshot: a berthing's mechanism state for the displays, else None |
 | ``after_step(telemetry)`` | each tick not paused and not ended, after the physics  |
 | ``on_tick(telemetry)``    | every tick, paused too (running scores)                |
 | ``check_end(telemetry)``  | each tick until it ends: (outcome, reason) or None     |
@@ -32,10 +36,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar, Protocol
 
-from trainer.input.state import Button
+from trainer.input.state import Button, TickInput
 from trainer.scenario.model import Scenario
 from trainer.scoring.report import SessionFacts
 from trainer.sim.capture import CaptureEvent, LeeCapture
+from trainer.sim.cbm_state import BerthingStatus
 from trainer.sim.metrics import CaptureMetrics
 from trainer.sim.world import World
 from trainer.telemetry import Telemetry
@@ -87,6 +92,18 @@ class Task:
 
     def on_contact(self, bodies: str, speed_m_s: float) -> None:
         pass
+
+    def on_contact_force(self, bodies: str, force_n: float) -> None:
+        pass
+
+    def uplink(self, tick_input: TickInput) -> TickInput:
+        return tick_input
+
+    def downlink(self, telemetry: Telemetry) -> Telemetry:
+        return telemetry
+
+    def berthing_status(self) -> BerthingStatus | None:
+        return None
 
     def after_step(self, telemetry: Telemetry) -> None:
         pass

@@ -8,6 +8,10 @@ recorded in the recording's metadata and in report.json under ``aids``).
 | crew   | cameras, the overlay (uncoloured) and M2's calls, as on orbit               |
 | none   | cameras only                                                                |
 
+Flown from the ground (a berthing from Houston, docs/REFERENCE.md §11), guided and crew
+also show the predictive display's ghost in the cameras; with no aids the trainee moves
+and waits on the delayed video alone.
+
 At every level the workstation's own switch states (mode, frame, rate scale, brakes,
 capture state), joint angles, the hand controllers, Houston's calls and the caution and
 warning system stay: they are the station's equipment, not a training aid.
@@ -33,6 +37,10 @@ class AidLevel(StrEnum):
 
     @property
     def m2_calls(self) -> bool:
+        return self is not AidLevel.NONE
+
+    @property
+    def predictive_display(self) -> bool:
         return self is not AidLevel.NONE
 
     @property

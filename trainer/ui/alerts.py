@@ -12,7 +12,7 @@ themselves stay lit while their condition holds.
 | NEAR SINGULARITY  | caution | the controller's singularity advisory                       |
 | TIP FAST NEAR VEH | warning | tip above 0.1 m/s within 1.5 m of the fixture (the scoring rule) |
 | CONTACT           | warning | a contact event in the last ``CONTACT_HOLD_S``              |
-| NO FREE DRIFT     | warning | LEE within 1.5 m of the fixture before free drift is confirmed |
+| NO FREE DRIFT     | warning | LEE within 1.5 m of the fixture before free drift is confirmed (not while it holds the vehicle: a berthing) |
 | HC LOST           | warning | the active hand controller is unplugged or silent           |
 | ARM SAFED         | caution | the controller has safed the arm                            |
 | VIDEO LOST        | caution | a camera's video is lost (a scenario fault)                 |
@@ -60,7 +60,11 @@ def alerts(t: Telemetry, last_contact_s: float | None = None) -> list[Alert]:
         and t.lee_speed_m_s > NEAR_VEHICLE_TIP_SPEED_M_S
     ):
         out.append(Alert("tip_fast", Level.WARNING, "TIP TOO FAST NEAR VEHICLE"))
-    if t.free_drift_elapsed_s is None and t.range_m < APPROACH_GATE_M:
+    if (
+        t.free_drift_elapsed_s is None
+        and t.range_m < APPROACH_GATE_M
+        and not t.capture_state.holding
+    ):
         out.append(Alert("no_free_drift", Level.WARNING, "INSIDE 1.5 m BEFORE FREE DRIFT"))
     kinds = {w.kind.value for w in t.control.warnings} if t.control is not None else set()
     margin = JOINT_LIMIT_RAD - math.radians(JOINT_MARGIN_DEG)

@@ -184,16 +184,22 @@ class FlyApp:
 
     def _start(self, attempt: Attempt, scenario: Scenario, seed: int, aids: AidLevel) -> None:
         session = attempt.session
+        for event in session.events:  # what the task and timeline said at t = 0, before us
+            attempt.on_event(event)
         session.listeners.append(attempt.on_event)
         self.attempt = attempt
-        self.telemetry = session.last_telemetry
+        self.telemetry = session.seen_telemetry
         self._close_feed()
         feed, self.feed_label = self._feed_factory(session, lambda: self.telemetry)
+        if hasattr(feed, "ghost"):  # the predictive display, at the aid levels that show it
+            feed.ghost = aids.predictive_display
         if self.live is not None:
             self.live.begin(session)
             feed = self.live.feed(feed, lambda: self.telemetry)
             attempt.log_line(self.live.line, CYAN)
-        self.workstation = Workstation(feed, self.screen.get_size())
+        self.workstation = Workstation(
+            feed, self.screen.get_size(), cbcs=scenario.berthing is not None
+        )
         self.alarm = MasterAlarm()
         self.tone.stop()
         attempt.log_line(f"{scenario.title}: seed {seed}, aids {aids.value}.", CYAN)

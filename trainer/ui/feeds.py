@@ -1,8 +1,10 @@
 """Camera images for the monitors: the seam between the window and a renderer.
 
 A ``CameraFeed`` is any callable ``feed(camera, (width, height)) -> RGB array`` of shape
-(height, width, 3), uint8, for the cameras "lee", "elbow" and "external"
-(trainer/scenario/events.py). The window only blits what it gets; it never asks pybullet.
+(height, width, 3), uint8, for the cameras "lee", "elbow", "external" and a berthing's
+"cbcs" (trainer/scenario/events.py). When the snapshot is the ground's (a berthing flown
+from Houston) and ``ghost`` is set (the aid levels that show it), the rendered feed draws
+the predictive display's ghost into every camera (trainer/prediction.py). The window only blits what it gets; it never asks pybullet.
 ``make_feed`` uses the OpenGL renderer of ``trainer/render`` when it is there and works,
 and otherwise ``SchematicFeed``: a plain drawing of the LEE camera's view of the grapple
 fixture's visual target from the snapshot's poses (the target where the camera geometry
@@ -34,7 +36,12 @@ RGBImage = npt.NDArray[np.uint8]
 Vec3 = tuple[float, float, float]
 CameraFeed = Callable[[str, tuple[int, int]], RGBImage]
 CAMERAS: tuple[str, ...] = ("lee", "external", "elbow")
-CAMERA_TITLES = {"lee": "LEE CAMERA", "external": "EXTERNAL (S1)", "elbow": "ELBOW CAMERA"}
+CAMERA_TITLES = {
+    "lee": "LEE CAMERA",
+    "external": "EXTERNAL (S1)",
+    "elbow": "ELBOW CAMERA",
+    "cbcs": "CBCS (HARMONY NADIR)",
+}
 
 LEE_CAMERA_OFFSET_M = (0.0, 0.0, 0.34)  # E: the target's height above the shaft (see above)
 LEE_HFOV_DEG = 40.0  # E: a narrow close-up lens that shows the 0.56 m plate at 1 m
@@ -42,6 +49,10 @@ TARGET_OFFSET_FRGF_M = (0.0, 0.0, 0.34)  # the black circle's centre (dragon.urd
 STANDOFF_TIP_FRGF_M = (0.2, 0.0, 0.34)  # the stand-off cross (dragon.urdf)
 TARGET_CIRCLE_RADIUS_M = 0.06
 PLATE_HALF_M = 0.28
+# The ghost is drawn once it stands off the picture (E: 5 mm, or 1 - |q·q'| of 1e-6, about
+# 0.16°): closer, it would only tint the whole image.
+GHOST_MIN_M = 0.005
+GHOST_MIN_TURN = 1e-6
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +128,9 @@ class RenderedFeed:
         self._scene = Scene.for_scenario(scenario)
         self._renderer = Renderer.create(self._scene, prefer=prefer)
         self._poses_of: tuple[int, Any] | None = None
+        self._ghost_of: tuple[int, Any] | None = None
         self._blank: dict[tuple[int, int], RGBImage] = {}
+        self.ghost = False  # draw the predictive display's ghost (set by the aid level)
         # Say on screen when the images come from the slow CPU fallback (the issue's rule).
         self.label = self._renderer.fallback_reason or ""
 
@@ -133,7 +146,44 @@ class RenderedFeed:
         if self._poses_of is None or self._poses_of[0] != id(t):
             self._poses_of = (id(t), poses_from_telemetry(t, self._scene))
         light = lighting_for(self._scenario, t.time_s)
-        return self._renderer.render(camera, self._poses_of[1], size, light)  # type: ignore[arg-type]
+        ghost = self._ghost(t) if self.ghost else None
+        return self._renderer.render(camera, self._poses_of[1], size, light, ghost)  # type: ignore[arg-type]
+
+    def _ghost(self, t: Telemetry) -> Any:
+        """The ghost's poses for this snapshot, or None (not flown from the ground, or the
+        ghost sits on the picture: nothing in flight)."""
+        if t.ground is None:
+            return None
+        if self._ghost_of is None or self._ghost_of[0] != id(t):
+            from trainer.render import ghost_poses
+
+            g = t.ground.ghost(t)
+            moved = max(
+                abs(a - b)
+                for a, b in zip(g.vehicle_position_m, t.vehicle_position_world_m, strict=True)
+            )
+            turned = 1.0 - abs(
+                sum(
+                    a * b
+                    for a, b in zip(
+                        g.vehicle_orientation_xyzw, t.vehicle_orientation_world_xyzw, strict=True
+                    )
+                )
+            )
+            # E: under 5 mm and about 0.1° the ghost would only tint the picture.
+            poses = None
+            if moved > GHOST_MIN_M or turned > GHOST_MIN_TURN:
+                assert self._poses_of is not None
+                poses = ghost_poses(
+                    self._scene,
+                    self._poses_of[1],
+                    g.lee_position_m,
+                    g.lee_orientation_xyzw,
+                    g.vehicle_position_m,
+                    g.vehicle_orientation_xyzw,
+                )
+            self._ghost_of = (id(t), poses)
+        return self._ghost_of[1]
 
     def close(self) -> None:
         self._renderer.close()
@@ -171,6 +221,8 @@ class SchematicFeed:
         t = self._telemetry()
         if camera == "lee":
             _draw_lee(surface, t)
+        elif camera == "cbcs":
+            _draw_cbcs(surface, t)
         else:
             _draw_schematic(surface, t, plan=camera == "external")
         w, h = size
@@ -225,6 +277,37 @@ def _draw_lee(surface: pygame.Surface, t: Telemetry | None) -> None:
             ball,
             max(2, round(f * 0.04 / max(t.shaft_tip_position_lee_m[0], 0.05))),
         )
+
+
+def _draw_cbcs(surface: pygame.Surface, t: Telemetry | None) -> None:
+    """The CBCS's view drawn flat: the hatch (white), the target's disk (black) and its
+    cross (white) where the camera geometry puts them (trainer/sim/cbm_metrics.py)."""
+    from trainer.sim.cbm_geometry import CBCS_FOV_DEG, RING_INNER_RADIUS_M, TARGET_DISK_RADIUS_M
+    from trainer.sim.cbm_metrics import cbcs_view
+
+    w, h = surface.get_size()
+    surface.fill((14, 16, 22))
+    if t is None:
+        return
+    view = cbcs_view(t.vehicle_position_world_m, t.vehicle_orientation_world_xyzw)
+    if not math.isfinite(view.disk_right):
+        return
+    f = (h / 2.0) / math.tan(math.radians(CBCS_FOV_DEG) / 2.0)
+    disk = (w / 2 + f * view.disk_right, h / 2 - f * view.disk_up)
+    cross = (w / 2 + f * view.cross_right, h / 2 - f * view.cross_up)
+    depth = max(view.range_m, 0.05)
+    pygame.draw.circle(
+        surface, (200, 200, 196), disk, max(2, round(f * RING_INNER_RADIUS_M / depth))
+    )
+    pygame.draw.circle(surface, (8, 8, 8), disk, max(2, round(f * TARGET_DISK_RADIUS_M / depth)))
+    arm = f * 0.08 / max(depth - 0.1, 0.05)
+    width = max(1, round(f * 0.02 / depth))
+    pygame.draw.line(
+        surface, (245, 245, 240), (cross[0] - arm, cross[1]), (cross[0] + arm, cross[1]), width
+    )
+    pygame.draw.line(
+        surface, (245, 245, 240), (cross[0], cross[1] - arm), (cross[0], cross[1] + arm), width
+    )
 
 
 def _draw_schematic(surface: pygame.Surface, t: Telemetry | None, *, plan: bool) -> None:

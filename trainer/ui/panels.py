@@ -100,6 +100,12 @@ def draw_status(
     if c is not None and c.safed:
         y = _row(surface, fonts, x, y, w, "SAFED", (c.safed_reason or "yes")[:22], AMBER)
     y += 6 * fonts.scale
+    if t.berthing is not None:  # a berthing's step and numbers instead of the capture's
+        from trainer.ui.cbcs import berthing_rows
+
+        y = berthing_rows(surface, fonts, x, y, w, t, info.scenario, info.aids, _row)
+        _status_footer(surface, fonts, inner, x, y, w, t, info)
+        return
     elapsed = t.free_drift_elapsed_s
     y = _row(
         surface,
@@ -141,6 +147,20 @@ def draw_status(
         y += 19 * fonts.scale
         fonts.text(surface, "capture numbers hidden", (x, y), 18, DIM)
         y += 19 * fonts.scale
+    _status_footer(surface, fonts, inner, x, y, w, t, info)
+
+
+def _status_footer(
+    surface: pygame.Surface,
+    fonts: Fonts,
+    inner: pygame.Rect,
+    x: float,
+    y: float,
+    w: float,
+    t: Telemetry,
+    info: StatusInfo,
+) -> None:
+    """The joints against their limits, the scenario, aids and trainee."""
     y += 6 * fonts.scale
     pygame.draw.line(surface, PANEL_EDGE, (x, y), (x + w, y))
     y += 4 * fonts.scale

@@ -3,11 +3,14 @@
 Layout (1280x720 reference, scaled to the window and centred): the LEE camera monitor
 top-left (4:3), the two other monitors stacked to its right, the status display down the
 right edge, and along the bottom the caution and warning panel, the call log and the hand
-controllers.
+controllers. A berthing adds a fourth monitor, the CBCS (the camera behind Harmony's
+hatch window, with its overlay: trainer/ui/cbcs.py), in the bottom row, which then packs
+the other three panels narrower.
 
 Refresh (docs/DESIGN.md §9): the window presents at most 60 frames/s; the main monitor is
 redrawn every 2nd frame (30 Hz), the other monitors every 4th (15 Hz, on alternate
-frames so they never land on the same frame), the panels every 4th frame (15 Hz). Each
+frames so they never land on the same frame), the panels every 4th frame (15 Hz), the
+CBCS every 4th (15 Hz, on the main monitor's other frame from the panels'). Each
 display is drawn into its own surface and blitted every frame.
 """
 
@@ -39,6 +42,13 @@ _LAYOUT = {
     "log": (312, 504, 446, 210),
     "hands": (764, 504, 224, 210),
 }
+# A berthing's layout: the CBCS monitor (4:3) in the bottom row.
+_BERTHING_LAYOUT = {
+    **_LAYOUT,
+    "alerts": (6, 504, 200, 210),
+    "cbcs": (212, 504, 280, 210),
+    "log": (498, 504, 260, 210),
+}
 MAIN_EVERY = 2
 OTHER_EVERY = 4
 PANEL_EVERY = 4
@@ -69,9 +79,9 @@ class Layout:
         return cls(s, rects)
 
     @classmethod
-    def for_size(cls, size: tuple[int, int]) -> Layout:
-        """The workstation's own layout."""
-        return cls.fit(size, REFERENCE_SIZE, _LAYOUT)
+    def for_size(cls, size: tuple[int, int], cbcs: bool = False) -> Layout:
+        """The workstation's own layout (with the CBCS monitor for a berthing)."""
+        return cls.fit(size, REFERENCE_SIZE, _BERTHING_LAYOUT if cbcs else _LAYOUT)
 
 
 @dataclass
@@ -100,6 +110,7 @@ class RefreshCounts:
     main: int = 0
     others: int = 0
     panels: int = 0
+    cbcs: int = 0
     main_camera: dict[str, int] = field(default_factory=dict)
 
 
@@ -111,18 +122,24 @@ class Workstation:
     a lit master alarm (fly: how to acknowledge it; the replay viewer: that it cannot)."""
 
     def __init__(
-        self, feed: CameraFeed, size: tuple[int, int], alarm_hint: str = ACKNOWLEDGE_HINT
+        self,
+        feed: CameraFeed,
+        size: tuple[int, int],
+        alarm_hint: str = ACKNOWLEDGE_HINT,
+        cbcs: bool = False,
     ) -> None:
         self.feed = feed
         self.alarm_hint = alarm_hint
+        self.cbcs = cbcs  # a berthing: the fourth monitor
         self.counts = RefreshCounts()
         self._surfaces: dict[str, pygame.Surface] = {}
         self._overlay_layer: pygame.Surface | None = None
+        self._cbcs_layer: pygame.Surface | None = None
         self._strips: dict[tuple[int, int], pygame.Surface] = {}
         self.resize(size)
 
     def resize(self, size: tuple[int, int]) -> None:
-        self.layout = Layout.for_size(size)
+        self.layout = Layout.for_size(size, self.cbcs)
         self.fonts = Fonts(self.layout.scale)
         self._surfaces = {name: pygame.Surface(r.size) for name, r in self.layout.rects.items()}
         self._force = True
@@ -149,6 +166,9 @@ class Workstation:
         if force or n % PANEL_EVERY == 2:
             self._panels(t, state)
             self.counts.panels += 1
+        if self.cbcs and (force or n % OTHER_EVERY == 0):
+            self._monitor("cbcs", "cbcs", t, state, main=False)
+            self.counts.cbcs += 1
         for name, rect in self.layout.rects.items():
             screen.blit(self._surfaces[name], rect)
         if state.banner:
@@ -168,8 +188,10 @@ class Workstation:
             if image.get_size() != rect.size:  # rendered smaller, or the CPU fallback
                 image = pygame.transform.smoothscale(image, rect.size)
             surface.blit(image, (0, 0))
-            if camera == "lee" and state.aids.overlay:
+            if camera == "lee" and state.aids.overlay and t.berthing is None:
                 self._overlay(surface, t, state)
+        if camera == "cbcs":  # its RTL lights even without video: station equipment
+            self._cbcs_overlay(surface, t, state)
         pygame.draw.rect(surface, PANEL_EDGE, rect, 1)
         strip = pygame.Rect(
             1, rect.h - round(20 * fonts.scale), rect.w - 2, round(19 * fonts.scale)
@@ -213,6 +235,21 @@ class Workstation:
         draw_overlay(layer, layer.get_rect(), t, state.scenario.envelope, state.aids, self.fonts)
         # The shadow is the layer turned black, alpha kept: a multiply, ~10x cheaper than a
         # mask of the layer (bench/bench_window.py: 2.9 ms a LEE frame with the mask).
+        shadow = layer.copy()
+        shadow.fill((0, 0, 0, 255), special_flags=pygame.BLEND_RGBA_MULT)
+        surface.blit(shadow, (1, 1))
+        surface.blit(layer, (0, 0))
+
+    def _cbcs_overlay(self, surface: pygame.Surface, t: Telemetry, state: FrameState) -> None:
+        """The CBCS's overlay (trainer/ui/cbcs.py), shadowed as the LEE's is."""
+        from trainer.ui.cbcs import draw_cbcs_overlay
+
+        layer = self._cbcs_layer
+        if layer is None or layer.get_size() != surface.get_size():
+            layer = self._cbcs_layer = pygame.Surface(surface.get_size(), pygame.SRCALPHA)
+        layer.fill((0, 0, 0, 0))
+        envelope = state.scenario.berthing.envelope if state.scenario.berthing else None
+        draw_cbcs_overlay(layer, layer.get_rect(), t, envelope, state.aids, self.fonts)
         shadow = layer.copy()
         shadow.fill((0, 0, 0, 255), special_flags=pygame.BLEND_RGBA_MULT)
         surface.blit(shadow, (1, 1))

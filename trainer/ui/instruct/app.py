@@ -93,7 +93,10 @@ class Console:
         self._ws_surface = self.screen.subsurface(self.rects["workstation"])
         if not hasattr(self, "workstation"):
             self.workstation = Workstation(
-                self.feed, self.rects["workstation"].size, alarm_hint=CONSOLE_ALARM_HINT
+                self.feed,
+                self.rects["workstation"].size,
+                alarm_hint=CONSOLE_ALARM_HINT,
+                cbcs=self.stream.scenario.berthing is not None,  # a berthing's fourth monitor
             )
         else:
             self.workstation.resize(self.rects["workstation"].size)

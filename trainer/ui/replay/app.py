@@ -156,7 +156,10 @@ class ReplayViewer:
         self._ws_surface = self.screen.subsurface(self.rects["workstation"])
         if not hasattr(self, "workstation"):
             self.workstation = Workstation(
-                self.feed, self.rects["workstation"].size, alarm_hint=REPLAY_ALARM_HINT
+                self.feed,
+                self.rects["workstation"].size,
+                alarm_hint=REPLAY_ALARM_HINT,
+                cbcs=self.model.scenario.berthing is not None,
             )
         else:
             self.workstation.resize(self.rects["workstation"].size)

@@ -93,6 +93,13 @@ _EVENT_CATEGORY = {
     "procedure_violation": "fault",
     "arm_safed": "fault",
     "offset_grapple": "capture",
+    # a berthing (trainer/tasks/berthing.py): its steps, the RTLs, the bolts, an abort
+    "berthing_phase": "drift",
+    "berthing_handover": "drift",
+    "rtl_made": "trigger",
+    "rtl": "trigger",
+    "bolt_driven": "capture",
+    "berthing_abort": "abort",
 }
 NOT_MARKED = frozenset({"realtime_slowed"})  # the window's pacing, not the trainee's session
 _UNPLUGGED = HandControllerState(connected=False)  # the status display's HC LOST while unplugged
@@ -230,7 +237,10 @@ def _event_text(event: dict[str, Any]) -> tuple[str, str]:
     detail = next(
         (
             str(event[k])
-            for k in ("reason", "tier", "outcome", "decision", "cue", "answer", "command", "cause")
+            for k in (
+                *("reason", "tier", "outcome", "decision", "cue", "answer", "command", "cause"),
+                *("phase", "switch", "bolt"),  # a berthing's (trainer/tasks/berthing.py)
+            )
             if event.get(k)
         ),
         "",

@@ -12,17 +12,24 @@ as a quit does (outcome ``interrupted``).
 from __future__ import annotations
 
 from types import MappingProxyType
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from trainer.record.instructor import END_REASON, InstructorAction
 from trainer.scenario.model import TimelineEvent
-from trainer.session.timeline import HANDLERS
-
-if TYPE_CHECKING:
-    from trainer.session.core import Session
+from trainer.session.timeline import HANDLERS, Timeline, TimelineHost
 
 
-def apply_instruction(session: Session, action: InstructorAction) -> None:
+class InstructedSession(TimelineHost, Protocol):
+    """What an action may do to the session (trainer/session/core.py's ``Session``)."""
+
+    timeline: Timeline
+    frozen: bool
+    paused: bool
+
+    def stop(self, reason: str = ...) -> None: ...
+
+
+def apply_instruction(session: InstructedSession, action: InstructorAction) -> None:
     """Do what ``action`` says (the table of trainer/record/instructor.py)."""
     if action.action in ("fault", "call"):
         kind, params = action.timeline_event()

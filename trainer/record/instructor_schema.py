@@ -8,10 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 from trainer.record.foxglove import JSON_SCHEMA_DRAFT
+from trainer.record.schema_parts import TICK, TIME_S
 from trainer.sim.joints import JOINT_NAMES
-
-_TIME_S = {"type": "number", "minimum": 0, "description": "simulation time (s)"}
-_TICK = {"type": "integer", "minimum": 0, "description": "control tick (1/60 s) since start"}
 
 INSTRUCTOR_TOPIC = "/instructor"
 ACTIONS: tuple[str, ...] = ("fault", "call", "freeze", "resume", "end")
@@ -52,8 +50,8 @@ _AXES = {
 
 def _variant(action: str, fields: dict[str, Any]) -> dict[str, Any]:
     properties = {
-        "tick": {**_TICK, "description": "the control tick whose /input it preceded"},
-        "time_s": _TIME_S,
+        "tick": {**TICK, "description": "the control tick whose /input it preceded"},
+        "time_s": TIME_S,
         "action": {"const": action},
         **fields,
         "client": _CLIENT,

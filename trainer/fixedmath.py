@@ -91,6 +91,19 @@ def rows3_transpose_times(m: Rows3, v: Sequence[float]) -> Vec3:
     )
 
 
+def rows_from_rpy(roll_rad: float, pitch_rad: float, yaw_rad: float) -> Rows3:
+    """The rotation (rows) of URDF roll-pitch-yaw, fixed axes x, y, z: R = Rz(yaw) Ry(pitch)
+    Rx(roll), as URDF and pybullet read an ``rpy`` (their own arithmetic, written out)."""
+    cr, sr = math.cos(roll_rad), math.sin(roll_rad)
+    cp, sp = math.cos(pitch_rad), math.sin(pitch_rad)
+    cy, sy = math.cos(yaw_rad), math.sin(yaw_rad)
+    return (
+        (cy * cp, cy * sp * sr - sy * cr, cy * sp * cr + sy * sr),
+        (sy * cp, sy * sp * sr + cy * cr, sy * sp * cr - cy * sr),
+        (-sp, cp * sr, cp * cr),
+    )
+
+
 def rows3_mul(a: Sequence[Sequence[float]], b: Sequence[Sequence[float]]) -> Rows3:
     """The product of two 3x3 matrices given by their rows."""
     (a00, a01, a02), (a10, a11, a12), (a20, a21, a22) = a

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import yaml
 
+from trainer.fixedmath import rows_from_rpy
 from trainer.sim import cbm_geometry as cbm
 from trainer.urdf import Link, box, cyl, fixed_joint, inertial, material
 
@@ -241,20 +242,7 @@ def cbm_links() -> list[str]:
 
 
 def _rpy_matrix(rpy: list[float]) -> list[list[float]]:
-    r, p, y = rpy
-    cr, sr, cp, sp, cy, sy = (
-        math.cos(r),
-        math.sin(r),
-        math.cos(p),
-        math.sin(p),
-        math.cos(y),
-        math.sin(y),
-    )
-    return [
-        [cy * cp, cy * sp * sr - sy * cr, cy * sp * cr + sy * sr],
-        [sy * cp, sy * sp * sr + cy * cr, sy * sp * cr - cy * sr],
-        [-sp, cp * sr, cp * cr],
-    ]
+    return [list(row) for row in rows_from_rpy(rpy[0], rpy[1], rpy[2])]
 
 
 def _about_port_x(port_rpy: list[float], azimuth_deg: float) -> list[float]:

@@ -27,7 +27,16 @@ from pathlib import Path
 import yaml
 
 from trainer.control.kinematics import JOINT_AXES, JOINT_ORIGINS_M, TIP_OFFSET_M
-from trainer.fixedmath import Rows3, Vec3, dot, norm3, rows3_mul, rows3_times, rows3_transpose_times
+from trainer.fixedmath import (
+    Rows3,
+    Vec3,
+    dot,
+    norm3,
+    rows3_mul,
+    rows3_times,
+    rows3_transpose_times,
+    rows_from_rpy,
+)
 from trainer.scenario import checks
 from trainer.scenario.checks import Problems
 from trainer.sim.joints import JOINT_NAMES
@@ -78,20 +87,7 @@ def _add(a: Sequence[float], b: Sequence[float]) -> Vec:
 
 def _rpy_matrix(rpy: Sequence[float]) -> Rows3:
     """URDF roll-pitch-yaw (fixed axes x, y, z): R = Rz(yaw) Ry(pitch) Rx(roll)."""
-    r, p, y = rpy
-    cr, sr, cp, sp, cy, sy = (
-        math.cos(r),
-        math.sin(r),
-        math.cos(p),
-        math.sin(p),
-        math.cos(y),
-        math.sin(y),
-    )
-    return (
-        (cy * cp, cy * sp * sr - sy * cr, cy * sp * cr + sy * sr),
-        (sy * cp, sy * sp * sr + cy * cr, sy * sp * cr - cy * sr),
-        (-sp, cp * sr, cp * cr),
-    )
+    return rows_from_rpy(rpy[0], rpy[1], rpy[2])
 
 
 def _floats(text: str | None, n: int) -> tuple[float, ...]:

@@ -22,6 +22,8 @@ from __future__ import annotations
 import functools
 import math
 
+from trainer.fixedmath import rows_from_rpy
+
 Vec3 = tuple[float, float, float]
 
 # --- the rings (docs/REFERENCE.md §10)
@@ -115,22 +117,9 @@ Rows = tuple[Vec3, Vec3, Vec3]
 
 
 def rows_from_rpy_deg(rpy_deg: Vec3) -> Rows:
-    """Rotation (rows) of URDF roll-pitch-yaw (fixed axes x, y, z): R = Rz(yaw) Ry(pitch)
-    Rx(roll)."""
+    """Rotation (rows) of URDF roll-pitch-yaw given in degrees (trainer/fixedmath.py)."""
     r, p, y = (_deg(a) for a in rpy_deg)
-    cr, sr, cp, sp, cy, sy = (
-        math.cos(r),
-        math.sin(r),
-        math.cos(p),
-        math.sin(p),
-        math.cos(y),
-        math.sin(y),
-    )
-    return (
-        (cy * cp, cy * sp * sr - sy * cr, cy * sp * cr + sy * sr),
-        (sy * cp, sy * sp * sr + cy * cr, sy * sp * cr - cy * sr),
-        (-sp, cp * sr, cp * cr),
-    )
+    return rows_from_rpy(r, p, y)
 
 
 def port_frame() -> tuple[Vec3, Rows]:

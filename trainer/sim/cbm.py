@@ -30,7 +30,8 @@ from typing import TYPE_CHECKING
 import pybullet as pb
 
 from trainer.sim.cbm_metrics import rtl_separations
-from trainer.sim.snare import CONSTRAINT_MAX_FORCE_N, REARM_CLEARANCE_M, CarriageDraw, HeldPose
+from trainer.sim.hold import create_hold, move_hold
+from trainer.sim.snare import REARM_CLEARANCE_M, CarriageDraw, HeldPose
 
 if TYPE_CHECKING:
     from trainer.sim.world import World
@@ -130,22 +131,9 @@ class BerthingMechanism:
         self._collisions(False)
         self._rearm_pending = False
         start = self._relative_pose()
-        child_p, child_q = pb.invertTransform(start[0], start[1])
-        cid = pb.createConstraint(
-            w.station,
-            self._ring,
-            w.vehicle,
-            self._pcbm,
-            pb.JOINT_FIXED,
-            [0, 0, 0],
-            [0, 0, 0],
-            child_p,
-            parentFrameOrientation=[0, 0, 0, 1],
-            childFrameOrientation=child_q,
-            physicsClientId=w.client,
+        self._cid = create_hold(
+            w.client, (w.station, self._ring), (w.vehicle, self._pcbm), start[0], start[1]
         )
-        pb.changeConstraint(cid, maxForce=CONSTRAINT_MAX_FORCE_N, physicsClientId=w.client)
-        self._cid = int(cid)
         self._pose = start
         draw = CarriageDraw(now_s, duration_s, start, FIRST_STAGE)
         stop = draw.end_s if stall_fraction is None else now_s + stall_fraction * duration_s
@@ -164,14 +152,7 @@ class BerthingMechanism:
         if motion is None or self._cid is None:
             return
         p, q = motion.pose_at(t_s)
-        child_p, child_q = pb.invertTransform(p, q)
-        pb.changeConstraint(
-            self._cid,
-            jointChildPivot=child_p,
-            jointChildFrameOrientation=child_q,
-            maxForce=CONSTRAINT_MAX_FORCE_N,
-            physicsClientId=self._world.client,
-        )
+        move_hold(self._world.client, self._cid, p, q)
         self._pose = (p, q)
         if t_s >= motion.end_s:
             self._motion = None

@@ -37,14 +37,12 @@ from trainer.sim.grip import (
     grip_fraction,
     grip_wrench,
 )
+from trainer.sim.hold import create_hold, move_hold
 
 if TYPE_CHECKING:
     from trainer.sim.world import World
 
 
-# docs/PYBULLET_NOTES.md: an explicit maxForce is in N and the default lets a 10 t vehicle slip
-# 0.8 m; 1e9 N is far above any load a capture produces, i.e. effectively rigid.
-CONSTRAINT_MAX_FORCE_N = 1e9
 # After a release the LEE and fixture collide again only once no pair of their shapes is
 # closer than this (D). Turning collisions on while shapes overlap makes the solver's
 # penetration recovery push them apart, a kick nobody flew: measured with the base plate
@@ -220,25 +218,10 @@ class SnareConstraint:
 
     def _create(self, rel_p: Sequence[float], rel_q: Sequence[float]) -> None:
         w = self._world
-        # Parent frame: the LEE frame itself; child frame: the LEE frame expressed in the FRGF
-        # frame. changeConstraint can move only the child frame, so the held pose is written
-        # as the inverse of "where the FRGF sits in the LEE".
-        child_p, child_q = pb.invertTransform(rel_p, rel_q)
-        cid = pb.createConstraint(
-            w.arm,
-            w.tip_lee_link,
-            w.vehicle,
-            w.frgf_link,
-            pb.JOINT_FIXED,
-            [0, 0, 0],
-            [0, 0, 0],
-            child_p,
-            parentFrameOrientation=[0, 0, 0, 1],
-            childFrameOrientation=child_q,
-            physicsClientId=w.client,
+        # The FRGF held at "where it sits in the LEE" (trainer/sim/hold.py).
+        self._cid = create_hold(
+            w.client, (w.arm, w.tip_lee_link), (w.vehicle, w.frgf_link), rel_p, rel_q
         )
-        pb.changeConstraint(cid, maxForce=CONSTRAINT_MAX_FORCE_N, physicsClientId=w.client)
-        self._cid = int(cid)
 
     @property
     def moving(self) -> bool:
@@ -289,14 +272,7 @@ class SnareConstraint:
         """Hold the FRGF at this pose in the LEE frame."""
         if self._cid is None:
             return
-        child_p, child_q = pb.invertTransform(position_in_lee_m, orientation_in_lee_xyzw)
-        pb.changeConstraint(
-            self._cid,
-            jointChildPivot=child_p,
-            jointChildFrameOrientation=child_q,
-            maxForce=CONSTRAINT_MAX_FORCE_N,
-            physicsClientId=self._world.client,
-        )
+        move_hold(self._world.client, self._cid, position_in_lee_m, orientation_in_lee_xyzw)
         p, q = position_in_lee_m, orientation_in_lee_xyzw
         self._pose = ((p[0], p[1], p[2]), (q[0], q[1], q[2], q[3]))
 

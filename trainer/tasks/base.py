@@ -114,17 +114,24 @@ class Task:
     def check_end(self, telemetry: Telemetry) -> tuple[str, str] | None:
         return None
 
+    # The end's bookkeeping; a task whose judge keeps it (the capture's) delegates.
+    _outcome: str | None = None
+    _outcome_reason: str | None = None
+
     @property
     def outcome(self) -> str | None:
-        raise NotImplementedError
+        return self._outcome
 
     @property
     def outcome_reason(self) -> str | None:
-        raise NotImplementedError
+        return self._outcome_reason
 
     def finish(self, outcome: str, reason: str) -> bool:
         """Set the outcome; False (and nothing changes) if it was already decided."""
-        raise NotImplementedError
+        if self._outcome is not None:
+            return False
+        self._outcome, self._outcome_reason = outcome, reason
+        return True
 
     # What the telemetry shows of the task's clock (None when it has none).
     @property

@@ -56,8 +56,6 @@ class BerthingTask(Task):
         self.steps = BerthingProcedure(host, spec, self.log, self.mechanism)
         self.link: GroundLink | None = None
         self.started_s: float | None = None
-        self._outcome: str | None = None
-        self._reason: str | None = None
         self._delayed_edges = ButtonEdges()  # of the stream that lands (the ground's)
 
     # ------------------------------------------------------------------ the episode
@@ -179,20 +177,6 @@ class BerthingTask(Task):
             )
         return None
 
-    @property
-    def outcome(self) -> str | None:
-        return self._outcome
-
-    @property
-    def outcome_reason(self) -> str | None:
-        return self._reason
-
-    def finish(self, outcome: str, reason: str) -> bool:
-        if self._outcome is not None:
-            return False
-        self._outcome, self._reason = outcome, reason
-        return True
-
     def facts(
         self,
         *,
@@ -202,7 +186,7 @@ class BerthingTask(Task):
         recording: str | None,
         events: Sequence[dict[str, Any]],
     ) -> SessionFacts:
-        if self._outcome is None or self._reason is None:
+        if self._outcome is None or self._outcome_reason is None:
             raise RuntimeError("the session has not ended: stop it before grading")
         abort = self.log.abort
         self.log.contacts = len(self.score.contacts)
@@ -212,7 +196,7 @@ class BerthingTask(Task):
             seed=seed,
             pilot=pilot,
             outcome=self._outcome,
-            outcome_reason=self._reason,
+            outcome_reason=self._outcome_reason,
             free_drift_start_s=None,
             trigger=None,
             misses=0,

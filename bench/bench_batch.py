@@ -27,27 +27,8 @@ import tempfile
 import time
 from pathlib import Path
 
-import pybullet as pb
-
+from bench.bare import bare_rate
 from trainer.batch import available_cores
-from trainer.sim.layout import default_world_spec
-from trainer.sim.world import PHYSICS_STEP_S, World
-
-BARE_SECONDS = 60.0  # simulated seconds of bare stepping
-
-
-def bare_rate(seconds: float = BARE_SECONDS) -> float:
-    """Simulated seconds per wall second of bare stepping (best of three rounds)."""
-    steps = round(seconds / PHYSICS_STEP_S)
-    best = 0.0
-    with World(default_world_spec("capture_ready")) as world:
-        c = world.client
-        for _ in range(3):
-            t0 = time.perf_counter()
-            for _ in range(steps):
-                pb.stepSimulation(physicsClientId=c)
-            best = max(best, seconds / (time.perf_counter() - t0))
-    return best
 
 
 def grade_command(seeds: str, jobs: int, out: Path) -> tuple[float, float, int]:

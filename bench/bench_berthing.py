@@ -27,13 +27,10 @@ import tempfile
 import time
 from pathlib import Path
 
-import pybullet as pb
-
+from bench.bare import BARE_SECONDS, stepping_rate
 from trainer.scenario.build import initial_world_spec
 from trainer.scenario.loader import load_scenario
-from trainer.sim.world import PHYSICS_STEP_S, World
-
-BARE_SECONDS = 60.0
+from trainer.sim.world import World
 
 
 def bare_rate(scenario_id: str, seconds: float = BARE_SECONDS) -> float:
@@ -44,18 +41,10 @@ def bare_rate(scenario_id: str, seconds: float = BARE_SECONDS) -> float:
     from trainer.sim.capture import LeeCapture
 
     scenario = load_scenario(scenario_id)
-    steps = round(seconds / PHYSICS_STEP_S)
-    best = 0.0
     with World(initial_world_spec(scenario, np.random.default_rng(1))) as world:
         if scenario.berthing is not None:
             LeeCapture(world, lambda _m: "full").hold_rigid(0.0)
-        c = world.client
-        for _ in range(3):
-            t0 = time.perf_counter()
-            for _ in range(steps):
-                pb.stepSimulation(physicsClientId=c)
-            best = max(best, seconds / (time.perf_counter() - t0))
-    return best
+        return stepping_rate(world, seconds)
 
 
 def grade(scenario_id: str, seeds: int, out: Path) -> tuple[float, float, list[str]]:

@@ -42,17 +42,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pybullet as pb
-
+from bench.bare import bare_rate
 from trainer.envs import CaptureEnv, PilotPolicy
 from trainer.graded import run_graded
 from trainer.pilots import make_pilot
 from trainer.scenario.loader import load_scenario
 from trainer.scenario.model import Scenario
-from trainer.sim.layout import default_world_spec
-from trainer.sim.world import PHYSICS_STEP_S, World
 
-BARE_SECONDS = 60.0
 TICK_S = 1.0 / 60.0
 
 
@@ -73,20 +69,6 @@ class Run:
     @property
     def episodes_rate(self) -> float:
         return self.sim_s / self.episodes_wall_s
-
-
-def bare_rate(seconds: float = BARE_SECONDS) -> float:
-    """Simulated seconds per wall second of bare stepping (best of three rounds)."""
-    steps = round(seconds / PHYSICS_STEP_S)
-    best = 0.0
-    with World(default_world_spec("capture_ready")) as world:
-        c = world.client
-        for _ in range(3):
-            t0 = time.perf_counter()
-            for _ in range(steps):
-                pb.stepSimulation(physicsClientId=c)
-            best = max(best, seconds / (time.perf_counter() - t0))
-    return best
 
 
 def graded(scenario: Scenario, seeds: range, out: Path) -> Run:
